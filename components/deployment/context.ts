@@ -1,0 +1,34 @@
+import * as pulumi from "@pulumi/pulumi";
+import { DATABASE_LABEL, DatabaseSpec, DerivedNames, RegionSpec, derivedNames, logicalName } from "../../inventory";
+
+/** What every part of one deployment needs to know. Built once per database. */
+export interface DeploymentContext {
+    readonly parent: pulumi.Resource;
+    readonly database: DatabaseSpec;
+    readonly region: RegionSpec;
+    readonly names: DerivedNames;
+    /** AWS tags carried by every cloud resource of the database. */
+    readonly tags: Readonly<Record<string, string>>;
+    /** Kubernetes labels carried by every object of the database. */
+    readonly labels: Readonly<Record<string, string>>;
+}
+
+export function deploymentContext(parent: pulumi.Resource, database: DatabaseSpec, region: RegionSpec): DeploymentContext {
+    return {
+        parent,
+        database,
+        region,
+        names: derivedNames(database.id, region.dnsSuffix),
+        tags: awsTags(database.id, region.stack),
+        labels: { "app.kubernetes.io/name": "questdb", "app.kubernetes.io/managed-by": "pulumi", [DATABASE_LABEL]: database.id },
+    };
+}
+
+export function awsTags(id: string, stack: string): Record<string, string> {
+    return { [DATABASE_LABEL]: id, "questdb.cloud/stack": stack, "managed-by": "pulumi" };
+}
+
+/** The Pulumi name of a part of the database, e.g. `acme-volume`. */
+export function partName(ctx: DeploymentContext, part: string): string {
+    return logicalName(ctx.database.id, part);
+}

@@ -1,0 +1,98 @@
+import * as crypto from "crypto";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { IN_NAMESPACE, PORTS, renderServerConf } from "../../inventory";
+import { DeploymentContext, partName } from "./context";
+import { ADMIN_USER, Credentials } from "./credentials";
+import { questdbPodSpec } from "./podSpec";
+
+export const CONFIG_CHECKSUM_ANNOTATION = "questdb.cloud/config-checksum";
+
+export function configChecksum(serverConf: string): string {
+    return crypto.createHash("sha256").update(serverConf).digest("hex");
+}
+
+export function questdbImage(version: string): string {
+    return `questdb/questdb:${version}`;
+}
+
+export function configMapArgs(ctx: DeploymentContext, serverConf: string): k8s.core.v1.ConfigMapArgs {
+    return {
+        metadata: { name: IN_NAMESPACE.configMap, namespace: ctx.names.namespace, labels: ctx.labels },
+        data: { "server.conf": serverConf },
+    };
+}
+
+export function credentialsSecretArgs(ctx: DeploymentContext, credentials: Credentials): k8s.core.v1.SecretArgs {
+    return {
+        metadata: { name: IN_NAMESPACE.credentialsSecret, namespace: ctx.names.namespace, labels: ctx.labels },
+        type: "Opaque",
+        stringData: {
+            "http.user": ADMIN_USER,
+            "http.password": credentials.httpPassword,
+            "pg.user": ADMIN_USER,
+            "pg.password": credentials.pgPassword,
+        },
+    };
+}
+
+export function statefulSetArgs(ctx: DeploymentContext, serverConf: string): k8s.apps.v1.StatefulSetArgs {
+    const selector = { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": ctx.database.id };
+    return {
+        metadata: { name: IN_NAMESPACE.statefulSet, namespace: ctx.names.namespace, labels: ctx.labels },
+        spec: {
+            // Open source QuestDB runs exactly one writer.
+            replicas: 1,
+            serviceName: IN_NAMESPACE.service,
+            selector: { matchLabels: selector },
+            updateStrategy: { type: "RollingUpdate" },
+            template: {
+                metadata: {
+                    labels: { ...ctx.labels, ...selector },
+                    // A server.conf edit changes this hash, which rolls the pod.
+                    annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(serverConf) },
+                },
+                spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion) }),
+            },
+        },
+    };
+}
+
+export function serviceArgs(ctx: DeploymentContext): k8s.core.v1.ServiceArgs {
+    return {
+        metadata: { name: IN_NAMESPACE.service, namespace: ctx.names.namespace, labels: ctx.labels },
+        spec: {
+            type: "ClusterIP",
+            selector: { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": ctx.database.id },
+            ports: [
+                { name: "http", port: PORTS.http, targetPort: "http" },
+                { name: "pg", port: PORTS.pg, targetPort: "pg" },
+                { name: "ilp", port: PORTS.ilp, targetPort: "ilp" },
+            ],
+        },
+    };
+}
+
+export interface QuestDbServer {
+    readonly statefulSet: k8s.apps.v1.StatefulSet;
+    readonly service: k8s.core.v1.Service;
+}
+
+export function createQuestDbServer(
+    ctx: DeploymentContext,
+    namespace: k8s.core.v1.Namespace,
+    credentials: Credentials,
+    runsAfter: pulumi.Resource[],
+): QuestDbServer {
+    const serverConf = renderServerConf(ctx.database.serverConf);
+    const inNamespace: pulumi.CustomResourceOptions = { parent: ctx.parent, dependsOn: [namespace] };
+    const configMap = new k8s.core.v1.ConfigMap(partName(ctx, "config"), configMapArgs(ctx, serverConf), inNamespace);
+    const secret = new k8s.core.v1.Secret(partName(ctx, "credentials"), credentialsSecretArgs(ctx, credentials), inNamespace);
+    const statefulSet = new k8s.apps.v1.StatefulSet(partName(ctx, "questdb"), statefulSetArgs(ctx, serverConf), {
+        parent: ctx.parent,
+        // The node and the claim must exist first, or the pod waits Pending and `up` times out.
+        dependsOn: [namespace, configMap, secret, ...runsAfter],
+    });
+    const service = new k8s.core.v1.Service(partName(ctx, "service"), serviceArgs(ctx), inNamespace);
+    return { statefulSet, service };
+}

@@ -1,0 +1,15 @@
+import { VolumeSpec } from "./types";
+
+/**
+ * Every default of the program, in one place. The validator applies them; components never
+ * invent their own.
+ */
+export const DEFAULTS = {
+    /** EKS's default quota of managed node groups per cluster. */
+    maxDatabases: 30,
+    /** gp3's baseline performance at a size that suits a small time-series database. */
+    volume: { sizeGiB: 100, iops: 3000, throughputMiBps: 125 } satisfies VolumeSpec,
+    ingressNamespace: "ingress-nginx",
+    monitoringNamespace: "monitoring",
+    state: "active",
+} as const;

@@ -1,0 +1,10 @@
+export * from "./types";
+export { DEFAULTS } from "./defaults";
+export { GP3 } from "./limits";
+export { DATABASE_LABEL, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
+export { InventoryError, Problem, formatProblem } from "./problems";
+export { RawStackConfig, validateInventory } from "./validate";
+export { MANAGED_SERVER_CONF, PORTS, renderServerConf } from "./serverConf";
+export { architectureOf, isKnownInstanceType } from "./instanceTypes";
+export { closest } from "./closest";
+export * from "./stackFile";

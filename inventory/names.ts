@@ -1,0 +1,79 @@
+/**
+ * Every name derived from a database id. Names are a contract: they come from the id alone,
+ * never from list position, so reordering the inventory renames nothing. Changing a template
+ * here renames (and so replaces) resources in every region: add an alias when you do.
+ */
+
+/** Kubernetes label and taint key that binds a database to its node. */
+export const DATABASE_LABEL = "questdb.cloud/database";
+
+/** Terraform's unique suffix after a name prefix is 26 characters long. */
+const PREFIX_SUFFIX_LENGTH = 26;
+
+/** Names inside a database's own namespace: fixed, because the namespace isolates them. */
+export const IN_NAMESPACE = {
+    statefulSet: "questdb",
+    service: "questdb",
+    ingress: "questdb",
+    configMap: "questdb-config",
+    credentialsSecret: "questdb-credentials",
+    tlsSecret: "questdb-tls",
+    dataClaim: "questdb-data",
+    networkPolicy: "tenant-isolation",
+} as const;
+
+export interface DerivedNames {
+    /** Kubernetes namespace. */
+    readonly namespace: string;
+    /** Cluster-scoped PersistentVolume. */
+    readonly persistentVolume: string;
+    /** EKS node group name prefix; AWS appends a unique suffix so a replacement can coexist. */
+    readonly nodeGroupPrefix: string;
+    /** EC2 launch template. */
+    readonly launchTemplate: string;
+    /** The `Name` tag of the data volume. */
+    readonly volumeName: string;
+    /** Public host name. */
+    readonly hostname: string;
+}
+
+export function derivedNames(id: string, dnsSuffix: string): DerivedNames {
+    return {
+        namespace: `qdb-${id}`,
+        persistentVolume: `qdb-${id}-data`,
+        nodeGroupPrefix: `qdb-${id}-`,
+        launchTemplate: `qdb-${id}`,
+        volumeName: `qdb-${id}-data`,
+        hostname: `${id}.${dnsSuffix}`,
+    };
+}
+
+/** Pulumi logical names of a database's resources, all prefixed by the id. */
+export function logicalName(id: string, part: string): string {
+    return part === "" ? id : `${id}-${part}`;
+}
+
+interface NameLimit {
+    readonly what: string;
+    readonly length: (names: DerivedNames) => number;
+    readonly max: number;
+}
+
+/** The limit each derived name must respect; the validator checks every one. */
+export const NAME_LIMITS: readonly NameLimit[] = [
+    { what: "Kubernetes namespace", length: (n) => n.namespace.length, max: 63 },
+    { what: "EKS node group name", length: (n) => n.nodeGroupPrefix.length + PREFIX_SUFFIX_LENGTH, max: 63 },
+    { what: "launch template name", length: (n) => n.launchTemplate.length, max: 128 },
+    { what: "PersistentVolume name", length: (n) => n.persistentVolume.length, max: 253 },
+    { what: "host name", length: (n) => n.hostname.length, max: 253 },
+];
+
+/** The longest id every derived name accepts, for error messages. */
+export function maxIdLength(dnsSuffix: string): number {
+    let longest = 63;
+    for (const limit of NAME_LIMITS) {
+        const probe = limit.length(derivedNames("", dnsSuffix));
+        longest = Math.min(longest, limit.max - probe);
+    }
+    return longest;
+}

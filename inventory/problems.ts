@@ -1,0 +1,49 @@
+/** One thing wrong with a stack's config, with enough context to fix it at 3 a.m. */
+export interface Problem {
+    /** "region" or `database "<id>"` (or `database #<n>` when the id itself is missing). */
+    readonly where: string;
+    /** Dotted path of the field, relative to `where`. */
+    readonly field: string;
+    /** What the config held; `undefined` when the field is missing. */
+    readonly value: unknown;
+    /** What is wrong with it. */
+    readonly reason: string;
+    /** How to fix it. */
+    readonly fix: string;
+}
+
+export function formatValue(value: unknown): string {
+    if (value === undefined) {
+        return "(missing)";
+    }
+    return JSON.stringify(value) ?? String(value);
+}
+
+export function formatProblem(stack: string, p: Problem): string {
+    return `stack "${stack}", ${p.where}: ${p.field} = ${formatValue(p.value)}: ${p.reason}. Fix: ${p.fix}.`;
+}
+
+/**
+ * The only error the inventory module throws. It carries every problem found, so one run of
+ * `pulumi preview` or `qdb validate` shows them all.
+ */
+export class InventoryError extends Error {
+    constructor(
+        readonly stack: string,
+        readonly problems: readonly Problem[],
+    ) {
+        const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+        const lines = problems.map((p) => `  - ${formatProblem(stack, p)}`);
+        super(`Stack "${stack}" config has ${count}; nothing was changed:\n${lines.join("\n")}`);
+        this.name = "InventoryError";
+    }
+}
+
+/** Collects problems for one scope ("region", a database) while the validator walks the config. */
+export class ProblemList {
+    readonly items: Problem[] = [];
+
+    add(where: string, field: string, value: unknown, reason: string, fix: string): void {
+        this.items.push({ where, field, value, reason, fix });
+    }
+}

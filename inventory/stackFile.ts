@@ -1,0 +1,78 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseDocument } from "yaml";
+import { RawStackConfig } from "./validate";
+
+/** The namespace of this project's config keys. */
+export const CONFIG_NAMESPACE = "questdb-cloud";
+
+/** A stack file read from disk: the raw config plus what Pulumi would pass the program. */
+export interface StackFile {
+    readonly stack: string;
+    readonly path: string;
+    /** Every config key, as the Pulumi CLI passes it (`ns:key` to a JSON or plain string). */
+    readonly config: Record<string, string>;
+    /** Keys whose values are `secure:` ciphertext, which cannot be decrypted offline. */
+    readonly secretKeys: string[];
+    readonly raw: RawStackConfig;
+}
+
+export class StackFileError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "StackFileError";
+    }
+}
+
+export function stackFilePath(projectDir: string, stack: string): string {
+    return path.join(projectDir, `Pulumi.${stack}.yaml`);
+}
+
+/** The stack name a file belongs to: `Pulumi.<stack>.yaml`, or the file's base name otherwise. */
+export function stackNameOf(file: string): string {
+    const base = path.basename(file);
+    const match = /^Pulumi\.(.+)\.ya?ml$/.exec(base);
+    return match ? match[1] : base.replace(/\.ya?ml$/, "");
+}
+
+function isSecure(value: unknown): boolean {
+    return typeof value === "object" && value !== null && "secure" in value;
+}
+
+/** Parses a stack file's text. Malformed YAML names the line and column. */
+export function parseStackFile(text: string, file: string, stack = stackNameOf(file)): StackFile {
+    const doc = parseDocument(text, { prettyErrors: true });
+    if (doc.errors.length > 0) {
+        const first = doc.errors[0];
+        const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : ["?", "?"];
+        throw new StackFileError(`${file}:${line}:${col}: malformed YAML: ${first.message.split("\n")[0]}`);
+    }
+    const body = doc.toJS() ?? {};
+    const entries = Object.entries((body.config ?? {}) as Record<string, unknown>);
+    const config: Record<string, string> = {};
+    const secretKeys: string[] = [];
+    for (const [key, value] of entries) {
+        if (isSecure(value)) {
+            secretKeys.push(key);
+        }
+        config[key] = typeof value === "string" ? value : JSON.stringify(value);
+    }
+    const values = Object.fromEntries(entries);
+    return {
+        stack, path: file, config, secretKeys,
+        raw: {
+            stack,
+            awsRegion: values["aws:region"],
+            region: values[`${CONFIG_NAMESPACE}:region`],
+            databases: values[`${CONFIG_NAMESPACE}:databases`],
+            hasCredentialsSeed: `${CONFIG_NAMESPACE}:credentialsSeed` in values,
+        },
+    };
+}
+
+export function readStackFile(file: string): StackFile {
+    if (!fs.existsSync(file)) {
+        throw new StackFileError(`${file}: no such stack file. Create it with \`pulumi stack init\`, or pass --config-file`);
+    }
+    return parseStackFile(fs.readFileSync(file, "utf8"), file);
+}

@@ -1,0 +1,103 @@
+/**
+ * The typed inventory of one region stack, after defaults are applied and validation passed.
+ * Everything downstream (the region stack, the components, the tools) consumes these types and
+ * never reads raw config.
+ */
+
+/** Lifecycle state of a database. */
+export type DatabaseState = "active";
+
+/** CPU architecture of an instance type; decides the EKS AMI type. */
+export type Architecture = "x86_64" | "arm64";
+
+/** Size and performance of a database's gp3 data volume. */
+export interface VolumeSpec {
+    /** Size in GiB. @default 100 (region default, then `DEFAULTS.volume`) */
+    readonly sizeGiB: number;
+    /** Provisioned IOPS. @default 3000, gp3's baseline */
+    readonly iops: number;
+    /** Provisioned throughput in MiB/s. @default 125, gp3's baseline */
+    readonly throughputMiBps: number;
+}
+
+/** Ingress settings shared by every database of the region. */
+export interface IngressSpec {
+    /** IngressClass that serves database endpoints. Required. */
+    readonly className: string;
+    /** cert-manager ClusterIssuer that signs each database's certificate. Required. */
+    readonly clusterIssuer: string;
+    /** DNS name of the ingress controller's load balancer; each database's record points here. Required. */
+    readonly loadBalancerHostname: string;
+    /** Namespace of the ingress controller, the only source allowed into database pods. @default "ingress-nginx" */
+    readonly namespace: string;
+}
+
+/** Region-wide defaults that each database may override. */
+export interface RegionDefaults {
+    /** QuestDB image tag. Required. */
+    readonly questdbVersion: string;
+    /** EKS AMI release version of database nodes, e.g. "1.31.3-20250103". Required. */
+    readonly nodeImage: string;
+    /** EC2 instance type of database nodes. Required. */
+    readonly instanceType: string;
+    /** Data volume defaults. @default `DEFAULTS.volume` */
+    readonly volume: VolumeSpec;
+}
+
+/** One region: one AWS region, one EKS cluster. */
+export interface RegionSpec {
+    /** The Pulumi stack name, used in error messages and tags. */
+    readonly stack: string;
+    /** The AWS region, from `aws:region`. Required. */
+    readonly awsRegion: string;
+    /** Name of the existing EKS cluster. Required. */
+    readonly clusterName: string;
+    /** Route53 hosted zone that holds `<id>.<dnsSuffix>` records. Required. */
+    readonly hostedZoneId: string;
+    /** DNS suffix; a database is reached at `<id>.<dnsSuffix>`. Required. */
+    readonly dnsSuffix: string;
+    /** IAM role ARN that database nodes run as. Required. */
+    readonly nodeRoleArn: string;
+    /** Availability zone to private subnet id. Each database's node lives in its AZ's subnet. Required. */
+    readonly subnets: Readonly<Record<string, string>>;
+    /** Ingress settings. Required. */
+    readonly ingress: IngressSpec;
+    /** Namespace of the monitoring stack, allowed to scrape port 9003. @default "monitoring" */
+    readonly monitoringNamespace: string;
+    /** Capacity guard: the most databases that may hold a node group. @default 30 (EKS quota) */
+    readonly maxDatabases: number;
+    /** KMS key for data volumes. @default undefined, the account's aws/ebs key */
+    readonly volumeKmsKeyId?: string;
+    /** Defaults for each database. Required. */
+    readonly defaults: RegionDefaults;
+}
+
+/** One customer database, every field resolved. */
+export interface DatabaseSpec {
+    /** DNS label; every resource name derives from it. Required, never changes. */
+    readonly id: string;
+    /** The AZ of the node and the volume. Required, never changes. */
+    readonly availabilityZone: string;
+    /** The region's subnet for `availabilityZone`. Derived. */
+    readonly subnetId: string;
+    /** EC2 instance type of the dedicated node. @default region `defaults.instanceType` */
+    readonly instanceType: string;
+    /** Architecture of `instanceType`. Derived. */
+    readonly architecture: Architecture;
+    /** The data volume. @default region `defaults.volume`, merged field by field */
+    readonly volume: VolumeSpec;
+    /** QuestDB image tag. @default region `defaults.questdbVersion` */
+    readonly questdbVersion: string;
+    /** EKS AMI release version. @default region `defaults.nodeImage` */
+    readonly nodeImage: string;
+    /** server.conf overrides, key to value. @default {} */
+    readonly serverConf: Readonly<Record<string, string>>;
+    /** Lifecycle state. @default "active" */
+    readonly state: DatabaseState;
+}
+
+/** A whole region stack's inventory. */
+export interface Inventory {
+    readonly region: RegionSpec;
+    readonly databases: readonly DatabaseSpec[];
+}

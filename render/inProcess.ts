@@ -1,0 +1,89 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockRecord, RecordingMocks, maskSecrets } from "./mocks";
+import { RecordedOptions, Render, RenderRequest, RenderedResource, SECRET_MASK } from "./types";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+const PROGRAM = path.join(PROJECT_DIR, "index.ts");
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+
+interface PulumiInternals {
+    readonly __name?: string;
+}
+
+function logicalNameOf(resource: unknown): string | undefined {
+    return (resource as PulumiInternals | undefined)?.__name;
+}
+
+function dependsOnNames(dependsOn: unknown): string[] | undefined {
+    if (dependsOn === undefined) {
+        return undefined;
+    }
+    const list = Array.isArray(dependsOn) ? dependsOn : [dependsOn];
+    return list.map(logicalNameOf).filter((n): n is string => n !== undefined);
+}
+
+interface CapturedOptions {
+    readonly parent?: string;
+    readonly options: RecordedOptions;
+}
+
+/** Options as the program passed them; mocks never see options (pulumi/pulumi#14421). */
+function captureOptions(opts: pulumi.CustomResourceOptions): CapturedOptions {
+    const parent = opts.parent && (opts.parent as unknown as { __pulumiType?: string }).__pulumiType !== ROOT_STACK_TYPE
+        ? logicalNameOf(opts.parent) : undefined;
+    const options: RecordedOptions = {
+        protect: opts.protect,
+        retainOnDelete: opts.retainOnDelete,
+        deleteBeforeReplace: opts.deleteBeforeReplace,
+        replaceOnChanges: opts.replaceOnChanges,
+        ignoreChanges: opts.ignoreChanges,
+        import: opts.import as string | undefined,
+        dependsOn: dependsOnNames(opts.dependsOn),
+    };
+    const defined = Object.entries(options).filter(([, v]) => v !== undefined);
+    return { parent, options: Object.fromEntries(defined) };
+}
+
+function joinRecords(records: MockRecord[], captured: Map<string, CapturedOptions>): RenderedResource[] {
+    return records
+        .filter((r) => r.type !== ROOT_STACK_TYPE)
+        .map((r) => {
+            const extra = captured.get(`${r.type}::${r.name}`) ?? { options: {} };
+            return {
+                type: r.type,
+                name: r.name,
+                parent: extra.parent,
+                custom: r.custom,
+                inputs: maskSecrets(r.inputs, SECRET_MASK) as Record<string, unknown>,
+                options: extra.options,
+            };
+        });
+}
+
+/**
+ * Runs the real program once under Pulumi's mock runtime and records what it registers. The mock
+ * runtime is global to the process: call this at most once per process (see render/child.ts).
+ */
+export async function renderInProcess(request: RenderRequest, program = PROGRAM): Promise<Render> {
+    const mocks = new RecordingMocks(request.preview);
+    const captured = new Map<string, CapturedOptions>();
+    pulumi.runtime.setAllConfig(request.config, request.secretKeys);
+    await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, request.preview);
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => {
+        pulumi.runtime.registerStackTransformation((args) => {
+            captured.set(`${args.type}::${args.name}`, captureOptions(args.opts));
+            return undefined;
+        });
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return { ...require(program) };
+    });
+    await pulumi.runtime.disconnect();
+    return {
+        stack: request.stack,
+        preview: request.preview,
+        resources: joinRecords(mocks.records, captured),
+        outputs: maskSecrets(outputs ?? {}, SECRET_MASK) as Record<string, unknown>,
+        invokes: { ...mocks.invokes },
+    };
+}

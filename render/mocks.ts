@@ -1,0 +1,87 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+
+// The SDK's wire markers for a secret value inside deserialized inputs.
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+/** Replaces every secret value with `mask`, so that records can be printed and stored safely. */
+export function maskSecrets(value: unknown, mask: string): unknown {
+    if (Array.isArray(value)) {
+        return value.map((v) => maskSecrets(v, mask));
+    }
+    if (value !== null && typeof value === "object") {
+        const record = value as Record<string, unknown>;
+        if (record[SIG_KEY] === SECRET_SIG) {
+            return mask;
+        }
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v, mask)]));
+    }
+    return value;
+}
+
+function fakeId(prefix: string, name: string, length = 17): string {
+    return prefix + crypto.createHash("sha256").update(name).digest("hex").slice(0, length);
+}
+
+/** What AWS would compute on create, for the properties the program reads back. */
+function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+    switch (type) {
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1, arn: `arn:aws:ec2:::launch-template/${fakeId("lt-", name)}` };
+        case "aws:eks/nodeGroup:NodeGroup":
+            // Terraform appends a 26-character unique suffix to the prefix.
+            return { nodeGroupName: `${inputs.nodeGroupNamePrefix}${"2" + fakeId("", name, 25)}`, status: "ACTIVE" };
+        case "aws:ebs/volume:Volume":
+            return { arn: `arn:aws:ec2:::volume/${fakeId("vol-", name)}` };
+        default:
+            return {};
+    }
+}
+
+function idFor(type: string, name: string): string {
+    return type === "aws:ebs/volume:Volume" ? fakeId("vol-", name) : fakeId(`${name}-`, type, 8);
+}
+
+export const FAKE_CLUSTER = {
+    endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
+    certificateAuthorities: [{ data: Buffer.from("mock certificate authority").toString("base64") }],
+    version: "1.31",
+    status: "ACTIVE",
+};
+
+/** A registration as the mock monitor saw it. */
+export interface MockRecord {
+    readonly type: string;
+    readonly name: string;
+    readonly custom: boolean;
+    readonly inputs: Record<string, unknown>;
+}
+
+/**
+ * Mocks that behave like AWS and Kubernetes for what the program reads back. Under preview they
+ * return no id and no computed state, so the program meets the unknowns a first preview meets.
+ */
+export class RecordingMocks implements pulumi.runtime.Mocks {
+    readonly records: MockRecord[] = [];
+    readonly invokes: Record<string, number> = {};
+
+    constructor(private readonly preview: boolean) {}
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
+        this.records.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+        if (this.preview) {
+            return { id: args.id ?? undefined, state: args.inputs };
+        }
+        const state = { ...args.inputs, ...computedState(args.type, args.name, args.inputs) };
+        return { id: args.id || idFor(args.type, args.name), state };
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
+        this.invokes[args.token] = (this.invokes[args.token] ?? 0) + 1;
+        if (args.token === "aws:eks/getCluster:getCluster") {
+            return { ...FAKE_CLUSTER, name: args.inputs.name, id: args.inputs.name };
+        }
+        throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
+    }
+}

@@ -1,0 +1,43 @@
+/** The resource options a reviewer cares about, as the program set them. */
+export interface RecordedOptions {
+    readonly protect?: boolean;
+    readonly retainOnDelete?: boolean;
+    readonly deleteBeforeReplace?: boolean;
+    readonly replaceOnChanges?: string[];
+    readonly ignoreChanges?: string[];
+    readonly import?: string;
+    /** Logical names of the resources this one explicitly depends on. */
+    readonly dependsOn?: string[];
+}
+
+/** One resource as the program registered it. Secret values read "[secret]". */
+export interface RenderedResource {
+    readonly type: string;
+    readonly name: string;
+    /** Logical name of the parent; undefined for children of the stack itself. */
+    readonly parent?: string;
+    /** False for component resources. */
+    readonly custom: boolean;
+    readonly inputs: Record<string, unknown>;
+    readonly options: RecordedOptions;
+}
+
+export interface Render {
+    readonly stack: string;
+    readonly preview: boolean;
+    readonly resources: RenderedResource[];
+    readonly outputs: Record<string, unknown>;
+    /** How often each invoke token was called. */
+    readonly invokes: Record<string, number>;
+}
+
+/** What to render: a stack's config exactly as the Pulumi CLI would pass it. */
+export interface RenderRequest {
+    readonly stack: string;
+    readonly config: Record<string, string>;
+    readonly secretKeys: string[];
+    /** Run as `pulumi preview` of a new stack (computed values unknown) rather than `up`. */
+    readonly preview: boolean;
+}
+
+export const SECRET_MASK = "[secret]";
