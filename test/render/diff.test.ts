@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { changedPaths, diffRenders } from "../../render/diff";
+import { Render, RenderedResource } from "../../render/types";
+
+function res(name: string, inputs: Record<string, unknown>, options = {}): RenderedResource {
+    return { type: "t:index:R", name, parent: "db", custom: true, inputs, options };
+}
+
+function render(...resources: RenderedResource[]): Render {
+    return { stack: "s", preview: false, resources, outputs: {}, invokes: {} };
+}
+
+test("changedPaths finds the leaves that differ, and nothing else", () => {
+    assert.deepEqual(changedPaths({ a: 1, b: { c: 2, d: [1, 2] } }, { a: 1, b: { c: 3, d: [1, 5] } }), ["b.c", "b.d.1"]);
+    assert.deepEqual(changedPaths({ a: 1 }, { a: 1 }), []);
+    assert.deepEqual(changedPaths({ a: 1 }, {}), ["a"]);
+});
+
+test("diffRenders reports creates, deletes and updates, ignoring order", () => {
+    const before = render(res("x", { size: 1 }), res("y", { keep: true }), res("gone", {}));
+    const after = render(res("new", {}), res("y", { keep: true }), res("x", { size: 2 }, { protect: true }));
+    const changes = diffRenders(before, after).map((c) => [c.kind, c.name, c.inputPaths, c.optionPaths]);
+    assert.deepEqual(changes, [
+        ["delete", "gone", [], []],
+        ["create", "new", [], []],
+        ["update", "x", ["size"], ["protect"]],
+    ]);
+});
