@@ -1,0 +1,87 @@
+/**
+ * Groups resource changes per database and rolls them up into one verdict and a downtime
+ * estimate. A resource belongs to the top-most component above it: the database's
+ * QuestDbDeployment, whose logical name is the database id.
+ */
+import { ResourceChange } from "../../render/diff";
+import { Render, RenderedResource } from "../../render/types";
+import { actionOf, kindOf, replacingPaths } from "./rules";
+import { DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
+
+/** Least to most severe; the headline of a database is its most severe kind. */
+export const SEVERITY: readonly ImpactKind[] = [
+    "no-op", "in-place-update", "created", "volume-change", "rolling-restart",
+    "rolling-node-update", "node-replacement", "down", "data-at-risk",
+];
+
+/** Expected downtime of a database whose most severe kind is this one. */
+export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
+    "no-op": "none",
+    "in-place-update": "none",
+    created: "none (new)",
+    "volume-change": "none (EBS modifies online; the filesystem grows online)",
+    "rolling-restart": "one pod restart, ~1-2 min",
+    "rolling-node-update": "pod moves to a new node, ~5 min",
+    "node-replacement": "pod moves to a new node group, ~5 min",
+    down: "down until resumed (no pod scheduled)",
+    "data-at-risk": "down, and data may be lost",
+};
+
+const bySeverity = (a: ImpactKind, b: ImpactKind) => SEVERITY.indexOf(b) - SEVERITY.indexOf(a);
+
+/** Maps every resource name to its group: the top-most component (database id), or REGION_GROUP. */
+export function groupsOf(...renders: Render[]): Map<string, string> {
+    const byName = new Map<string, RenderedResource>();
+    renders.forEach((r) => r.resources.forEach((res) => byName.set(res.name, res)));
+    const groupOf = (res: RenderedResource, depth = 0): string => {
+        const parent = res.parent !== undefined ? byName.get(res.parent) : undefined;
+        if (parent && depth < 20) {
+            return groupOf(parent, depth + 1);
+        }
+        return res.parent ?? (res.custom ? REGION_GROUP : res.name);
+    };
+    return new Map([...byName.values()].map((res) => [res.name, groupOf(res)]));
+}
+
+function describe(change: ResourceChange, paths: readonly string[]): string {
+    if (change.kind !== "update") {
+        return change.kind === "create" ? "created" : "deleted";
+    }
+    const shown = paths.slice(0, 4).map((p) => {
+        const at = (inputs: Record<string, unknown> | undefined) =>
+            JSON.stringify(p.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], inputs));
+        return `${p}: ${at(change.before?.inputs) ?? "unset"} -> ${at(change.after?.inputs) ?? "unset"}`;
+    });
+    const options = change.optionPaths.map((o) => `option ${o}`);
+    const more = paths.length > 4 ? [`+${paths.length - 4} more`] : [];
+    return [...shown, ...more, ...options].join("; ");
+}
+
+/** The impact of one resource change. */
+export function resourceImpact(change: ResourceChange): ResourceImpact {
+    const action = actionOf(change);
+    const removed = action === "delete" || action === "replace";
+    return {
+        type: change.type,
+        name: change.name,
+        action,
+        kind: kindOf(change, action),
+        paths: [...change.inputPaths, ...change.optionPaths.map((o) => `options.${o}`)],
+        replaceBecause: action === "replace" ? replacingPaths(change) : [],
+        reason: describe(change, change.inputPaths),
+        blockedByProtect: removed && change.before?.options.protect === true,
+    };
+}
+
+/** One DatabaseImpact per group that has at least one change. */
+export function groupImpacts(changes: readonly ResourceChange[], groups: Map<string, string>): DatabaseImpact[] {
+    const perGroup = new Map<string, ResourceImpact[]>();
+    for (const change of changes) {
+        const id = groups.get(change.name) ?? REGION_GROUP;
+        perGroup.set(id, [...(perGroup.get(id) ?? []), resourceImpact(change)]);
+    }
+    return [...perGroup.entries()].map(([id, resources]) => {
+        const kinds = [...new Set(resources.map((r) => r.kind))].sort(bySeverity);
+        return { id, kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };
+    }).sort((a, b) => bySeverity(a.kind, b.kind) || a.id.localeCompare(b.id));
+}

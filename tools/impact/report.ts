@@ -1,0 +1,52 @@
+/**
+ * The programmatic API of the change-impact report: `computeImpact(before, after)` renders both
+ * stack files under mocks (two child processes, concurrently), diffs them with render/diff.ts and
+ * says per database what the change means. Used by `npm run impact` and by the qdb ops CLI.
+ */
+import { StackFile } from "../../inventory";
+import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
+import { groupImpacts, groupsOf } from "./group";
+import { ImpactReport, REGION_GROUP } from "./types";
+
+export * from "./types";
+export { FORCE_REPLACE } from "./rules";
+export { DOWNTIME, SEVERITY } from "./group";
+export { formatImpactMarkdown, formatImpactSummary } from "./format";
+
+/** Pure: the impact of going from one render to another. */
+export function impactOfRenders(before: Render, after: Render): ImpactReport {
+    const groups = groupsOf(before, after);
+    const databases = groupImpacts(diffRenders(before, after), groups);
+    const touched = new Set(databases.map((d) => d.id));
+    const allIds = new Set([...groups.values()].filter((g) => g !== REGION_GROUP));
+    const resources = databases.flatMap((d) => d.resources);
+    return {
+        stack: after.stack,
+        databases,
+        untouched: [...allIds].filter((id) => !touched.has(id)).sort(),
+        touchedDatabases: databases.filter((d) => d.id !== REGION_GROUP).length,
+        dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
+        previewWillFail: resources.some((r) => r.blockedByProtect),
+    };
+}
+
+/**
+ * Renders both stack files (preview=false, so every value is concrete) and reports the impact.
+ * Rejects with render's RenderError (configError=true) when either file fails validation.
+ */
+export async function computeImpact(before: StackFile, after: StackFile): Promise<ImpactReport> {
+    const [b, a] = await Promise.all([renderLabelled("before", before), renderLabelled("after", after)]);
+    return impactOfRenders(b, a);
+}
+
+/** Renders one side, naming the side and file in any error so the reader knows which to fix. */
+async function renderLabelled(side: string, file: StackFile): Promise<Render> {
+    try {
+        return await renderInChild(requestFromStackFile(file, false));
+    } catch (err) {
+        if (err instanceof RenderError) {
+            throw new RenderError(`${side} (${file.path}): ${err.message}`, err.configError);
+        }
+        throw err;
+    }
+}

@@ -1,0 +1,112 @@
+/**
+ * Which changed input paths force a replacement, and what each resource change means. Driven by
+ * resource type and input path only, never by inventory field names, so new inventory fields
+ * (state, backups, channels) are classified by the resources they end up changing.
+ */
+import { ResourceChange } from "../../render/diff";
+import { ImpactKind, ResourceAction } from "./types";
+
+export const VOLUME = "aws:ebs/volume:Volume";
+export const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
+export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+export const PV = "kubernetes:core/v1:PersistentVolume";
+export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
+export const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+
+/**
+ * Input paths whose change replaces the resource (prefix match: "spec.csi" covers
+ * "spec.csi.volumeHandle"). Sources: the AWS provider's ForceNew schema fields, and the
+ * Kubernetes API's immutable fields (which the Kubernetes provider turns into replacements).
+ */
+export const FORCE_REPLACE: Readonly<Record<string, readonly string[]>> = {
+    [VOLUME]: ["availabilityZone", "snapshotId", "encrypted", "kmsKeyId", "outpostArn"],
+    [NODE_GROUP]: [
+        "instanceTypes", "amiType", "capacityType", "subnetIds", "nodeGroupName", "nodeGroupNamePrefix",
+        "nodeRoleArn", "clusterName", "diskSize", "remoteAccess", "launchTemplate.id", "launchTemplate.name",
+    ],
+    [LAUNCH_TEMPLATE]: ["name", "namePrefix"],
+    [PV]: ["spec.csi", "spec.storageClassName", "spec.claimRef", "spec.nodeAffinity", "spec.volumeMode"],
+    [PVC]: ["spec.storageClassName", "spec.volumeName", "spec.accessModes", "spec.selector", "spec.volumeMode"],
+    [STATEFUL_SET]: ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"],
+    "aws:route53/record:Record": ["name", "type", "zoneId", "setIdentifier"],
+    "kubernetes:storage.k8s.io/v1:StorageClass": ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"],
+};
+
+/** Every Kubernetes object is replaced when its identity changes. */
+const K8S_IDENTITY = ["metadata.name", "metadata.namespace", "apiVersion", "kind"];
+
+/** Node group paths that EKS applies by rolling the nodes (new nodes, drain, terminate). */
+const NODE_ROLL = ["releaseVersion", "version", "launchTemplate.version"];
+/** Launch template paths that only label the template; anything else makes a version that rolls nodes. */
+const TEMPLATE_LABELS = ["tags", "tagsAll", "description", "updateDefaultVersion"];
+/** Volume paths that EBS modifies in place. */
+const VOLUME_MODIFY = ["size", "iops", "throughput", "type"];
+
+export function matches(path: string, prefixes: readonly string[]): boolean {
+    return prefixes.some((p) => path === p || path.startsWith(`${p}.`));
+}
+
+/** The paths of a change that force replacement, from the table and the resource's replaceOnChanges. */
+export function replacingPaths(change: ResourceChange): string[] {
+    const table = [...(FORCE_REPLACE[change.type] ?? []), ...(change.type.startsWith("kubernetes:") ? K8S_IDENTITY : [])];
+    const declared = (change.after?.options.replaceOnChanges ?? []).map((p) => p.replace(/\[\*\]|\*$/g, "").replace(/\.$/, ""));
+    const all = declared.includes("") ? [""] : [...table, ...declared];
+    return change.inputPaths.filter((p) => all.includes("") || matches(p, all));
+}
+
+export function actionOf(change: ResourceChange): ResourceAction {
+    if (change.kind !== "update") {
+        return change.kind;
+    }
+    return replacingPaths(change).length > 0 ? "replace" : "update";
+}
+
+function valueAt(inputs: Record<string, unknown> | undefined, path: string): unknown {
+    return path.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], inputs);
+}
+
+type Classifier = (paths: readonly string[], action: ResourceAction, change: ResourceChange) => ImpactKind;
+
+const hasAny = (paths: readonly string[], prefixes: readonly string[]) => paths.some((p) => matches(p, prefixes));
+
+/** Per-type meaning of an update, replace or delete (create is always "created"). */
+const CLASSIFIERS: Readonly<Record<string, Classifier>> = {
+    [VOLUME]: (paths, action) =>
+        action !== "update" ? "data-at-risk" : hasAny(paths, VOLUME_MODIFY) ? "volume-change" : "in-place-update",
+    [PV]: dataBinding("spec.capacity"),
+    [PVC]: dataBinding("spec.resources"),
+    [STATEFUL_SET]: (paths, action, change) => {
+        if (action === "delete" || valueAt(change.after?.inputs, "spec.replicas") === 0) {
+            return "down";
+        }
+        return action === "replace" || hasAny(paths, ["spec.template"]) ? "rolling-restart" : "in-place-update";
+    },
+    [NODE_GROUP]: (paths, action) =>
+        action === "replace" ? "node-replacement" : action === "update" && hasAny(paths, NODE_ROLL) ? "rolling-node-update" : "in-place-update",
+    [LAUNCH_TEMPLATE]: (paths, action) =>
+        action === "replace" || (action === "update" && paths.some((p) => !matches(p, TEMPLATE_LABELS)))
+            ? "rolling-node-update" : "in-place-update",
+};
+
+/**
+ * A PV or PVC: replacing it rebinds the data (at risk); deleting it alone leaves the EBS volume
+ * (reclaim policy Retain) but the pod cannot start (down); growing its capacity is a volume change.
+ */
+function dataBinding(capacityPath: string): Classifier {
+    return (paths, action) =>
+        action === "replace" ? "data-at-risk" : action === "delete" ? "down"
+            : hasAny(paths, [capacityPath]) ? "volume-change" : "in-place-update";
+}
+
+/** The kind of one resource change; see ImpactKind for the meaning of each. */
+export function kindOf(change: ResourceChange, action: ResourceAction): ImpactKind {
+    if (action === "create") {
+        return "created";
+    }
+    const classify = CLASSIFIERS[change.type];
+    if (classify) {
+        return classify(change.inputPaths, action, change);
+    }
+    // Deleting a database's node, DNS record, Service or Ingress takes it off the air.
+    return action === "delete" && change.before?.custom === true ? "down" : "in-place-update";
+}

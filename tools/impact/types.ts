@@ -1,0 +1,75 @@
+/**
+ * What a change to a stack file means for each database, in operator terms. Produced by
+ * `computeImpact` (report.ts) from two renders diffed with render/diff.ts.
+ */
+
+/**
+ * The effect of a change, ordered from harmless to dangerous (see SEVERITY in rules.ts).
+ * - no-op: nothing registered differs.
+ * - in-place-update: an API-level update with no restart (tags, DNS, config objects, options).
+ * - created: new resources (typically a new database).
+ * - volume-change: in-place EBS modify (size, IOPS, throughput) and the PV/PVC capacity that follows.
+ * - rolling-restart: the StatefulSet's pod template changed; the single pod restarts.
+ * - rolling-node-update: node group releaseVersion / launch template version; EKS rolls the node.
+ * - node-replacement: a node group field that forces a new node group.
+ * - down: the database stops serving (StatefulSet scaled to 0 or deleted, e.g. paused/decommissioned).
+ * - data-at-risk: a data volume deleted or replaced, or its PV/PVC replaced.
+ */
+export type ImpactKind =
+    | "no-op"
+    | "in-place-update"
+    | "created"
+    | "volume-change"
+    | "rolling-restart"
+    | "rolling-node-update"
+    | "node-replacement"
+    | "down"
+    | "data-at-risk";
+
+/** What Pulumi would do to one resource. */
+export type ResourceAction = "create" | "update" | "replace" | "delete";
+
+/** One resource's change and what it means. */
+export interface ResourceImpact {
+    readonly type: string;
+    readonly name: string;
+    readonly action: ResourceAction;
+    readonly kind: ImpactKind;
+    /** Input paths (dotted) and option names that changed. */
+    readonly paths: readonly string[];
+    /** The paths that force replacement, when action is "replace". */
+    readonly replaceBecause: readonly string[];
+    /** One line, e.g. "volume size 100 -> 200". */
+    readonly reason: string;
+    /** A protected resource would be deleted: the real `pulumi preview` fails on it. */
+    readonly blockedByProtect: boolean;
+}
+
+/** The impact on one database (or on the region-wide resources, id "(region)"). */
+export interface DatabaseImpact {
+    readonly id: string;
+    /** The most severe kind among the resources. */
+    readonly kind: ImpactKind;
+    /** Every distinct kind, most severe first. */
+    readonly kinds: readonly ImpactKind[];
+    /** Expected downtime, e.g. "none", "one pod restart, ~1-2 min". */
+    readonly downtime: string;
+    readonly resources: readonly ResourceImpact[];
+}
+
+export interface ImpactReport {
+    readonly stack: string;
+    /** Databases (and "(region)") that something touches, most severe first. Untouched ones are absent. */
+    readonly databases: readonly DatabaseImpact[];
+    /** Ids of databases present before or after that nothing touches. */
+    readonly untouched: readonly string[];
+    /** Number of databases touched (region-wide resources excluded). */
+    readonly touchedDatabases: number;
+    /** Some change deletes or replaces a data volume (or its PV/PVC). */
+    readonly dataAtRisk: boolean;
+    /** A protected resource would be deleted or replaced: `pulumi preview` itself will fail. */
+    readonly previewWillFail: boolean;
+}
+
+/** Pseudo-database id for resources that belong to no database (provider, StorageClass). */
+export const REGION_GROUP = "(region)";
