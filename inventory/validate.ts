@@ -4,7 +4,7 @@ import { isKnownInstanceType, architectureOf } from "./instanceTypes";
 import { GP3 } from "./limits";
 import { NAME_LIMITS, derivedNames, maxIdLength } from "./names";
 import { InventoryError, ProblemList } from "./problems";
-import { DatabaseSpec, Inventory, RegionDefaults, RegionSpec, VolumeSpec } from "./types";
+import { DatabaseSpec, Inventory, MonitoringSpec, RegionDefaults, RegionSpec, VolumeSpec } from "./types";
 import { checkServerConf } from "./serverConf";
 
 /** The stack config as Pulumi hands it over: `questdb-cloud:region` and `questdb-cloud:databases`. */
@@ -29,7 +29,7 @@ const DNS_NAME = /^([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/;
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress",
-    "monitoringNamespace", "maxDatabases", "volumeKmsKeyId", "defaults",
+    "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
 const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume"];
@@ -50,10 +50,22 @@ const EXPECT = {
  * Parses, defaults and validates a region stack's config. Throws one InventoryError that lists
  * every problem, before any resource is registered.
  */
+/**
+ * The parts of the region that validated, even when others did not, so that every database is
+ * still checked against them and one run lists every problem.
+ */
+interface RegionFacts {
+    readonly spec?: RegionSpec;
+    readonly subnets?: Readonly<Record<string, string>>;
+    readonly dnsSuffix?: string;
+    readonly defaults?: RegionDefaults;
+}
+
 export function validateInventory(raw: RawStackConfig): Inventory {
     const problems = new ProblemList();
-    const region = readRegion(raw, problems);
-    const databases = readDatabases(raw.databases, region, problems);
+    const facts = readRegion(raw, problems);
+    const region = facts.spec;
+    const databases = readDatabases(raw.databases, facts, problems);
     if (region && databases) {
         checkFleet(region, databases, problems);
     }
@@ -63,7 +75,7 @@ export function validateInventory(raw: RawStackConfig): Inventory {
     return { region, databases };
 }
 
-function readRegion(raw: RawStackConfig, problems: ProblemList): RegionSpec | undefined {
+function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
     if (!raw.hasCredentialsSeed) {
         problems.add("region", "questdb-cloud:credentialsSeed", undefined, "the secret that database credentials derive from is not set",
             "run `pulumi config set --secret questdb-cloud:credentialsSeed \"$(openssl rand -base64 32)\"` once for this stack");
@@ -71,7 +83,7 @@ function readRegion(raw: RawStackConfig, problems: ProblemList): RegionSpec | un
     if (!isPlainObject(raw.region)) {
         problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",
             "add questdb-cloud:region with clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress and defaults");
-        return undefined;
+        return {};
     }
     const awsRegion = readAwsRegion(raw, problems);
     const r = new FieldReader(raw.region, "region", problems);
@@ -83,16 +95,19 @@ function readRegion(raw: RawStackConfig, problems: ProblemList): RegionSpec | un
     const subnets = readSubnets(r, awsRegion);
     const ingress = readIngress(r);
     const monitoringNamespace = r.optionalString("monitoringNamespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.monitoringNamespace;
+    const monitoring = readMonitoring(r);
     const maxDatabases = r.optionalInteger("maxDatabases", { min: 1, max: 450 }) ?? DEFAULTS.maxDatabases;
     const volumeKmsKeyId = r.optionalString("volumeKmsKeyId", { pattern: /^arn:aws[a-z-]*:kms:/, expected: "a KMS key ARN" });
     const defaults = readRegionDefaults(r);
+    const facts = { subnets, dnsSuffix, defaults };
     if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults) {
-        return undefined;
+        return facts;
     }
-    return {
+    const spec: RegionSpec = {
         stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress,
-        monitoringNamespace, maxDatabases, volumeKmsKeyId, defaults,
+        monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults,
     };
+    return { ...facts, spec };
 }
 
 function readAwsRegion(raw: RawStackConfig, problems: ProblemList): string | undefined {
@@ -201,7 +216,7 @@ function checkVolumeRatios(v: FieldReader, volume: VolumeSpec): void {
     }
 }
 
-function readDatabases(raw: unknown, region: RegionSpec | undefined, problems: ProblemList): DatabaseSpec[] | undefined {
+function readDatabases(raw: unknown, region: RegionFacts, problems: ProblemList): DatabaseSpec[] | undefined {
     if (raw === undefined) {
         return [];
     }
@@ -224,7 +239,7 @@ function databaseWhere(entry: unknown, index: number): string {
     return typeof id === "string" && id !== "" ? `database "${id}"` : `database #${index + 1} (no valid id)`;
 }
 
-function readDatabase(entry: unknown, index: number, region: RegionSpec | undefined, problems: ProblemList): DatabaseSpec | undefined {
+function readDatabase(entry: unknown, index: number, region: RegionFacts, problems: ProblemList): DatabaseSpec | undefined {
     const where = databaseWhere(entry, index);
     if (!isPlainObject(entry)) {
         problems.add(where, "(entry)", entry, "expected an object", "write each database as a map with at least id and availabilityZone");
@@ -239,39 +254,41 @@ function readDatabase(entry: unknown, index: number, region: RegionSpec | undefi
     const nodeImage = d.optionalString("nodeImage", { pattern: NODE_IMAGE, expected: EXPECT.nodeImage });
     const state = d.optionalString("state", { pattern: new RegExp(`^(${STATES.join("|")})$`), expected: `one of ${STATES.join(", ")}` });
     const serverConf = checkServerConf(d);
-    const volume = region ? readVolume(d, region.defaults.volume) : undefined;
+    const volume = readVolume(d, region.defaults?.volume ?? DEFAULTS.volume);
     const fieldsOk = (!d.has("instanceType") || instanceType) && (!d.has("questdbVersion") || questdbVersion) &&
         (!d.has("nodeImage") || nodeImage) && (!d.has("state") || state);
-    if (!region || !id || !availabilityZone || !serverConf || !volume || !fieldsOk) {
+    const { spec } = region;
+    if (!spec || !id || !availabilityZone || !serverConf || !volume || !fieldsOk) {
         return undefined;
     }
-    const resolvedType = instanceType ?? region.defaults.instanceType;
+    const resolvedType = instanceType ?? spec.defaults.instanceType;
     return {
-        id, availabilityZone, subnetId: region.subnets[availabilityZone], instanceType: resolvedType,
+        id, availabilityZone, subnetId: spec.subnets[availabilityZone], instanceType: resolvedType,
         architecture: architectureOf(resolvedType), volume,
-        questdbVersion: questdbVersion ?? region.defaults.questdbVersion,
-        nodeImage: nodeImage ?? region.defaults.nodeImage, serverConf, state: "active",
+        questdbVersion: questdbVersion ?? spec.defaults.questdbVersion,
+        nodeImage: nodeImage ?? spec.defaults.nodeImage, serverConf, state: "active",
     };
 }
 
-function readId(d: FieldReader, region: RegionSpec | undefined): string | undefined {
+function readId(d: FieldReader, region: RegionFacts): string | undefined {
     const id = d.requireString("id", { pattern: DNS_LABEL, expected: "a DNS label: lowercase letters, digits and '-', starting with a letter, such as acme-prod" });
-    if (!id || !region) {
+    if (!id) {
         return id;
     }
-    const names = derivedNames(id, region.dnsSuffix);
+    const dnsSuffix = region.dnsSuffix ?? "";
+    const names = derivedNames(id, dnsSuffix);
     const tooLong = NAME_LIMITS.filter((limit) => limit.length(names) > limit.max).map((limit) => limit.what);
     if (tooLong.length > 0) {
         d.problem("id", `is ${id.length} characters, too long for the ${tooLong.join(" and ")} derived from it`,
-            `use an id of at most ${maxIdLength(region.dnsSuffix)} characters`);
+            `use an id of at most ${maxIdLength(dnsSuffix)} characters`);
         return undefined;
     }
     return id;
 }
 
-function readAvailabilityZone(d: FieldReader, region: RegionSpec | undefined): string | undefined {
+function readAvailabilityZone(d: FieldReader, region: RegionFacts): string | undefined {
     const az = d.requireString("availabilityZone", { pattern: AZ, expected: "one of the region's subnet AZs" });
-    if (!az || !region) {
+    if (!az || !region.subnets) {
         return az;
     }
     if (!(az in region.subnets)) {
@@ -296,4 +313,41 @@ function checkFleet(region: RegionSpec, databases: DatabaseSpec[], problems: Pro
             `the stack lists ${databases.length} databases, more than maxDatabases allows`,
             "open a new region stack (or cluster) for more databases, or raise maxDatabases after raising the EKS node group quota");
     }
+}
+
+const MONITORING_FIELDS = ["prometheusOperator", "grafanaDashboards", "labels"];
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+
+/**
+ * The region's `monitoring` block, each field defaulted from `DEFAULTS.monitoring`. A bad field
+ * records a problem (so validation throws) and falls back to its default here.
+ */
+function readMonitoring(r: FieldReader): MonitoringSpec {
+    const base = DEFAULTS.monitoring;
+    const m = r.optionalObject("monitoring", "{prometheusOperator: true, grafanaDashboards: true, labels: {}}");
+    if (!m) {
+        return base;
+    }
+    m.rejectUnknownFields(MONITORING_FIELDS);
+    const flag = (key: "prometheusOperator" | "grafanaDashboards"): boolean => {
+        const value = m.raw(key);
+        if (value === undefined || typeof value === "boolean") {
+            return value ?? base[key];
+        }
+        m.problem(key, "expected true or false", `set ${m.path(key)} to true or false (unquoted)`);
+        return base[key];
+    };
+    const labels: Record<string, string> = {};
+    const l = m.optionalObject("labels", "{<label key>: <label value>}, such as {release: kube-prometheus-stack}");
+    for (const [key, value] of l?.entries() ?? []) {
+        if (!LABEL_KEY.test(key) || key.length > 317) {
+            l?.problem(key, "is not a Kubernetes label key", "use a key such as release or example.com/team");
+        } else if (typeof value !== "string" || !LABEL_VALUE.test(value)) {
+            l?.problem(key, "expected a Kubernetes label value: up to 63 letters, digits, '-', '_' or '.'", `quote the value, such as ${key}: "kube-prometheus-stack"`);
+        } else {
+            labels[key] = value;
+        }
+    }
+    return { prometheusOperator: flag("prometheusOperator"), grafanaDashboards: flag("grafanaDashboards"), labels };
 }

@@ -70,15 +70,24 @@ export async function renderInProcess(request: RenderRequest, program = PROGRAM)
     const captured = new Map<string, CapturedOptions>();
     pulumi.runtime.setAllConfig(request.config, request.secretKeys);
     await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, request.preview);
+    let programError: unknown;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
             captured.set(`${args.type}::${args.name}`, captureOptions(args.opts));
             return undefined;
         });
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return { ...require(program) };
+        // The SDK reports an error thrown here as an unhandled rejection; keep it and rethrow.
+        try {
+            return { ...require(program) };
+        } catch (err) {
+            programError = err;
+            return {};
+        }
     });
     await pulumi.runtime.disconnect();
+    if (programError !== undefined) {
+        throw programError;
+    }
     return {
         stack: request.stack,
         preview: request.preview,

@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { InventoryError, RawStackConfig, validateInventory } from "../../inventory";
+import { rawConfigOf, shippedStackBody } from "../support/stacks";
+
+type Entry = Record<string, unknown>;
+
+/** The shipped prod config, with a test's edit applied to a deep copy. */
+function prodWith(edit: (region: Entry, databases: Entry[], raw: { awsRegion: unknown }) => void): RawStackConfig {
+    const body = structuredClone(shippedStackBody("prod"));
+    const raw = { ...rawConfigOf(body, "prod") };
+    edit(raw.region as Entry, raw.databases as Entry[], raw);
+    return raw;
+}
+
+function problemsOf(raw: RawStackConfig): InventoryError {
+    try {
+        validateInventory(raw);
+    } catch (err) {
+        assert.ok(err instanceof InventoryError, `expected InventoryError, got ${String(err)}`);
+        return err;
+    }
+    assert.fail("validation passed, but a problem was expected");
+}
+
+/** Asserts one problem for this database and field, and that the message carries everything. */
+function assertProblem(err: InventoryError, where: string, field: string, fragments: RegExp[]): void {
+    const problem = err.problems.find((p) => p.where === where && p.field === field);
+    assert.ok(problem, `no problem for ${where} ${field}; got:\n${err.message}`);
+    const line = err.message.split("\n").find((l) => l.includes(`${where}: ${field} =`));
+    assert.ok(line, `message does not name ${where} and ${field}:\n${err.message}`);
+    assert.match(line, /^ {2}- stack "prod", /);
+    assert.match(line, /Fix: /);
+    for (const fragment of fragments) {
+        assert.match(line, fragment);
+    }
+}
+
+test("the shipped prod config validates, with region defaults merged field by field", () => {
+    const inventory = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
+    assert.equal(inventory.databases.length, 9);
+    const stark = inventory.databases.find((d) => d.id === "stark-telemetry");
+    assert.deepEqual(stark?.volume, { sizeGiB: 750, iops: 3000, throughputMiBps: 125 });
+    const globex = inventory.databases.find((d) => d.id === "globex-ticks");
+    assert.equal(globex?.architecture, "arm64");
+    assert.equal(globex?.subnetId, "subnet-0aa11bb22cc33dd02");
+    assert.equal(inventory.region.maxDatabases, 30);
+});
+
+test("a missing id is reported by position", () => {
+    const err = problemsOf(prodWith((_, dbs) => delete dbs[2].id));
+    assertProblem(err, "database #3 (no valid id)", "id", [/\(missing\)/, /this field is required/, /DNS label/]);
+});
+
+test("an unknown field is rejected with a did-you-mean", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[0].instnceType = "m7i.large")));
+    assertProblem(err, 'database "acme-analytics"', "instnceType", [/"m7i.large"/, /not a known field/, /did you mean instanceType\?/]);
+});
+
+test("an unknown field inside a nested block names its full path", () => {
+    const err = problemsOf(prodWith((region) => ((region.defaults as Entry).volume = { sizeGB: 10 })));
+    assertProblem(err, "region", "defaults.volume.sizeGB", [/10/, /did you mean defaults\.volume\.sizeGiB\?/]);
+});
+
+test("a duplicate id is rejected", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[3].id = "acme-analytics")));
+    assertProblem(err, 'database "acme-analytics"', "id", [/appears more than once/, /unique id/]);
+});
+
+test("an id that is not a DNS label is rejected", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[1].id = "Globex_Ticks")));
+    assertProblem(err, 'database "Globex_Ticks"', "id", [/"Globex_Ticks"/, /wrong format/, /DNS label/]);
+});
+
+test("an id too long for the names derived from it is rejected with the longest allowed", () => {
+    const id = "a-very-long-customer-database-name-x";
+    const err = problemsOf(prodWith((_, dbs) => (dbs[1].id = id)));
+    assertProblem(err, `database "${id}"`, "id", [/is 36 characters/, /EKS node group name/, /at most 32 characters/]);
+});
+
+test("an availability zone without a subnet is rejected, listing the valid ones", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[0].availabilityZone = "us-east-1f")));
+    assertProblem(err, 'database "acme-analytics"', "availabilityZone", [/"us-east-1f"/, /no subnet/, /us-east-1a, us-east-1b, us-east-1c/]);
+});
+
+test("a subnet in another region is rejected", () => {
+    const err = problemsOf(prodWith((region) => ((region.subnets as Entry)["eu-west-1a"] = "subnet-0123456789abcdef0")));
+    assertProblem(err, "region", "subnets.eu-west-1a", [/not in this stack's region us-east-1/]);
+});
+
+test("an instance type that @pulumi/aws does not know is rejected", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[4].instanceType = "c7i.huge")));
+    assertProblem(err, 'database "hooli-events"', "instanceType", [/"c7i.huge"/, /not an EC2 instance type known to @pulumi\/aws/]);
+});
+
+test("volume size, IOPS and throughput outside gp3's limits are each rejected", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[1].volume = { sizeGiB: 20000, iops: 2000, throughputMiBps: 1200 })));
+    assertProblem(err, 'database "globex-ticks"', "volume.sizeGiB", [/20000/, /1 to 16384 GiB/]);
+    assertProblem(err, 'database "globex-ticks"', "volume.iops", [/2000/, /3000 to 16000 IOPS/]);
+    assertProblem(err, 'database "globex-ticks"', "volume.throughputMiBps", [/1200/, /125 to 1000 MiB\/s/]);
+});
+
+test("gp3's IOPS-per-GiB and throughput-per-IOPS ratios are enforced on the merged volume", () => {
+    const err = problemsOf(prodWith((_, dbs) => {
+        dbs[0].volume = { sizeGiB: 10, iops: 6000 };
+        dbs[1].volume = { sizeGiB: 500, iops: 3000, throughputMiBps: 1000 };
+    }));
+    assertProblem(err, 'database "acme-analytics"', "volume.iops", [/500 IOPS per GiB/, /lower iops to 5000 or raise sizeGiB to at least 12/]);
+    assertProblem(err, 'database "globex-ticks"', "volume.throughputMiBps", [/0.25 MiB\/s per IOPS/, /lower throughputMiBps to 750 or raise iops to at least 4000/]);
+});
+
+test("more databases than maxDatabases are rejected", () => {
+    const err = problemsOf(prodWith((region) => (region.maxDatabases = 5)));
+    assertProblem(err, "region", "maxDatabases", [/= 5/, /lists 9 databases/, /new region stack/]);
+});
+
+test("server.conf keys the program manages, or credentials, are refused", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[0].serverConf = { "pg.password": "hunter2", "http.bind.to": "0.0.0.0:1" })));
+    assertProblem(err, 'database "acme-analytics"', "serverConf.pg.password", [/Pulumi secrets/]);
+    assertProblem(err, 'database "acme-analytics"', "serverConf.http.bind.to", [/managed by the program/]);
+});
+
+test("a missing region, aws:region or credentials seed is reported with the command that fixes it", () => {
+    const err = problemsOf({ stack: "prod", awsRegion: undefined, region: undefined, databases: [], hasCredentialsSeed: false });
+    assertProblem(err, "region", "questdb-cloud:credentialsSeed", [/pulumi config set --secret questdb-cloud:credentialsSeed/]);
+    assertProblem(err, "region", "questdb-cloud:region", [/clusterName/]);
+});
+
+test("every problem is listed at once, not just the first", () => {
+    const err = problemsOf(prodWith((region, dbs) => {
+        dbs[0].availabilityZone = "us-east-1z";
+        dbs[1].instanceType = "nope.large";
+        dbs[2].volume = { sizeGiB: 0 };
+        dbs[3].colour = "blue";
+        (region.ingress as Entry).className = "";
+    }));
+    assert.equal(err.problems.length, 5, err.message);
+    assert.match(err.message, /^Stack "prod" config has 5 problems; nothing was changed:/);
+    assert.equal(err.message.split("\n").length, 6);
+});
+
+test("validation is pure: the same input gives the same output", () => {
+    const raw = rawConfigOf(shippedStackBody("prod"), "prod");
+    assert.deepEqual(validateInventory(raw), validateInventory(structuredClone(raw)));
+});
