@@ -1,4 +1,4 @@
-import { VolumeSpec } from "./types";
+import { MonitoringSpec, VolumeSpec } from "./types";
 
 /**
  * Every default of the program, in one place. The validator applies them; components never
@@ -11,5 +11,7 @@ export const DEFAULTS = {
     volume: { sizeGiB: 100, iops: 3000, throughputMiBps: 125 } satisfies VolumeSpec,
     ingressNamespace: "ingress-nginx",
     monitoringNamespace: "monitoring",
+    /** Most EKS clusters we run have kube-prometheus-stack; a cluster without it opts out. */
+    monitoring: { prometheusOperator: true, grafanaDashboards: true, labels: {} } satisfies MonitoringSpec,
     state: "active",
 } as const;

@@ -44,6 +44,29 @@ export interface RegionDefaults {
     readonly volume: VolumeSpec;
 }
 
+/**
+ * How the region's monitoring stack picks up the fleet. `monitoringNamespace` (the namespace)
+ * stays a top-level region field for compatibility; this block holds the switches.
+ */
+export interface MonitoringSpec {
+    /**
+     * The cluster runs the Prometheus Operator (its monitoring.coreos.com CRDs exist): create one
+     * ServiceMonitor per database and one PrometheusRule per region. Turn off on clusters without
+     * the operator, where creating those objects fails. @default true
+     */
+    readonly prometheusOperator: boolean;
+    /**
+     * Grafana's dashboard sidecar watches ConfigMaps labelled `grafana_dashboard: "1"`: create the
+     * region's fleet dashboard in `monitoringNamespace`. @default true
+     */
+    readonly grafanaDashboards: boolean;
+    /**
+     * Labels added to every ServiceMonitor and PrometheusRule, so that the Prometheus resource's
+     * selectors pick them up (kube-prometheus-stack selects `release: <helm release>`). @default {}
+     */
+    readonly labels: Readonly<Record<string, string>>;
+}
+
 /** One region: one AWS region, one EKS cluster. */
 export interface RegionSpec {
     /** The Pulumi stack name, used in error messages and tags. */
@@ -64,6 +87,8 @@ export interface RegionSpec {
     readonly ingress: IngressSpec;
     /** Namespace of the monitoring stack, allowed to scrape port 9003. @default "monitoring" */
     readonly monitoringNamespace: string;
+    /** Prometheus Operator and Grafana switches. @default `DEFAULTS.monitoring`: both on, no extra labels */
+    readonly monitoring: MonitoringSpec;
     /** Capacity guard: the most databases that may hold a node group. @default 30 (EKS quota) */
     readonly maxDatabases: number;
     /** KMS key for data volumes. @default undefined, the account's aws/ebs key */
