@@ -1,1 +1,2 @@
+export { FLEET_MONITORING_TYPE, FleetMonitoring, FleetMonitoringArgs } from "./fleetMonitoring";
 export { QUESTDB_DEPLOYMENT_TYPE, QuestDbDeployment, QuestDbDeploymentArgs } from "./questDbDeployment";

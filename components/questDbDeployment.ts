@@ -5,6 +5,7 @@ import { databaseCredentials } from "./deployment/credentials";
 import { createDataVolume } from "./deployment/dataVolume";
 import { createDedicatedNode } from "./deployment/dedicatedNode";
 import { createEndpoint } from "./deployment/endpoint";
+import { createMetrics } from "./deployment/metrics";
 import { createQuestDbServer } from "./deployment/server";
 import { createTenantIsolation } from "./deployment/tenantIsolation";
 
@@ -44,6 +45,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         const credentials = databaseCredentials(args.credentialsSeed, args.database.id);
         createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, data.claim]);
         createEndpoint(ctx, namespace);
+        createMetrics(ctx, namespace);
 
         this.endpoint = pulumi.output(`https://${ctx.names.hostname}`);
         this.volumeId = data.volume.id;

@@ -13,6 +13,9 @@ export const MANAGED_SERVER_CONF: Readonly<Record<string, string>> = {
     "line.tcp.net.bind.to": `0.0.0.0:${PORTS.ilp}`,
     "http.min.enabled": "true",
     "http.min.net.bind.to": `0.0.0.0:${PORTS.status}`,
+    // Prometheus metrics at :9003/metrics. Always on, whether or not the region scrapes them: they
+    // are cheap, and a per-region switch here would roll every pod when the switch flips.
+    "metrics.enabled": "true",
     "telemetry.enabled": "false",
 };
 

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { QuestDbDeployment } from "../components";
+import { FleetMonitoring, QuestDbDeployment } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { Inventory, RegionSpec } from "../inventory";
 import { kubeconfigFor } from "./kubeconfig";
@@ -58,5 +58,6 @@ export function createRegionStack(inventory: Inventory, credentialsSeed: pulumi.
             state: deployment.state,
         };
     }
+    new FleetMonitoring("questdb-fleet", { region: inventory.region, databases: inventory.databases }, { providers: [provider] });
     return outputs;
 }

@@ -68,6 +68,8 @@ export function serviceArgs(ctx: DeploymentContext): k8s.core.v1.ServiceArgs {
                 { name: "http", port: PORTS.http, targetPort: "http" },
                 { name: "pg", port: PORTS.pg, targetPort: "pg" },
                 { name: "ilp", port: PORTS.ilp, targetPort: "ilp" },
+                // Health and Prometheus metrics; the NetworkPolicy admits only the monitoring namespace.
+                { name: "status", port: PORTS.status, targetPort: "status" },
             ],
         },
     };

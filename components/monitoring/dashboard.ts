@@ -1,0 +1,149 @@
+import { IN_NAMESPACE } from "../../inventory";
+import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
+
+/** The label Grafana's dashboard sidecar watches for (kube-prometheus-stack's default). */
+export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
+
+export interface DashboardInput {
+    readonly stack: string;
+    readonly awsRegion: string;
+    /** Database ids, the options of the `$database` variable. */
+    readonly databaseIds: readonly string[];
+}
+
+/** Every database namespace the `$database` selection covers ("All" is `.+`). */
+const NS = `namespace=~"qdb-($database)"`;
+
+interface Query {
+    readonly expr: string;
+    readonly legend: string;
+}
+
+interface PanelSpec {
+    readonly title: string;
+    readonly type: "stat" | "timeseries";
+    readonly unit: string;
+    readonly queries: readonly Query[];
+    readonly description: string;
+    readonly thresholds?: readonly { value: number | null; color: string }[];
+    readonly mappings?: readonly unknown[];
+}
+
+/** The panels, top to bottom: state, ingestion, queries, disk, node. Each queries only allowed metrics. */
+export function dashboardPanels(): PanelSpec[] {
+    const pvc = `${NS}, persistentvolumeclaim="${IN_NAMESPACE.dataClaim}"`;
+    const perDb = (expr: string) => `sum by (namespace) (${expr})`;
+    return [{
+        title: "Database up",
+        type: "stat",
+        unit: "none",
+        description: "1 when Prometheus scraped the database's :9003/metrics successfully.",
+        queries: [{ expr: `max by (namespace) (${PROMETHEUS_METRICS.up}{job="${SCRAPE_JOB}", ${NS}})`, legend: "{{namespace}}" }],
+        mappings: [{ type: "value", options: { "0": { text: "DOWN", color: "red" }, "1": { text: "UP", color: "green" } } }],
+        thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
+    }, {
+        title: "Pod phase",
+        type: "stat",
+        unit: "none",
+        description: "The phase of each database's pod, from kube-state-metrics.",
+        queries: [{ expr: `max by (namespace, phase) (${KUBE_STATE_METRICS.podPhase}{${NS}}) == 1`, legend: "{{namespace}} {{phase}}" }],
+    }, {
+        title: "Ingestion (rows/s written to the WAL)",
+        type: "timeseries",
+        unit: "rowsps",
+        description: "Rows written to WAL tables per second: ILP, INSERT and COPY.",
+        queries: [{ expr: perDb(`rate(${QUESTDB_METRICS.walRowsWritten}{${NS}}[5m])`), legend: "{{namespace}}" }],
+    }, {
+        title: "Query rate (QuestDB exposes no query latency metric)",
+        type: "timeseries",
+        unit: "reqps",
+        description: "Queries started per second over HTTP (/exec) and PostgreSQL wire. Open source QuestDB publishes no latency histogram.",
+        queries: [
+            { expr: perDb(`rate(${QUESTDB_METRICS.httpQueries}{${NS}}[5m])`), legend: "{{namespace}} http" },
+            { expr: perDb(`rate(${QUESTDB_METRICS.pgQueries}{${NS}}[5m])`), legend: "{{namespace}} pg" },
+        ],
+    }, {
+        title: "Data volume use",
+        type: "timeseries",
+        unit: "percentunit",
+        description: "Used share of each data volume; the QuestDbVolumeAlmostFull alert fires above 80%.",
+        queries: [{
+            expr: `max by (namespace) (${KUBELET_METRICS.volumeUsed}{${pvc}} / ${KUBELET_METRICS.volumeCapacity}{${pvc}})`,
+            legend: "{{namespace}}",
+        }],
+        thresholds: [{ value: null, color: "green" }, { value: 0.8, color: "red" }],
+    }, {
+        title: "Node Ready",
+        type: "stat",
+        unit: "none",
+        description: "1 when the dedicated node that runs the database's pod reports Ready.",
+        queries: [{
+            expr: `max by (namespace, node) (${KUBE_STATE_METRICS.podInfo}{${NS}}) * on (node) group_left () ` +
+                `max by (node) (${KUBE_STATE_METRICS.nodeCondition}{condition="Ready", status="true"})`,
+            legend: "{{namespace}} on {{node}}",
+        }],
+        thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
+    }, {
+        title: "Suspended tables",
+        type: "stat",
+        unit: "none",
+        description: "Tables whose WAL apply stopped after an error; ingestion into them is not visible.",
+        queries: [{ expr: `max by (namespace) (${QUESTDB_METRICS.suspendedTables}{${NS}})`, legend: "{{namespace}}" }],
+        thresholds: [{ value: null, color: "green" }, { value: 1, color: "red" }],
+    }];
+}
+
+function panelJson(panel: PanelSpec, index: number) {
+    return {
+        id: index + 1,
+        title: panel.title,
+        type: panel.type,
+        description: panel.description,
+        datasource: { type: "prometheus", uid: "${datasource}" },
+        gridPos: { x: (index % 2) * 12, y: Math.floor(index / 2) * 8, w: 12, h: 8 },
+        targets: panel.queries.map((q, i) => ({
+            refId: String.fromCharCode(65 + i),
+            expr: q.expr,
+            legendFormat: q.legend,
+            datasource: { type: "prometheus", uid: "${datasource}" },
+        })),
+        fieldConfig: {
+            defaults: {
+                unit: panel.unit,
+                ...(panel.mappings ? { mappings: panel.mappings } : {}),
+                ...(panel.thresholds ? { thresholds: { mode: "absolute", steps: panel.thresholds } } : {}),
+            },
+            overrides: [],
+        },
+        options: {},
+    };
+}
+
+/**
+ * The region's fleet dashboard (Grafana JSON model). `$database` lists the inventory's ids, so
+ * the dashboard needs no query to fill it and never shows namespaces that are not databases.
+ */
+export function fleetDashboard(input: DashboardInput) {
+    const options = input.databaseIds.map((id) => ({ text: id, value: id, selected: false }));
+    return {
+        uid: `questdb-fleet-${input.stack}`.slice(0, 40),
+        title: `QuestDB fleet: ${input.stack} (${input.awsRegion})`,
+        tags: ["questdb", "questdb-cloud", input.stack],
+        timezone: "utc",
+        schemaVersion: 39,
+        editable: false,
+        refresh: "1m",
+        time: { from: "now-6h", to: "now" },
+        templating: {
+            list: [
+                { name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus" },
+                {
+                    name: "database", label: "Database", type: "custom", multi: true, includeAll: true, allValue: ".+",
+                    query: input.databaseIds.join(","), options,
+                    current: { text: ["All"], value: ["$__all"] },
+                },
+            ],
+        },
+        panels: dashboardPanels().map(panelJson),
+    };
+}

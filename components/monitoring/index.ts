@@ -1,0 +1,5 @@
+export * from "./metrics";
+export * from "./alertRules";
+export * from "./dashboard";
+export * from "./serviceMonitor";
+export * from "./objects";
