@@ -1,0 +1,160 @@
+/**
+ * The guardrails, as pure functions over (type, props): each returns the list of violation
+ * messages for one resource, empty when it complies. No import of @pulumi/policy here: importing
+ * its PolicyPack starts a server, and these rules also run offline over every render (tests and
+ * tools), so the same code enforces the policy in `pulumi preview` and in CI.
+ *
+ * Self-contained on purpose (no import from ../inventory): the pack is installed and run from
+ * this folder alone. test/guardrails checks that DATABASE_LABEL matches the program's.
+ */
+import { plainTextSecrets } from "./secrets";
+
+/** Label and taint key that binds a database to its node (inventory/names.ts). */
+export const DATABASE_LABEL = "questdb.cloud/database";
+/** Prefix of every database-owned name (namespace, node group, launch template). */
+const DATABASE_PREFIX = "qdb-";
+
+export type Props = Record<string, unknown>;
+
+/** Resource options a rule may need. `protect` is an option, not a property. */
+export interface RuleOptions {
+    readonly protect?: boolean;
+}
+
+export interface Rule {
+    /** Policy name: lowercase, dash-separated, unique in the pack. */
+    readonly name: string;
+    readonly description: string;
+    /** The violation messages of one resource; empty when it complies or the rule does not apply. */
+    readonly check: (type: string, props: Props, opts: RuleOptions) => string[];
+}
+
+function obj(value: unknown): Props {
+    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Props) : {};
+}
+
+function list(value: unknown): unknown[] {
+    return Array.isArray(value) ? value : [];
+}
+
+function at(value: unknown, ...path: string[]): unknown {
+    return path.reduce<unknown>((v, key) => obj(v)[key], value);
+}
+
+const ebsVolumeEncryptedAndProtected: Rule = {
+    name: "ebs-volume-encrypted-and-protected",
+    description: "Every EBS volume is encrypted at rest and protected, so no preview can delete or replace customer data.",
+    check: (type, props, opts) => {
+        if (type !== "aws:ebs/volume:Volume") return [];
+        const found: string[] = [];
+        if (props.encrypted !== true) found.push("EBS volume is not encrypted: set encrypted: true");
+        if (opts.protect !== true) found.push("EBS volume is not protected: set the resource option protect: true");
+        return found;
+    },
+};
+
+/** A node group belongs to a database when it carries the database label or a database name. */
+function databaseOfNodeGroup(props: Props): string | undefined {
+    const label = at(props, "labels", DATABASE_LABEL);
+    if (typeof label === "string") return label;
+    const name = props.nodeGroupNamePrefix ?? props.nodeGroupName;
+    return typeof name === "string" && name.startsWith(DATABASE_PREFIX) ? "" : undefined;
+}
+
+const databaseNodeDedicated: Rule = {
+    name: "database-node-dedicated",
+    description: "Every database node group is tainted for its database alone and lives in one subnet, the AZ of its volume.",
+    check: (type, props) => {
+        if (type !== "aws:eks/nodeGroup:NodeGroup") return [];
+        const id = databaseOfNodeGroup(props);
+        if (id === undefined) return [];
+        const found: string[] = [];
+        if (id === "") found.push(`database node group has no ${DATABASE_LABEL} label`);
+        const taints = list(props.taints).map(obj);
+        const own = taints.some((t) => t.key === DATABASE_LABEL && t.value === id && (t.effect === "NO_SCHEDULE" || t.effect === "NO_EXECUTE"));
+        if (id !== "" && !own) found.push(`database node group is not tainted ${DATABASE_LABEL}=${id}:NoSchedule, so other pods can land on it`);
+        const subnets = list(props.subnetIds);
+        if (subnets.length !== 1) found.push(`database node group spans ${subnets.length} subnets; it must use exactly the one of its volume's AZ`);
+        return found;
+    },
+};
+
+const databasePodTolerations: Rule = {
+    name: "database-pod-tolerates-own-taint",
+    description: "Every database pod selects its own node and tolerates only its own taint (toleration value == nodeSelector value == database label).",
+    check: (type, props) => {
+        if (type !== "kubernetes:apps/v1:StatefulSet") return [];
+        const template = at(props, "spec", "template");
+        const id = at(template, "metadata", "labels", DATABASE_LABEL);
+        const namespace = at(props, "metadata", "namespace");
+        if (id === undefined && !(typeof namespace === "string" && namespace.startsWith(DATABASE_PREFIX))) return [];
+        if (typeof id !== "string") return [`database pod template has no ${DATABASE_LABEL} label`];
+        const found: string[] = [];
+        const selected = at(template, "spec", "nodeSelector", DATABASE_LABEL);
+        if (selected !== id) found.push(`database pod selects node ${JSON.stringify(selected)}, not its own database ${id}`);
+        const tolerations = list(at(template, "spec", "tolerations")).map(obj);
+        if (tolerations.length === 0) found.push(`database pod does not tolerate its own taint ${DATABASE_LABEL}=${id}`);
+        for (const t of tolerations) {
+            const exact = t.key === DATABASE_LABEL && (t.operator ?? "Equal") === "Equal" && t.value === id;
+            if (!exact) found.push(`database pod tolerates ${JSON.stringify(t)}; it may tolerate only ${DATABASE_LABEL}=${id}`);
+        }
+        return found;
+    },
+};
+
+const INTERNAL_ANNOTATIONS: Readonly<Record<string, readonly string[]>> = {
+    "service.beta.kubernetes.io/aws-load-balancer-internal": ["true"],
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": ["internal"],
+};
+
+const noPublicLoadBalancer: Rule = {
+    name: "no-public-load-balancer",
+    description: "No Service is a public LoadBalancer; databases are reached through the shared ingress controller only.",
+    check: (type, props) => {
+        if (type !== "kubernetes:core/v1:Service" || at(props, "spec", "type") !== "LoadBalancer") return [];
+        const annotations = obj(at(props, "metadata", "annotations"));
+        const internal = Object.entries(INTERNAL_ANNOTATIONS).some(([k, ok]) => ok.includes(String(annotations[k])));
+        return internal ? [] : ["Service of type LoadBalancer is public: annotate it internal, or use ClusterIP behind the ingress"];
+    },
+};
+
+const launchTemplateImdsV2: Rule = {
+    name: "launch-template-imdsv2",
+    description: "Every launch template requires IMDSv2 tokens, so a pod cannot steal the node's credentials with a plain GET.",
+    check: (type, props) => {
+        if (type !== "aws:ec2/launchTemplate:LaunchTemplate") return [];
+        const tokens = at(props, "metadataOptions", "httpTokens");
+        return tokens === "required" ? [] : [`launch template allows IMDSv1 (httpTokens ${JSON.stringify(tokens)}): set metadataOptions.httpTokens "required"`];
+    },
+};
+
+const configMapNoSecrets: Rule = {
+    name: "configmap-no-plaintext-secrets",
+    description: "No ConfigMap holds a credential in plain text (server.conf included); credentials belong in Secrets fed by Pulumi secrets.",
+    check: (type, props) => {
+        if (type !== "kubernetes:core/v1:ConfigMap") return [];
+        return Object.entries(obj(props.data))
+            .filter((entry): entry is [string, string] => typeof entry[1] === "string")
+            .flatMap(([key, value]) => plainTextSecrets(key, value))
+            .map((what) => `ConfigMap holds a secret in plain text: ${what}; move it to a Secret`);
+    },
+};
+
+export const RULES: readonly Rule[] = [
+    ebsVolumeEncryptedAndProtected,
+    databaseNodeDedicated,
+    databasePodTolerations,
+    noPublicLoadBalancer,
+    launchTemplateImdsV2,
+    configMapNoSecrets,
+];
+
+export interface Violation {
+    readonly rule: string;
+    readonly message: string;
+}
+
+/** Every violation of every rule for one resource. */
+export function checkResource(type: string, props: Props, opts: RuleOptions = {}): Violation[] {
+    return RULES.flatMap((rule) => rule.check(type, props, opts).map((message) => ({ rule: rule.name, message })));
+}

@@ -1,0 +1,95 @@
+/**
+ * Each rule with a passing and a failing resource, hand-built as the engine would hand them to
+ * the pack. A rule that never fires, or fires on a good resource, fails here.
+ */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { DATABASE_LABEL as PROGRAM_LABEL } from "../../inventory";
+import { DATABASE_LABEL, RULES, checkResource } from "../../policy/rules";
+
+const L = DATABASE_LABEL;
+const rulesFired = (type: string, props: Record<string, unknown>, opts = {}) => [...new Set(checkResource(type, props, opts).map((v) => v.rule))];
+
+describe("policy rules", () => {
+    it("use the program's database label, and have unique names", () => {
+        assert.equal(DATABASE_LABEL, PROGRAM_LABEL);
+        assert.equal(new Set(RULES.map((r) => r.name)).size, RULES.length);
+    });
+
+    it("EBS volume: encrypted and protected passes; unencrypted or unprotected fails", () => {
+        const type = "aws:ebs/volume:Volume";
+        assert.deepEqual(rulesFired(type, { encrypted: true, size: 10 }, { protect: true }), []);
+        const unencrypted = checkResource(type, { size: 10 }, { protect: true });
+        assert.deepEqual(unencrypted.map((v) => v.rule), ["ebs-volume-encrypted-and-protected"]);
+        assert.match(unencrypted[0].message, /not encrypted/);
+        const unprotected = checkResource(type, { encrypted: true }, {});
+        assert.match(unprotected[0].message, /not protected/);
+        assert.equal(checkResource(type, { encrypted: "true" }, { protect: false }).length, 2);
+    });
+
+    const nodeGroup = (over: Record<string, unknown>) => ({
+        nodeGroupNamePrefix: "qdb-acme-", labels: { [L]: "acme" }, subnetIds: ["subnet-1"],
+        taints: [{ key: L, value: "acme", effect: "NO_SCHEDULE" }], ...over,
+    });
+    it("node group: tainted for its own database in one subnet passes; otherwise fails", () => {
+        const type = "aws:eks/nodeGroup:NodeGroup";
+        assert.deepEqual(rulesFired(type, nodeGroup({})), []);
+        assert.deepEqual(rulesFired(type, nodeGroup({ taints: [] })), ["database-node-dedicated"]);
+        assert.deepEqual(rulesFired(type, nodeGroup({ taints: [{ key: L, value: "other", effect: "NO_SCHEDULE" }] })), ["database-node-dedicated"]);
+        assert.match(checkResource(type, nodeGroup({ subnetIds: ["a", "b"] }))[0].message, /2 subnets/);
+        assert.match(checkResource(type, nodeGroup({ labels: {} }))[0].message, /no questdb.cloud\/database label/);
+        // A node group that is not a database's (system nodes) is out of scope.
+        assert.deepEqual(rulesFired(type, { nodeGroupName: "system", subnetIds: ["a", "b"] }), []);
+    });
+
+    const statefulSet = (spec: Record<string, unknown>, id = "acme") => ({
+        metadata: { namespace: `qdb-${id}` },
+        spec: { template: { metadata: { labels: { [L]: id } }, spec } },
+    });
+    const ownToleration = { key: L, operator: "Equal", value: "acme", effect: "NoSchedule" };
+    it("database pod: selects and tolerates only its own node; anything wider fails", () => {
+        const type = "kubernetes:apps/v1:StatefulSet";
+        assert.deepEqual(rulesFired(type, statefulSet({ nodeSelector: { [L]: "acme" }, tolerations: [ownToleration] })), []);
+        const cases = [
+            { nodeSelector: { [L]: "other" }, tolerations: [ownToleration] },
+            { nodeSelector: { [L]: "acme" }, tolerations: [] },
+            { nodeSelector: { [L]: "acme" }, tolerations: [ownToleration, { operator: "Exists" }] },
+            { nodeSelector: { [L]: "acme" }, tolerations: [{ ...ownToleration, value: "globex" }] },
+        ];
+        for (const spec of cases) {
+            assert.deepEqual(rulesFired(type, statefulSet(spec)), ["database-pod-tolerates-own-taint"], JSON.stringify(spec));
+        }
+        // In a database namespace but without the label: still a database pod, still checked.
+        assert.equal(checkResource(type, { metadata: { namespace: "qdb-x" }, spec: { template: { spec: {} } } }).length, 1);
+        assert.deepEqual(rulesFired(type, { metadata: { namespace: "kube-system" }, spec: {} }), []);
+    });
+
+    it("Service: ClusterIP or internal LoadBalancer passes; a public LoadBalancer fails", () => {
+        const type = "kubernetes:core/v1:Service";
+        const lb = (annotations: Record<string, string>) => ({ metadata: { annotations }, spec: { type: "LoadBalancer" } });
+        assert.deepEqual(rulesFired(type, { spec: { type: "ClusterIP" } }), []);
+        assert.deepEqual(rulesFired(type, lb({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" })), []);
+        assert.deepEqual(rulesFired(type, lb({ "service.beta.kubernetes.io/aws-load-balancer-internal": "true" })), []);
+        assert.deepEqual(rulesFired(type, lb({})), ["no-public-load-balancer"]);
+        assert.deepEqual(rulesFired(type, lb({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing" })), ["no-public-load-balancer"]);
+    });
+
+    it("launch template: httpTokens required passes; optional or missing fails", () => {
+        const type = "aws:ec2/launchTemplate:LaunchTemplate";
+        assert.deepEqual(rulesFired(type, { metadataOptions: { httpTokens: "required" } }), []);
+        assert.deepEqual(rulesFired(type, { metadataOptions: { httpTokens: "optional" } }), ["launch-template-imdsv2"]);
+        assert.deepEqual(rulesFired(type, {}), ["launch-template-imdsv2"]);
+    });
+
+    it("ConfigMap: plain settings pass; credentials in keys, server.conf lines or values fail", () => {
+        const type = "kubernetes:core/v1:ConfigMap";
+        const conf = (text: string) => ({ data: { "server.conf": text } });
+        assert.deepEqual(rulesFired(type, conf("http.bind.to=0.0.0.0:9000\ncairo.sql.map.key.capacity=2048\nhttp.password=\n")), []);
+        for (const bad of ["pg.password=hunter2", "api.key=abc", "acl.admin.token = xyz", "aws_secret_access_key=abc", "x=AKIAABCDEFGHIJKLMNOP"]) {
+            assert.deepEqual(rulesFired(type, conf(`http.bind.to=0.0.0.0:9000\n${bad}\n`)), ["configmap-no-plaintext-secrets"], bad);
+        }
+        const found = checkResource(type, { data: { password: "s3cret", "tls.pem": "-----BEGIN RSA PRIVATE KEY-----\n" } });
+        assert.equal(found.length, 2);
+        assert.match(found[0].message, /data key "password"/);
+    });
+});
