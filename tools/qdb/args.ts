@@ -1,0 +1,98 @@
+import { parseArgs } from "util";
+import { QdbError, USAGE_EXIT } from "./errors";
+
+/** The command line, parsed but not yet checked against what each command needs. */
+export interface CliArgs {
+    readonly command: string | undefined;
+    readonly positionals: readonly string[];
+    readonly stack?: string;
+    readonly configFile?: string;
+    readonly projectDir?: string;
+    readonly all: boolean;
+    readonly dryRun: boolean;
+    readonly impact: boolean;
+    readonly help: boolean;
+    readonly instanceType?: string;
+    readonly size?: string;
+    readonly az?: string;
+}
+
+const OPTIONS = {
+    "stack": { type: "string", short: "s" },
+    "config-file": { type: "string", short: "f" },
+    "project-dir": { type: "string" },
+    "all": { type: "boolean" },
+    "dry-run": { type: "boolean", short: "n" },
+    "no-impact": { type: "boolean" },
+    "help": { type: "boolean", short: "h" },
+    "instance-type": { type: "string" },
+    "size": { type: "string" },
+    "az": { type: "string" },
+} as const;
+
+/** Parses argv (without node and the script). Unknown flags are errors, never ignored. */
+export function parseCli(argv: readonly string[]): CliArgs {
+    let parsed;
+    try {
+        parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
+    } catch (error) {
+        throw new QdbError(`${(error as Error).message}. Run \`qdb --help\` for usage`, USAGE_EXIT);
+    }
+    const { values, positionals } = parsed;
+    return {
+        command: positionals[0],
+        positionals: positionals.slice(1),
+        stack: values.stack,
+        configFile: values["config-file"],
+        projectDir: values["project-dir"],
+        all: values.all ?? false,
+        dryRun: values["dry-run"] ?? false,
+        impact: !(values["no-impact"] ?? false),
+        help: values.help ?? false,
+        instanceType: values["instance-type"],
+        size: values.size,
+        az: values.az,
+    };
+}
+
+/**
+ * A command-line value as YAML would type it: whole and decimal numbers, true/false, and
+ * otherwise a string. Quotes force a string, for values such as "8.2" that look like numbers.
+ */
+export function parseValue(text: string): string | number | boolean {
+    const quoted = /^"(.*)"$|^'(.*)'$/.exec(text);
+    if (quoted) {
+        return quoted[1] ?? quoted[2];
+    }
+    if (text === "true" || text === "false") {
+        return text === "true";
+    }
+    if (/^-?\d+(\.\d+)?$/.test(text) && Number.isFinite(Number(text))) {
+        return Number(text);
+    }
+    return text;
+}
+
+/** One `key=value` of `qdb set`, with the key split into the path inside a database entry. */
+export interface Assignment {
+    readonly key: string;
+    readonly path: readonly string[];
+    readonly value: string | number | boolean;
+}
+
+/**
+ * `volume.sizeGiB=500` sets volume → sizeGiB. server.conf keys contain dots themselves, so
+ * everything after `serverConf.` is one key: `serverConf.query.timeout.sec=120`.
+ */
+export function parseAssignment(text: string): Assignment {
+    const eq = text.indexOf("=");
+    const key = eq > 0 ? text.slice(0, eq) : "";
+    if (key === "" || eq === text.length - 1) {
+        throw new QdbError(`"${text}" is not a key=value assignment. Write it like volume.sizeGiB=500 or serverConf.query.timeout.sec=120`, USAGE_EXIT);
+    }
+    const path = key.startsWith("serverConf.") ? ["serverConf", key.slice("serverConf.".length)] : key.split(".");
+    if (path.some((part) => part === "")) {
+        throw new QdbError(`"${key}" has an empty part. Write dotted keys like volume.sizeGiB`, USAGE_EXIT);
+    }
+    return { key, path, value: parseValue(text.slice(eq + 1)) };
+}

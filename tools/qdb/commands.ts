@@ -1,0 +1,117 @@
+/**
+ * The qdb commands. Each one resolves its file, then either reads (list, validate) or describes
+ * one Document edit and hands it to applyEdit, which owns safety, diffing and writing.
+ */
+import { InventoryError, validateInventory } from "../../inventory";
+import { Io, applyEdit } from "./apply";
+import { CliArgs, parseAssignment, parseValue } from "./args";
+import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField } from "./edits";
+import { QdbError, USAGE_EXIT } from "./errors";
+import { Target, allTargets, loadFile, offlineRaw, resolveTarget, seedNote } from "./files";
+import { formatList } from "./list";
+
+export interface Context {
+    readonly args: CliArgs;
+    readonly projectDir: string;
+    readonly io: Io;
+}
+
+function target(ctx: Context): Target {
+    return resolveTarget({ stack: ctx.args.stack, configFile: ctx.args.configFile, projectDir: ctx.projectDir });
+}
+
+/** The single database id a command takes. */
+function oneId(ctx: Context, usage: string): string {
+    if (ctx.args.positionals.length !== 1) {
+        throw new QdbError(`usage: qdb ${usage}`, USAGE_EXIT);
+    }
+    return ctx.args.positionals[0];
+}
+
+export async function list(ctx: Context): Promise<number> {
+    const { text, problems } = formatList(offlineRaw(loadFile(target(ctx)).parsed));
+    ctx.io.out(text);
+    if (problems) {
+        ctx.io.err(problems.message);
+        return 1;
+    }
+    return 0;
+}
+
+/** The program's own validation and messages, file by file; one bad file does not hide the others. */
+export async function validate(ctx: Context): Promise<number> {
+    const targets = ctx.args.all ? allTargets(ctx.projectDir) : [target(ctx)];
+    if (targets.length === 0) {
+        throw new QdbError(`${ctx.projectDir}: no Pulumi.<stack>.yaml files to validate`);
+    }
+    let failed = 0;
+    for (const t of targets) {
+        try {
+            const { parsed } = loadFile(t);
+            const inventory = validateInventory(offlineRaw(parsed));
+            ctx.io.out(`ok: stack "${t.stack}" (${t.file}): ${inventory.databases.length} databases`);
+            const note = seedNote(parsed);
+            if (note) {
+                ctx.io.err(note);
+            }
+        } catch (error) {
+            if (!(error instanceof InventoryError || error instanceof QdbError)) {
+                throw error;
+            }
+            failed++;
+            ctx.io.err(error instanceof InventoryError ? `${t.file}: ${error.message}` : error.message);
+        }
+    }
+    return failed > 0 ? 1 : 0;
+}
+
+export async function add(ctx: Context): Promise<number> {
+    const id = oneId(ctx, "add --stack <stack> <id> [--instance-type <type>] [--size <GiB>] [--az <zone>]");
+    const { instanceType, size, az } = ctx.args;
+    return applyEdit(target(ctx), (doc, loaded) => {
+        const raw = loaded.parsed.raw;
+        const subnetAzs = Object.keys(((raw.region ?? {}) as { subnets?: object }).subnets ?? {});
+        const zone = az ?? pickAvailabilityZone(subnetAzs, Array.isArray(raw.databases) ? raw.databases : []);
+        if (!zone) {
+            throw new QdbError(`${loaded.target.file}: questdb-cloud:region.subnets lists no AZ to place "${id}" in. Fix: add the region's subnets, or pass --az`);
+        }
+        addDatabase(doc, { id, availabilityZone: zone, instanceType, sizeGiB: size === undefined ? undefined : parseValue(size) });
+        return `added database "${id}" in ${zone}${az ? "" : " (the AZ with the fewest databases)"}`;
+    }, ctx.args, ctx.io);
+}
+
+export async function set(ctx: Context): Promise<number> {
+    const [id, ...rest] = ctx.args.positionals;
+    if (!id || rest.length === 0) {
+        throw new QdbError("usage: qdb set --stack <stack> <id> key=value... (e.g. volume.sizeGiB=500 serverConf.query.timeout.sec=120)", USAGE_EXIT);
+    }
+    const assignments = rest.map(parseAssignment);
+    if (assignments.some((a) => a.path[0] === "id")) {
+        throw new QdbError(`database "${id}": id cannot be changed: every resource name derives from it, so a new id replaces the database. Fix: add a new database and decommission "${id}"`);
+    }
+    return applyEdit(target(ctx), (doc, loaded) => {
+        for (const a of assignments) {
+            setDatabaseField(doc, loaded.target.file, id, a.path, a.value);
+        }
+        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
+    }, ctx.args, ctx.io);
+}
+
+/** pause, resume and decommission: each only sets `state`. */
+export function stateCommand(state: "paused" | "active" | "decommissioned", verb: string) {
+    return async (ctx: Context): Promise<number> => {
+        const id = oneId(ctx, `${verb} --stack <stack> <id>`);
+        return applyEdit(target(ctx), (doc, loaded) => {
+            setDatabaseField(doc, loaded.target.file, id, ["state"], state);
+            return `set database "${id}" state to ${state}`;
+        }, ctx.args, ctx.io);
+    };
+}
+
+export async function remove(ctx: Context): Promise<number> {
+    const id = oneId(ctx, "remove --stack <stack> <id>   (only once the database is decommissioned)");
+    return applyEdit(target(ctx), (doc, loaded) => {
+        removeDatabase(doc, loaded.target.file, id);
+        return `removed database "${id}"`;
+    }, ctx.args, ctx.io);
+}

@@ -1,0 +1,98 @@
+/**
+ * Edits of a stack file's YAML Document. Each is a pure function of a Document (it mutates only
+ * the Document it is given, never a file) so the same edit can be previewed, diffed, validated
+ * and tested without touching disk. The Document API keeps every comment outside the edited node.
+ */
+import { Document, isMap, isSeq } from "yaml";
+import { CONFIG_NAMESPACE, closest } from "../../inventory";
+import { QdbError } from "./errors";
+
+export const DATABASES_PATH = ["config", `${CONFIG_NAMESPACE}:databases`] as const;
+export const REGION_PATH = ["config", `${CONFIG_NAMESPACE}:region`] as const;
+
+export type Scalar = string | number | boolean;
+
+/** A new database entry, written with its AZ always explicit. */
+export interface NewDatabase {
+    readonly id: string;
+    readonly availabilityZone: string;
+    readonly instanceType?: string;
+    /** As typed on the command line; validateInventory rejects anything but a whole number. */
+    readonly sizeGiB?: Scalar;
+}
+
+/** The ids of the listed databases, in file order (entries without a string id give ""). */
+export function databaseIds(doc: Document): string[] {
+    const seq = doc.getIn(DATABASES_PATH);
+    if (!isSeq(seq)) {
+        return [];
+    }
+    return seq.items.map((item) => {
+        const id = isMap(item) ? item.get("id") : undefined;
+        return typeof id === "string" ? id : "";
+    });
+}
+
+/**
+ * The index of database `id`, or an error naming the closest id, since a typo in an id is the
+ * most likely reason it is not found.
+ */
+export function indexOfDatabase(doc: Document, id: string, file: string): number {
+    const ids = databaseIds(doc);
+    const index = ids.indexOf(id);
+    if (index >= 0) {
+        return index;
+    }
+    const guess = closest(id, ids.filter((known) => known !== ""));
+    const hint = guess ? `did you mean "${guess}"?` : `known ids: ${ids.join(", ") || "(none)"}`;
+    throw new QdbError(`${file}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`qdb list\` to see them all`);
+}
+
+/** Appends a database entry; creates the databases list when the stack has none yet. */
+export function addDatabase(doc: Document, entry: NewDatabase): void {
+    const node: Record<string, unknown> = { id: entry.id, availabilityZone: entry.availabilityZone };
+    if (entry.instanceType !== undefined) {
+        node.instanceType = entry.instanceType;
+    }
+    if (entry.sizeGiB !== undefined) {
+        node.volume = { sizeGiB: entry.sizeGiB };
+    }
+    if (isSeq(doc.getIn(DATABASES_PATH))) {
+        doc.addIn(DATABASES_PATH, doc.createNode(node));
+    } else {
+        doc.setIn(DATABASES_PATH, doc.createNode([node]));
+    }
+}
+
+/** Sets one field of database `id`; `path` is relative to the entry, e.g. ["volume", "sizeGiB"]. */
+export function setDatabaseField(doc: Document, file: string, id: string, path: readonly string[], value: Scalar): void {
+    const index = indexOfDatabase(doc, id, file);
+    doc.setIn([...DATABASES_PATH, index, ...path], value);
+}
+
+/** Deletes database `id`'s entry, together with the comment lines attached above it. */
+export function removeDatabase(doc: Document, file: string, id: string): void {
+    doc.deleteIn([...DATABASES_PATH, indexOfDatabase(doc, id, file)]);
+}
+
+/**
+ * The AZ a new database should go to: the region subnet AZ with the fewest databases that still
+ * hold a node (decommissioned ones do not), ties broken alphabetically so the choice is stable.
+ */
+export function pickAvailabilityZone(subnetAzs: readonly string[], databases: readonly unknown[]): string | undefined {
+    const counts = new Map<string, number>([...subnetAzs].sort().map((az) => [az, 0]));
+    for (const entry of databases) {
+        const record = (entry ?? {}) as { availabilityZone?: unknown; state?: unknown };
+        const az = record.availabilityZone;
+        if (typeof az === "string" && counts.has(az) && record.state !== "decommissioned") {
+            counts.set(az, (counts.get(az) ?? 0) + 1);
+        }
+    }
+    let best: string | undefined;
+    for (const [az, count] of counts) {
+        if (best === undefined || count < (counts.get(best) ?? 0)) {
+            best = az;
+        }
+    }
+    return best;
+}

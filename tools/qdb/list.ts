@@ -1,0 +1,64 @@
+/**
+ * `qdb list`: the databases of one stack as a table, then the count per AZ and against
+ * maxDatabases. Values come from validateInventory, so what is listed is what the program
+ * deploys, defaults applied; an invalid file is listed as written, marked, with its problems.
+ */
+import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, validateInventory } from "../../inventory";
+
+type Row = readonly string[];
+
+const HEADER: Row = ["ID", "STATE", "AZ", "INSTANCE TYPE", "SIZE (GiB)", "VERSION", "CHANNEL"];
+
+/** A validated database as a row. `channel` may not exist in the inventory yet: "-" then. */
+function specRow(db: DatabaseSpec): Row {
+    const channel = (db as unknown as { channel?: unknown }).channel;
+    return [db.id, db.state, db.availabilityZone, db.instanceType, String(db.volume.sizeGiB), db.questdbVersion,
+        typeof channel === "string" ? channel : "-"];
+}
+
+/** A raw entry as a row, for a file that does not validate: unset fields show "(default)". */
+function rawRow(entry: unknown): Row {
+    const e = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+    const show = (value: unknown): string => (value === undefined ? "(default)" : String(value));
+    const volume = (e.volume ?? {}) as Record<string, unknown>;
+    return [show(e.id), show(e.state ?? DEFAULTS.state), show(e.availabilityZone), show(e.instanceType),
+        show(volume.sizeGiB), show(e.questdbVersion), show(e.channel ?? "-")];
+}
+
+export function formatTable(rows: readonly Row[]): string {
+    const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+    return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()).join("\n");
+}
+
+function countBy(values: readonly string[]): string {
+    const counts = new Map<string, number>();
+    for (const value of [...values].sort()) {
+        counts.set(value, (counts.get(value) ?? 0) + 1);
+    }
+    return [...counts].map(([key, count]) => `${key}: ${count}`).join(", ") || "(none)";
+}
+
+/** The whole `list` output for one stack. `problems` is set when the file does not validate. */
+export function formatList(raw: RawStackConfig): { text: string; problems?: InventoryError } {
+    try {
+        const inventory = validateInventory(raw);
+        const rows = inventory.databases.map(specRow);
+        const summary = [
+            `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
+            `Databases: ${rows.length} of maxDatabases ${inventory.region.maxDatabases}`,
+        ];
+        return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n") };
+    } catch (error) {
+        if (!(error instanceof InventoryError)) {
+            throw error;
+        }
+        const rows = (Array.isArray(raw.databases) ? raw.databases : []).map(rawRow);
+        const max = (raw.region as { maxDatabases?: unknown } | undefined)?.maxDatabases ?? DEFAULTS.maxDatabases;
+        const summary = [
+            `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
+            `Databases: ${rows.length} of maxDatabases ${String(max)}`,
+            "(as written: the file does not validate, so defaults are not applied)",
+        ];
+        return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n"), problems: error };
+    }
+}
