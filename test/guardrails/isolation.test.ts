@@ -1,0 +1,107 @@
+/**
+ * Tenant isolation and least privilege, asserted on what every shipped stack registers: each
+ * database namespace gets its quota, limit range and network policy, and each QuestDB pod runs
+ * without a service account token, as non-root, on a read-only root filesystem.
+ */
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { LIMIT_RANGE_NAME, QUOTA_NAME, STRAY_CONTAINER_REQUEST } from "../../components/deployment/tenantIsolation";
+import { Render, RenderedResource } from "../../render";
+import { TYPES, renderShippedStack, resource, resourcesOfType, shippedStackBody, shippedStacks } from "../support/stacks";
+import { cpuMillis, memoryBytes } from "./quantities";
+
+const QUOTA = "kubernetes:core/v1:ResourceQuota";
+const LIMIT_RANGE = "kubernetes:core/v1:LimitRange";
+
+type Json = Record<string, any>;
+const inputs = (r: RenderedResource) => r.inputs as Json;
+
+for (const stack of shippedStacks()) {
+    describe(`tenant isolation in ${stack}`, { timeout: 120_000 }, () => {
+        let render: Render;
+        let ids: string[];
+        before(async () => {
+            render = await renderShippedStack(stack);
+            ids = resourcesOfType(render, TYPES.deployment).map((d) => d.name);
+        });
+
+        it("every database namespace has a ResourceQuota and a LimitRange, made after it", () => {
+            assert.ok(ids.length > 0);
+            assert.equal(resourcesOfType(render, QUOTA).length, ids.length);
+            assert.equal(resourcesOfType(render, LIMIT_RANGE).length, ids.length);
+            for (const id of ids) {
+                const namespace = inputs(resource(render, TYPES.namespace, `${id}-namespace`)).metadata.name;
+                for (const [type, name, objectName] of [[QUOTA, `${id}-quota`, QUOTA_NAME], [LIMIT_RANGE, `${id}-limits`, LIMIT_RANGE_NAME]]) {
+                    const r = resource(render, type, name);
+                    assert.equal(r.parent, id);
+                    assert.deepEqual(r.options.dependsOn, [`${id}-namespace`]);
+                    assert.deepEqual(inputs(r).metadata.namespace, namespace);
+                    assert.equal(inputs(r).metadata.name, objectName);
+                }
+                const hard = inputs(resource(render, QUOTA, `${id}-quota`)).spec.hard;
+                assert.equal(hard["services.loadbalancers"], "0");
+                assert.equal(hard.persistentvolumeclaims, "1");
+                assert.equal(hard.pods, "2");
+                const [limits] = inputs(resource(render, LIMIT_RANGE, `${id}-limits`)).spec.limits;
+                assert.equal(limits.type, "Container");
+                assert.deepEqual(limits.defaultRequest, STRAY_CONTAINER_REQUEST);
+                // A default limit would also cap QuestDB, which sets none on purpose.
+                assert.equal(limits.default, undefined);
+            }
+        });
+
+        it("the quota fits QuestDB plus one stray container, and no second QuestDB-sized pod", () => {
+            for (const id of ids) {
+                const hard = inputs(resource(render, QUOTA, `${id}-quota`)).spec.hard;
+                const [questdb] = inputs(resource(render, TYPES.statefulSet, `${id}-questdb`)).spec.template.spec.containers;
+                const requests = questdb.resources.requests;
+                const stray = STRAY_CONTAINER_REQUEST;
+                assert.ok(cpuMillis(requests.cpu) + cpuMillis(stray.cpu) <= cpuMillis(hard["requests.cpu"]));
+                assert.ok(memoryBytes(requests.memory) + memoryBytes(stray.memory) <= memoryBytes(hard["requests.memory"]));
+                assert.ok(2 * cpuMillis(requests.cpu) > cpuMillis(hard["requests.cpu"]) || 2 * memoryBytes(requests.memory) > memoryBytes(hard["requests.memory"]));
+            }
+        });
+
+        it("the network policy lets in only the ingress controller and monitoring, and out only DNS", () => {
+            const region = shippedStackBody(stack).config["questdb-cloud:region"] as Json;
+            const allowedSources = [region.ingress.namespace ?? "ingress-nginx", region.monitoringNamespace ?? "monitoring"].sort();
+            for (const id of ids) {
+                const spec = inputs(resource(render, TYPES.networkPolicy, `${id}-isolation`)).spec;
+                assert.deepEqual(spec.podSelector, {});
+                assert.deepEqual([...spec.policyTypes].sort(), ["Egress", "Ingress"]);
+                const sources = spec.ingress.flatMap((rule: Json) => rule.from.map((peer: Json) => {
+                    assert.equal(peer.ipBlock, undefined);
+                    return peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"];
+                }));
+                assert.deepEqual([...new Set(sources)].sort(), allowedSources);
+                for (const rule of spec.ingress) assert.ok(rule.ports.length > 0, "every ingress rule names its ports");
+                const egressPorts = spec.egress.flatMap((rule: Json) => rule.ports.map((p: Json) => p.port));
+                assert.deepEqual([...new Set(egressPorts)], [53]);
+                for (const rule of spec.egress) {
+                    for (const peer of rule.to) assert.deepEqual(peer.podSelector, { matchLabels: { "k8s-app": "kube-dns" } });
+                }
+            }
+        });
+
+        it("every QuestDB pod: no service account token, non-root, read-only root, no privilege", () => {
+            const statefulSets = resourcesOfType(render, TYPES.statefulSet);
+            assert.equal(statefulSets.length, ids.length);
+            for (const sts of statefulSets) {
+                const pod = inputs(sts).spec.template.spec;
+                assert.equal(pod.automountServiceAccountToken, false, sts.name);
+                assert.equal(pod.securityContext.runAsNonRoot, true, sts.name);
+                assert.ok(pod.securityContext.runAsUser > 0, sts.name);
+                assert.equal(pod.securityContext.seccompProfile.type, "RuntimeDefault");
+                for (const flag of ["hostNetwork", "hostPID", "hostIPC"]) assert.notEqual(pod[flag], true, flag);
+                for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
+                    const sc = container.securityContext;
+                    assert.equal(sc.readOnlyRootFilesystem, true, `${sts.name}/${container.name}`);
+                    assert.equal(sc.allowPrivilegeEscalation, false, `${sts.name}/${container.name}`);
+                    assert.notEqual(sc.privileged, true);
+                    assert.deepEqual(sc.capabilities.drop, ["ALL"]);
+                    assert.equal(sc.capabilities.add, undefined);
+                }
+            }
+        });
+    });
+}
