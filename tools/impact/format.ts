@@ -46,7 +46,7 @@ export function formatImpactMarkdown(report: ImpactReport): string {
     const summary = [
         "| Database | Impact | Expected downtime |",
         "|---|---|---|",
-        ...report.databases.map((d) => `| \`${d.id}\` | ${ICON[d.kind]} ${d.kind} | ${d.downtime} |`),
+        ...report.databases.map((d) => `| \`${d.id}\`${d.database ? "" : " (region-wide)"} | ${ICON[d.kind]} ${d.kind} | ${d.downtime} |`),
     ];
     const untouched = report.untouched.length > 0 ? [`Untouched: ${report.untouched.length} database(s).`, ""] : [];
     return [header, "", ...warnings(report).flatMap((w) => [w, ""]), ...summary, "", ...untouched,

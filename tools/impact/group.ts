@@ -6,7 +6,7 @@
 import { ResourceChange } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { actionOf, kindOf, replacingPaths } from "./rules";
-import { DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
+import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
@@ -28,6 +28,11 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
 };
 
 const bySeverity = (a: ImpactKind, b: ImpactKind) => SEVERITY.indexOf(b) - SEVERITY.indexOf(a);
+
+/** Ids of the database components in these renders. */
+export function databaseIds(...renders: Render[]): Set<string> {
+    return new Set(renders.flatMap((r) => r.resources.filter((res) => res.type === DATABASE_COMPONENT).map((res) => res.name)));
+}
 
 /** Maps every resource name to its group: the top-most component (database id), or REGION_GROUP. */
 export function groupsOf(...renders: Render[]): Map<string, string> {
@@ -74,7 +79,9 @@ export function resourceImpact(change: ResourceChange): ResourceImpact {
 }
 
 /** One DatabaseImpact per group that has at least one change. */
-export function groupImpacts(changes: readonly ResourceChange[], groups: Map<string, string>): DatabaseImpact[] {
+export function groupImpacts(
+    changes: readonly ResourceChange[], groups: Map<string, string>, databases: Set<string>,
+): DatabaseImpact[] {
     const perGroup = new Map<string, ResourceImpact[]>();
     for (const change of changes) {
         const id = groups.get(change.name) ?? REGION_GROUP;
@@ -82,6 +89,6 @@ export function groupImpacts(changes: readonly ResourceChange[], groups: Map<str
     }
     return [...perGroup.entries()].map(([id, resources]) => {
         const kinds = [...new Set(resources.map((r) => r.kind))].sort(bySeverity);
-        return { id, kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };
+        return { id, database: databases.has(id), kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };
     }).sort((a, b) => bySeverity(a.kind, b.kind) || a.id.localeCompare(b.id));
 }

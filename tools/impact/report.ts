@@ -5,8 +5,8 @@
  */
 import { StackFile } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
-import { groupImpacts, groupsOf } from "./group";
-import { ImpactReport, REGION_GROUP } from "./types";
+import { databaseIds, groupImpacts, groupsOf } from "./group";
+import { ImpactReport } from "./types";
 
 export * from "./types";
 export { FORCE_REPLACE } from "./rules";
@@ -15,16 +15,15 @@ export { formatImpactMarkdown, formatImpactSummary } from "./format";
 
 /** Pure: the impact of going from one render to another. */
 export function impactOfRenders(before: Render, after: Render): ImpactReport {
-    const groups = groupsOf(before, after);
-    const databases = groupImpacts(diffRenders(before, after), groups);
+    const ids = databaseIds(before, after);
+    const databases = groupImpacts(diffRenders(before, after), groupsOf(before, after), ids);
     const touched = new Set(databases.map((d) => d.id));
-    const allIds = new Set([...groups.values()].filter((g) => g !== REGION_GROUP));
     const resources = databases.flatMap((d) => d.resources);
     return {
         stack: after.stack,
         databases,
-        untouched: [...allIds].filter((id) => !touched.has(id)).sort(),
-        touchedDatabases: databases.filter((d) => d.id !== REGION_GROUP).length,
+        untouched: [...ids].filter((id) => !touched.has(id)).sort(),
+        touchedDatabases: databases.filter((d) => d.database).length,
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
     };

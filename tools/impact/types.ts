@@ -45,9 +45,11 @@ export interface ResourceImpact {
     readonly blockedByProtect: boolean;
 }
 
-/** The impact on one database (or on the region-wide resources, id "(region)"). */
+/** The impact on one database (or on a region-wide group: "(region)" or a fleet-level component). */
 export interface DatabaseImpact {
     readonly id: string;
+    /** False for region-wide groups: REGION_GROUP and top-level components that are not a database. */
+    readonly database: boolean;
     /** The most severe kind among the resources. */
     readonly kind: ImpactKind;
     /** Every distinct kind, most severe first. */
@@ -71,5 +73,8 @@ export interface ImpactReport {
     readonly previewWillFail: boolean;
 }
 
-/** Pseudo-database id for resources that belong to no database (provider, StorageClass). */
+/** The component type whose instances are databases; its logical name is the database id. */
+export const DATABASE_COMPONENT = "questdb-cloud:index:QuestDbDeployment";
+
+/** Pseudo-database id for resources that belong to no component (provider, StorageClass). */
 export const REGION_GROUP = "(region)";

@@ -1,0 +1,91 @@
+/**
+ * Kubernetes objects of a render as plain manifests: written as YAML for review and validated
+ * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify } from "yaml";
+import { Render, RenderedResource, SECRET_MASK } from "./types";
+
+/** A Kubernetes object of the render, ready to write and validate. */
+export interface Manifest {
+    readonly resource: RenderedResource;
+    /** Path relative to the output directory: `<database or _region>/<Kind>-<logical name>.yaml`. */
+    readonly file: string;
+    readonly object: Record<string, unknown>;
+    /** Whether secret values were masked (written as an empty map). */
+    readonly masked: boolean;
+}
+
+export function isKubernetesObject(r: RenderedResource): boolean {
+    return r.type.startsWith("kubernetes:");
+}
+
+/** Secret payloads are masked by render; an empty map keeps the manifest schema-valid. */
+function unmask(object: Record<string, unknown>): { object: Record<string, unknown>; masked: boolean } {
+    const copy = { ...object };
+    let masked = false;
+    for (const key of ["data", "stringData", "binaryData"]) {
+        if (copy[key] === SECRET_MASK) {
+            copy[key] = {};
+            masked = true;
+        }
+    }
+    return { object: copy, masked };
+}
+
+export function manifestsOf(render: Render): Manifest[] {
+    return render.resources.filter(isKubernetesObject).map((resource) => {
+        const { object, masked } = unmask(resource.inputs);
+        const kind = String(object.kind ?? resource.type.split(":").pop());
+        return { resource, object, masked, file: path.join(resource.parent ?? "_region", `${kind}-${resource.name}.yaml`) };
+    });
+}
+
+type ModelClass = new (data: unknown) => { validate(): void };
+
+/** The kubernetes-models class for an apiVersion/kind, or undefined (e.g. a CRD) when it ships none. */
+function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+    try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        return (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+    } catch {
+        return undefined;
+    }
+}
+
+/** Whether kubernetes-models ships a schema for this object's kind (CRDs have none). */
+export function hasOfflineSchema(object: Record<string, unknown>): boolean {
+    return modelFor(String(object.apiVersion), String(object.kind)) !== undefined;
+}
+
+/** Schema problems of one object: [] when valid, one message per violation otherwise. */
+export function validateManifest(object: Record<string, unknown>): string[] {
+    const { apiVersion, kind } = object;
+    if (typeof apiVersion !== "string" || typeof kind !== "string") {
+        return ["apiVersion and kind must be strings"];
+    }
+    const Model = modelFor(apiVersion, kind);
+    if (!Model) {
+        return [`no offline schema for ${apiVersion}/${kind} in kubernetes-models 4.5; cannot validate`];
+    }
+    try {
+        new Model(object).validate();
+        return [];
+    } catch (err) {
+        const errors = (err as { errors?: { instancePath: string; message?: string }[] }).errors;
+        return errors?.map((e) => `${e.instancePath || "/"} ${e.message ?? "is invalid"}`) ?? [String(err)];
+    }
+}
+
+/** Writes each manifest under `dir` (replacing what a previous run left there). */
+export function writeManifests(dir: string, manifests: readonly Manifest[]): void {
+    fs.rmSync(dir, { recursive: true, force: true });
+    for (const m of manifests) {
+        const file = path.join(dir, m.file);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const header = `# ${m.resource.type} ${m.resource.name}, rendered offline under mocks by \`npm run synth\`.\n` +
+            (m.masked ? "# Secret values are masked: data/stringData is written empty.\n" : "");
+        fs.writeFileSync(file, header + stringify(m.object, { sortMapEntries: false }));
+    }
+}

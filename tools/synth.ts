@@ -1,0 +1,84 @@
+/**
+ * `npm run synth -- --stack <name> [--config-file <path>] [--json] [--out <dir>]`
+ *
+ * Renders a stack offline under Pulumi's mocks (through render/, like every tool), prints a tree of
+ * databases and their resources, writes every Kubernetes object as YAML under out/<stack>/ and
+ * validates each against the Kubernetes OpenAPI schema. Exit codes: 0 ok, 1 an object is invalid
+ * or the render failed, 2 a config or usage error (nothing written).
+ */
+import * as path from "path";
+import { parseArgs } from "util";
+import { StackFileError } from "../inventory";
+import { Render, RenderError, renderInChild, requestFromStackFile } from "../render";
+import { PROJECT_DIR } from "../render/inProcess";
+import { Manifest, hasOfflineSchema, manifestsOf, validateManifest, writeManifests } from "../render/manifests";
+import { loadStackFile } from "../render/stackSource";
+import { formatTree } from "../render/tree";
+
+const USAGE = "usage: npm run synth -- --stack <name> | --config-file <path> [--json] [--out <dir>]";
+
+/** The --json document: every resource with every reviewed option spelled out. Secrets stay masked. */
+export function synthJson(render: Render): unknown {
+    return {
+        stack: render.stack,
+        resources: render.resources.map((r) => ({
+            type: r.type,
+            name: r.name,
+            parent: r.parent ?? null,
+            inputs: r.inputs,
+            options: {
+                protect: r.options.protect ?? false,
+                retainOnDelete: r.options.retainOnDelete ?? false,
+                deleteBeforeReplace: r.options.deleteBeforeReplace ?? false,
+                replaceOnChanges: r.options.replaceOnChanges ?? [],
+                ignoreChanges: r.options.ignoreChanges ?? [],
+                import: r.options.import ?? null,
+                dependsOn: r.options.dependsOn ?? [],
+            },
+        })),
+        outputs: render.outputs,
+    };
+}
+
+/** Validates every manifest; returns one line per problem ("file: /path message"). */
+function problemsOf(manifests: readonly Manifest[], log: (line: string) => void): string[] {
+    const problems: string[] = [];
+    for (const m of manifests) {
+        if (!hasOfflineSchema(m.object)) {
+            log(`warning: ${m.file}: no offline schema for ${String(m.object.apiVersion)}/${String(m.object.kind)}; not validated`);
+            continue;
+        }
+        problems.push(...validateManifest(m.object).map((p) => `${m.file}: ${p}`));
+    }
+    return problems;
+}
+
+async function main(): Promise<number> {
+    const { values } = parseArgs({
+        options: { stack: { type: "string" }, "config-file": { type: "string" }, json: { type: "boolean" }, out: { type: "string" } },
+    });
+    const file = loadStackFile({ stack: values.stack, configFile: values["config-file"] });
+    const render = await renderInChild(requestFromStackFile(file, false));
+    const outDir = path.resolve(values.out ?? path.join(PROJECT_DIR, "out", file.stack));
+    const manifests = manifestsOf(render);
+    writeManifests(outDir, manifests);
+    const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
+    process.stdout.write(values.json ? `${JSON.stringify(synthJson(render), null, 2)}\n` : `${formatTree(render)}\n\n`);
+    const problems = problemsOf(manifests, log);
+    if (problems.length > 0) {
+        process.stderr.write(`${problems.length} Kubernetes schema violation(s); fix the component that builds them:\n` +
+            problems.map((p) => `  ${p}`).join("\n") + "\n");
+        return 1;
+    }
+    log(`wrote ${manifests.length} Kubernetes objects to ${path.relative(process.cwd(), outDir) || "."}; all valid`);
+    return 0;
+}
+
+if (require.main === module) {
+    main().then((code) => process.exit(code), (err: unknown) => {
+        const config = err instanceof StackFileError || (err instanceof RenderError && err.configError) ||
+            (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+        process.stderr.write(`synth: ${err instanceof Error ? err.message : String(err)}\n${config ? `${USAGE}\n` : ""}`);
+        process.exit(config ? 2 : 1);
+    });
+}
