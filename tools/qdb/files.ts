@@ -84,7 +84,7 @@ export function parseLoaded(target: Target, text: string): LoadedFile {
     try {
         parsed = parseStackFile(text, target.file, target.stack);
     } catch (error) {
-        throw error instanceof StackFileError ? new QdbError(`${error.message}. Nothing was changed`) : error;
+        throw error instanceof StackFileError ? new QdbError(`${error.message.replace(/:$/, "")}. Nothing was changed`) : error;
     }
     return { target, text, doc: parseDocument(text), parsed };
 }

@@ -43,9 +43,11 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
     try {
         const inventory = validateInventory(raw);
         const rows = inventory.databases.map(specRow);
+        // The same rule as the validator's capacity check: a decommissioned database holds no node group.
+        const counted = inventory.databases.filter((db) => (db.state as string) !== "decommissioned").length;
         const summary = [
             `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
-            `Databases: ${rows.length} of maxDatabases ${inventory.region.maxDatabases}`,
+            `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
         ];
         return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n") };
     } catch (error) {

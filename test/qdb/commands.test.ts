@@ -1,0 +1,196 @@
+/** Each qdb command on temp copies of the fixtures, run in-process; assertions on file bytes and messages. */
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { describe, it } from "node:test";
+import { parse } from "yaml";
+import { FIXTURES, assertChangedOnlyWithin, entrySpan, qdb, stackText, tempProject } from "./helpers";
+
+function databases(text: string): Record<string, unknown>[] {
+    return parse(text).config["questdb-cloud:databases"];
+}
+
+/** Runs a refused command and checks the refusal message and that the file kept every byte. */
+async function assertRefused(stack: string, argv: string[], reason: RegExp): Promise<void> {
+    const dir = tempProject(stack);
+    const before = stackText(dir, stack);
+    const result = await qdb(dir, ...argv);
+    assert.equal(result.code, 1, result.err);
+    assert.match(result.err, /refused to write/);
+    assert.match(result.err, reason);
+    assert.equal(result.out, "");
+    assert.equal(stackText(dir, stack), before, "a refused edit must leave the file untouched");
+}
+
+describe("qdb list", () => {
+    it("shows resolved values, totals per AZ and the count against maxDatabases", async () => {
+        const { code, out } = await qdb(tempProject("fleet"), "list", "--stack", "fleet");
+        assert.equal(code, 0);
+        assert.match(out, /^ID\s+STATE\s+AZ\s+INSTANCE TYPE\s+SIZE \(GiB\)\s+VERSION\s+CHANNEL$/m);
+        assert.match(out, /^alpha-metrics\s+active\s+eu-central-1a\s+m7i\.large\s+200\s+8\.2\.3\s+-$/m);
+        assert.match(out, /^bravo-ticks\s+active\s+eu-central-1a\s+r7g\.large\s+50\s+8\.2\.3\s+-$/m);
+        assert.match(out, /^Per AZ: eu-central-1a: 2, eu-central-1b: 1$/m);
+        assert.match(out, /^Databases: 3, 3 holding a node group, of maxDatabases 5$/m);
+    });
+});
+
+describe("qdb add", () => {
+    it("puts a new database in the least used AZ, writes the AZ, and changes nothing else", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "add", "--stack", "fleet", "delta-db", "--instance-type", "m7i.xlarge", "--size", "80");
+        assert.equal(result.code, 0, result.err);
+        assert.match(result.out, /added database "delta-db" in eu-central-1c \(the AZ with the fewest databases\)/);
+        assert.match(result.out, /npm run impact -- --stack fleet/);
+        const after = stackText(dir, "fleet");
+        assert.ok(after.startsWith(before), "existing bytes, comments included, are kept as they were");
+        assert.equal(after.slice(before.length),
+            "    - id: delta-db\n      availabilityZone: eu-central-1c\n      instanceType: m7i.xlarge\n      volume:\n        sizeGiB: 80\n");
+        const second = await qdb(dir, "add", "--stack", "fleet", "echo-db");
+        assert.equal(second.code, 0, second.err);
+        assert.deepEqual(databases(stackText(dir, "fleet"))[4], { id: "echo-db", availabilityZone: "eu-central-1b" });
+    });
+
+    it("uses --az when given", async () => {
+        const dir = tempProject("fleet");
+        assert.equal((await qdb(dir, "add", "--stack", "fleet", "delta-db", "--az", "eu-central-1a")).code, 0);
+        assert.equal(databases(stackText(dir, "fleet"))[3].availabilityZone, "eu-central-1a");
+    });
+
+    it("refuses a duplicate id", () =>
+        assertRefused("fleet", ["add", "--stack", "fleet", "bravo-ticks"], /database "bravo-ticks": id = "bravo-ticks": appears more than once/));
+
+    it("refuses an entry the validator rejects, with its message", () =>
+        assertRefused("fleet", ["add", "--stack", "fleet", "delta-db", "--size", "0"], /database "delta-db": volume\.sizeGiB = 0: is outside the allowed range 1 to 16384 GiB/));
+
+    it("refuses going over maxDatabases", async () => {
+        const dir = tempProject("fleet");
+        assert.equal((await qdb(dir, "add", "--stack", "fleet", "delta-db")).code, 0);
+        assert.equal((await qdb(dir, "add", "--stack", "fleet", "echo-db")).code, 0);
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "add", "--stack", "fleet", "foxtrot-db");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /region: maxDatabases = 5: the stack lists 6 databases.*, more than maxDatabases allows/);
+        assert.equal(stackText(dir, "fleet"), before);
+    });
+});
+
+describe("qdb set", () => {
+    it("sets dotted keys and server.conf keys, touching only that entry", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "set", "--stack", "fleet", "bravo-ticks", "volume.sizeGiB=500", "serverConf.query.timeout.sec=120", "questdbVersion=8.2.4");
+        assert.equal(result.code, 0, result.err);
+        const after = stackText(dir, "fleet");
+        assertChangedOnlyWithin(before, after, entrySpan(before, "bravo-ticks"));
+        assert.ok(after.includes("      instanceType: r7g.large   # ARM\n"), "the inline comment keeps its spacing");
+        const bravo = databases(after)[1];
+        assert.deepEqual(bravo.volume, { sizeGiB: 500 });
+        assert.deepEqual(bravo.serverConf, { "query.timeout.sec": 120 });
+        assert.equal(bravo.questdbVersion, "8.2.4");
+    });
+
+    it("refuses a volume shrink", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "alpha-metrics", "volume.sizeGiB=100"],
+            /database "alpha-metrics": volume\.sizeGiB 200 -> 100: an EBS volume can never shrink/));
+
+    it("refuses a shrink below the region default", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "volume.sizeGiB=10"], /database "charlie-logs": volume\.sizeGiB 50 -> 10/));
+
+    it("refuses an AZ change", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "availabilityZone=eu-central-1c"],
+            /database "charlie-logs": availabilityZone "eu-central-1b" -> "eu-central-1c": an EBS volume cannot move between AZs/));
+
+    it("refuses an unknown field with the validator's did-you-mean", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "instanceTyp=m7i.large"], /instanceTyp = "m7i\.large": is not a known field\. Fix: did you mean instanceType\?/));
+
+    it("names the closest id for an unknown one and writes nothing", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "set", "--stack", "fleet", "bravo-tick", "volume.sizeGiB=500");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /^qdb: .*Pulumi\.fleet\.yaml: no database with id "bravo-tick" in questdb-cloud:databases; did you mean "bravo-ticks"\?/);
+        assert.equal(stackText(dir, "fleet"), before);
+    });
+});
+
+describe("qdb pause, resume, decommission, remove", () => {
+    it("sets each state on the entry alone", async () => {
+        const dir = tempProject("fleet");
+        const original = stackText(dir, "fleet");
+        for (const [command, state] of [["pause", "paused"], ["resume", "active"], ["decommission", "decommissioned"]]) {
+            const before = stackText(dir, "fleet");
+            const result = await qdb(dir, command, "--stack", "fleet", "alpha-metrics");
+            assert.equal(result.code, 0, `${command}: ${result.err}`);
+            const after = stackText(dir, "fleet");
+            assert.equal(databases(after)[0].state, state);
+            assertChangedOnlyWithin(before, after, entrySpan(before, "alpha-metrics"));
+        }
+        assertChangedOnlyWithin(original, stackText(dir, "fleet"), entrySpan(original, "alpha-metrics"));
+    });
+
+    it("refuses to remove a database that is not decommissioned", () =>
+        assertRefused("fleet", ["remove", "--stack", "fleet", "charlie-logs"],
+            /database "charlie-logs": state is "active"; removing it would delete its volume and data\. Fix: run `qdb decommission charlie-logs`/));
+
+    it("removes a decommissioned database with its comment, keeping every other byte", async () => {
+        const dir = tempProject("retiring");
+        const before = stackText(dir, "retiring");
+        const result = await qdb(dir, "remove", "--stack", "retiring", "retired-db");
+        assert.equal(result.code, 0, result.err);
+        const span = entrySpan(before, "retired-db");
+        const lines = before.split("\n");
+        assert.equal(stackText(dir, "retiring"), [...lines.slice(0, span.start), ...lines.slice(span.end)].join("\n"));
+    });
+});
+
+describe("qdb --dry-run, bad files, validate", () => {
+    it("--dry-run prints a unified diff and writes nothing", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "set", "--stack", "fleet", "charlie-logs", "instanceType=m7i.xlarge", "--dry-run");
+        assert.equal(result.code, 0, result.err);
+        assert.equal(stackText(dir, "fleet"), before);
+        assert.match(result.out, /^--- a\/Pulumi\.fleet\.yaml\n\+\+\+ b\/Pulumi\.fleet\.yaml\n@@ -39,3 \+39,4 @@\n     # Region defaults only\.\n     - id: charlie-logs\n       availabilityZone: eu-central-1b\n\+      instanceType: m7i\.xlarge\n/);
+        assert.match(result.out, /Dry run: .*Nothing was written\./);
+    });
+
+    it("reports malformed YAML with line and column and leaves the file untouched", async () => {
+        const dir = tempProject("broken");
+        const before = fs.readFileSync(path.join(dir, "Pulumi.broken.yaml"));
+        const result = await qdb(dir, "set", "--stack", "broken", "alpha-metrics", "volume.sizeGiB=500");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /Pulumi\.broken\.yaml:\d+:\d+: malformed YAML/);
+        assert.doesNotMatch(result.err, /\n\s+at /, "no stack trace for an expected error");
+        assert.deepEqual(fs.readFileSync(path.join(dir, "Pulumi.broken.yaml")), before);
+        assert.deepEqual(fs.readdirSync(dir), ["Pulumi.broken.yaml"], "no temp file is left behind");
+    });
+
+    it("names a missing stack file", async () => {
+        const result = await qdb(tempProject(), "list", "--stack", "nope");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /Pulumi\.nope\.yaml: no such stack file/);
+    });
+
+    it("validate passes a good file, fails a bad one with the program's messages, and --all covers every file", async () => {
+        const ok = await qdb(tempProject("fleet"), "validate", "--stack", "fleet");
+        assert.equal(ok.code, 0, ok.err);
+        assert.match(ok.out, /ok: stack "fleet" .*3 databases/);
+        const dir = tempProject("fleet", "broken");
+        fs.writeFileSync(path.join(dir, "Pulumi.fleet.yaml"), stackText(dir, "fleet").replace("instanceType: r7g.large", "instanceType: r7g.huge"));
+        const all = await qdb(dir, "validate", "--all");
+        assert.equal(all.code, 1);
+        assert.match(all.err, /Pulumi\.broken\.yaml:\d+:\d+: malformed YAML/);
+        assert.match(all.err, /stack "fleet", database "bravo-ticks": instanceType = "r7g\.huge": is not an EC2 instance type/);
+    });
+
+    it("--config-file edits any file", async () => {
+        const dir = tempProject("fleet");
+        const file = path.join(dir, "elsewhere.yaml");
+        fs.renameSync(path.join(dir, "Pulumi.fleet.yaml"), file);
+        const result = await qdb(dir, "pause", "--config-file", file, "bravo-ticks");
+        assert.equal(result.code, 0, result.err);
+        assert.equal(databases(fs.readFileSync(file, "utf8"))[1].state, "paused");
+        assert.ok(fs.existsSync(path.join(FIXTURES, "Pulumi.fleet.yaml")));
+    });
+});

@@ -1,0 +1,140 @@
+/** Pure functions of qdb: argument parsing, Document edits, safety comparisons, text diffs. */
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
+import { describe, it } from "node:test";
+import { parseDocument } from "yaml";
+import { RawStackConfig, parseStackFile } from "../../inventory";
+import { parseAssignment, parseCli, parseValue } from "../../tools/qdb/args";
+import { addDatabase, databaseIds, indexOfDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField } from "../../tools/qdb/edits";
+import { QdbError } from "../../tools/qdb/errors";
+import { unsafeChanges, validationDelta } from "../../tools/qdb/safety";
+import { spliceEdit, unifiedDiff } from "../../tools/qdb/textDiff";
+import { FIXTURES } from "./helpers";
+
+const FLEET = fs.readFileSync(path.join(FIXTURES, "Pulumi.fleet.yaml"), "utf8");
+
+function raw(databases: unknown[], region: unknown = { defaults: { volume: { sizeGiB: 50 } } }): RawStackConfig {
+    return { stack: "t", awsRegion: "eu-central-1", region, databases, hasCredentialsSeed: true };
+}
+
+describe("qdb args", () => {
+    it("types values as YAML would, quotes forcing a string", () => {
+        assert.equal(parseValue("500"), 500);
+        assert.equal(parseValue("0.5"), 0.5);
+        assert.equal(parseValue("true"), true);
+        assert.equal(parseValue("false"), false);
+        assert.equal(parseValue("8.2.3"), "8.2.3");
+        assert.equal(parseValue('"8.2"'), "8.2");
+        assert.equal(parseValue("m7i.large"), "m7i.large");
+    });
+
+    it("splits dotted keys, keeping a server.conf key whole", () => {
+        assert.deepEqual(parseAssignment("volume.sizeGiB=500"), { key: "volume.sizeGiB", path: ["volume", "sizeGiB"], value: 500 });
+        assert.deepEqual(parseAssignment("serverConf.query.timeout.sec=120").path, ["serverConf", "query.timeout.sec"]);
+        assert.deepEqual(parseAssignment("questdbVersion=8.2.4").value, "8.2.4");
+        assert.throws(() => parseAssignment("volume.sizeGiB"), /not a key=value/);
+        assert.throws(() => parseAssignment("volume..sizeGiB=1"), /empty part/);
+    });
+
+    it("rejects unknown flags instead of ignoring them", () => {
+        assert.throws(() => parseCli(["list", "--stak", "dev"]), (e: unknown) => e instanceof QdbError && /--stak/.test(e.message));
+        const args = parseCli(["add", "--stack", "dev", "x", "--size", "30", "--dry-run"]);
+        assert.deepEqual([args.command, args.positionals, args.stack, args.size, args.dryRun], ["add", ["x"], "dev", "30", true]);
+    });
+});
+
+describe("qdb edits", () => {
+    it("picks the AZ with the fewest live databases, ties alphabetically", () => {
+        const azs = ["eu-central-1c", "eu-central-1a", "eu-central-1b"];
+        assert.equal(pickAvailabilityZone(azs, [{ availabilityZone: "eu-central-1a" }, { availabilityZone: "eu-central-1c" }]), "eu-central-1b");
+        assert.equal(pickAvailabilityZone(azs, []), "eu-central-1a");
+        const decommissionedInB = [{ availabilityZone: "eu-central-1a" }, { availabilityZone: "eu-central-1b", state: "decommissioned" },
+            { availabilityZone: "eu-central-1c" }];
+        assert.equal(pickAvailabilityZone(azs, decommissionedInB), "eu-central-1b");
+        assert.equal(pickAvailabilityZone([], []), undefined);
+    });
+
+    it("names the closest id when an id is unknown", () => {
+        const doc = parseDocument(FLEET);
+        assert.throws(() => indexOfDatabase(doc, "alpha-metric", "f.yaml"), /f\.yaml: no database with id "alpha-metric".*did you mean "alpha-metrics"\?/);
+        assert.throws(() => indexOfDatabase(doc, "zzzzzzzzzzzz", "f.yaml"), /known ids: alpha-metrics, bravo-ticks, charlie-logs/);
+        assert.equal(indexOfDatabase(doc, "bravo-ticks", "f.yaml"), 1);
+    });
+
+    it("adds, sets and removes entries in the Document", () => {
+        const doc = parseDocument(FLEET);
+        addDatabase(doc, { id: "delta-db", availabilityZone: "eu-central-1c", instanceType: "m7i.xlarge", sizeGiB: 80 });
+        setDatabaseField(doc, "f", "bravo-ticks", ["serverConf", "cairo.max.uncommitted.rows"], 1000);
+        removeDatabase(doc, "f", "charlie-logs");
+        assert.deepEqual(databaseIds(doc), ["alpha-metrics", "bravo-ticks", "delta-db"]);
+        const config = doc.toJS().config;
+        assert.deepEqual(config["questdb-cloud:databases"][2], { id: "delta-db", availabilityZone: "eu-central-1c", instanceType: "m7i.xlarge", volume: { sizeGiB: 80 } });
+        assert.deepEqual(config["questdb-cloud:databases"][1].serverConf, { "query.timeout.sec": 60, "cairo.max.uncommitted.rows": 1000 });
+        assert.ok(!doc.toString().includes("# Region defaults only."), "the removed entry's comment goes with it");
+    });
+});
+
+describe("qdb safety", () => {
+    const before = raw([
+        { id: "a", availabilityZone: "az-1", volume: { sizeGiB: 200 } },
+        { id: "b", availabilityZone: "az-2" },
+        { id: "gone", availabilityZone: "az-2", state: "decommissioned" },
+    ]);
+
+    it("allows growing, keeping the AZ and removing a decommissioned entry", () => {
+        const after = raw([{ id: "a", availabilityZone: "az-1", volume: { sizeGiB: 300 } }, { id: "b", availabilityZone: "az-2", volume: { sizeGiB: 50 } }]);
+        assert.deepEqual(unsafeChanges(before, after), []);
+    });
+
+    it("refuses a shrink, counting the region default as the old size", () => {
+        const after = raw([{ id: "a", availabilityZone: "az-1", volume: { sizeGiB: 100 } }, { id: "b", availabilityZone: "az-2", volume: { sizeGiB: 20 } },
+            { id: "gone", availabilityZone: "az-2", state: "decommissioned" }]);
+        const reasons = unsafeChanges(before, after);
+        assert.equal(reasons.length, 2);
+        assert.match(reasons[0], /database "a": volume\.sizeGiB 200 -> 100: an EBS volume can never shrink\. Fix: keep volume\.sizeGiB at 200 or more/);
+        assert.match(reasons[1], /database "b": volume\.sizeGiB 50 -> 20/);
+    });
+
+    it("refuses an AZ change and removing a live database", () => {
+        const after = raw([{ id: "a", availabilityZone: "az-9", volume: { sizeGiB: 200 } }]);
+        const reasons = unsafeChanges(before, after);
+        assert.equal(reasons.length, 2);
+        assert.match(reasons[0], /database "a": availabilityZone "az-1" -> "az-9": an EBS volume cannot move between AZs/);
+        assert.match(reasons[1], /database "b": state is "active"; removing it would delete its volume and data\. Fix: run `qdb decommission b`/);
+    });
+
+    it("blocks only the problems an edit introduces", () => {
+        const file = parseStackFile(FLEET, "Pulumi.fleet.yaml");
+        const databases = file.raw.databases as Record<string, unknown>[];
+        const broken = { ...file.raw, databases: [...databases, { id: "delta-db", availabilityZone: "eu-central-1z" }] };
+        assert.deepEqual(validationDelta(file.raw, file.raw), { introduced: [], preexisting: [] });
+        const delta = validationDelta(file.raw, broken);
+        assert.equal(delta.introduced.length, 1);
+        assert.match(delta.introduced[0], /database "delta-db": availabilityZone = "eu-central-1z": has no subnet/);
+        const worse = { ...broken, databases: [...(broken.databases as unknown[]), { id: "echo-db", availabilityZone: "eu-central-1a", instanceType: "m7i.hugest" }] };
+        const next = validationDelta(broken, worse);
+        assert.equal(next.preexisting.length, 1);
+        assert.equal(next.introduced.length, 1);
+        assert.match(next.introduced[0], /database "echo-db": instanceType/);
+    });
+});
+
+describe("qdb text diff", () => {
+    it("keeps the original bytes outside the edit, even where yaml would normalise them", () => {
+        const original = "a: 1   # wide comment\nb: 2\nc: 3\n";
+        const rendered = "a: 1 # wide comment\nb: 2\nc: 3\n";
+        const edited = "a: 1 # wide comment\nb: 5\nc: 3\n";
+        assert.equal(spliceEdit(original, rendered, edited), "a: 1   # wide comment\nb: 5\nc: 3\n");
+        assert.equal(spliceEdit(original, rendered, rendered), original);
+    });
+
+    it("writes a unified diff with context and correct hunk ranges", () => {
+        const before = "l1\nl2\nl3\nl4\nl5\nl6\nl7\nl8\n";
+        const after = "l1\nl2\nl3\nl4\nL5\nl6\nl7\nl8\n";
+        assert.equal(unifiedDiff(before, after, "f.yaml"),
+            "--- a/f.yaml\n+++ b/f.yaml\n@@ -2,7 +2,7 @@\n l2\n l3\n l4\n-l5\n+L5\n l6\n l7\n l8\n");
+        assert.equal(unifiedDiff("a\n", "a\nb\n", "f"), "--- a/f\n+++ b/f\n@@ -1,1 +1,2 @@\n a\n+b\n");
+        assert.equal(unifiedDiff(before, before, "f"), "");
+    });
+});
