@@ -58,6 +58,6 @@ export function createRegionStack(inventory: Inventory, credentialsSeed: pulumi.
             state: deployment.state,
         };
     }
-    new FleetMonitoring("questdb-fleet", { region: inventory.region, databases: inventory.databases }, { providers: [provider] });
+    new FleetMonitoring("questdb-fleet", { region: inventory.region }, { providers: [provider] });
     return outputs;
 }

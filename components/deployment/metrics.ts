@@ -1,16 +1,34 @@
 import * as k8s from "@pulumi/kubernetes";
+import { prometheusRuleArgs } from "../monitoring/objects";
 import { serviceMonitorArgs } from "../monitoring/serviceMonitor";
 import { DeploymentContext, partName } from "./context";
 
+export interface DatabaseMonitoring {
+    readonly serviceMonitor: k8s.apiextensions.CustomResource;
+    readonly alerts: k8s.apiextensions.CustomResource;
+}
+
 /**
- * The database's ServiceMonitor, in its own namespace so that it is created and deleted with the
- * database. None when the region has no Prometheus Operator (`monitoring.prometheusOperator`),
- * since a ServiceMonitor without its CRD fails the whole update.
+ * The database's ServiceMonitor and PrometheusRule, in its own namespace so that they are created
+ * and deleted with the database. None when the region has no Prometheus Operator
+ * (`monitoring.prometheusOperator`): an object without its CRD fails the whole update.
  */
-export function createMetrics(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace): k8s.apiextensions.CustomResource | undefined {
-    if (!ctx.region.monitoring.prometheusOperator) {
+export function createMetrics(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace): DatabaseMonitoring | undefined {
+    const { monitoring } = ctx.region;
+    if (!monitoring.prometheusOperator) {
         return undefined;
     }
-    const args = serviceMonitorArgs({ namespace: ctx.names.namespace, databaseLabels: ctx.labels, extraLabels: ctx.region.monitoring.labels });
-    return new k8s.apiextensions.CustomResource(partName(ctx, "metrics"), args, { parent: ctx.parent, dependsOn: [namespace] });
+    const opts = { parent: ctx.parent, dependsOn: [namespace] };
+    const serviceMonitor = new k8s.apiextensions.CustomResource(partName(ctx, "metrics"), serviceMonitorArgs({
+        namespace: ctx.names.namespace, databaseLabels: ctx.labels, extraLabels: monitoring.labels,
+    }), opts);
+    const alerts = new k8s.apiextensions.CustomResource(partName(ctx, "alerts"), prometheusRuleArgs({
+        stack: ctx.region.stack,
+        awsRegion: ctx.region.awsRegion,
+        id: ctx.database.id,
+        namespace: ctx.names.namespace,
+        volumeSizeGiB: ctx.database.volume.sizeGiB,
+        labels: { ...ctx.labels, ...monitoring.labels },
+    }), opts);
+    return { serviceMonitor, alerts };
 }

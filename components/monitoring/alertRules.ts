@@ -1,4 +1,4 @@
-import { GP3, IN_NAMESPACE, derivedNames } from "../../inventory";
+import { GP3, IN_NAMESPACE } from "../../inventory";
 import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
 
 /** Volume use above this share of capacity raises QuestDbVolumeAlmostFull. */
@@ -7,19 +7,17 @@ export const VOLUME_FULL_RATIO = 0.8;
 export const VOLUME_GROWTH_FACTOR = 1.5;
 
 /** What the rules need to know about one database. */
-export interface AlertedDatabase {
-    readonly id: string;
-    readonly volume: { readonly sizeGiB: number };
-}
-
 export interface AlertRulesInput {
     /** Pulumi stack; named in every alert and in the fix commands. */
     readonly stack: string;
     /** AWS region; labelled on every alert so a fleet-wide Alertmanager can route by it. */
     readonly awsRegion: string;
-    /** Used only to derive each database's namespace (names come from the id alone). */
-    readonly dnsSuffix: string;
-    readonly databases: readonly AlertedDatabase[];
+    /** The database id. */
+    readonly id: string;
+    /** The database's namespace; every selector is pinned to it. */
+    readonly namespace: string;
+    /** The data volume's size today, the base of the suggested new size. */
+    readonly volumeSizeGiB: number;
 }
 
 /** One Prometheus alerting rule, as the PrometheusRule CRD spells it. */
@@ -41,12 +39,12 @@ export function suggestedVolumeSizeGiB(sizeGiB: number): number {
     return Math.min(GP3.maxSizeGiB, Math.ceil(sizeGiB * VOLUME_GROWTH_FACTOR));
 }
 
-function volumeFix(input: AlertRulesInput, db: AlertedDatabase): string {
-    const suggested = suggestedVolumeSizeGiB(db.volume.sizeGiB);
-    if (suggested <= db.volume.sizeGiB) {
+function volumeFix(input: AlertRulesInput): string {
+    const suggested = suggestedVolumeSizeGiB(input.volumeSizeGiB);
+    if (suggested <= input.volumeSizeGiB) {
         return `It is already at gp3's maximum of ${GP3.maxSizeGiB} GiB: drop old partitions, or split the data over a second database.`;
     }
-    return `Grow it from ${db.volume.sizeGiB} GiB: npm run qdb -- set --stack ${input.stack} ${db.id} volume.sizeGiB=${suggested}`;
+    return `Grow it from ${input.volumeSizeGiB} GiB: npm run qdb -- set --stack ${input.stack} ${input.id} volume.sizeGiB=${suggested}`;
 }
 
 /**
@@ -54,11 +52,11 @@ function volumeFix(input: AlertRulesInput, db: AlertedDatabase): string {
  * alert carries static `database`, `stack` and `aws_region` labels, so that routing and silences
  * never depend on label_replace tricks over scraped labels.
  */
-export function databaseRules(input: AlertRulesInput, db: AlertedDatabase): AlertRule[] {
-    const ns = derivedNames(db.id, input.dnsSuffix).namespace;
-    const labels = (severity: string) => ({ database: db.id, stack: input.stack, aws_region: input.awsRegion, severity });
+export function databaseRules(input: AlertRulesInput): AlertRule[] {
+    const ns = input.namespace;
+    const labels = (severity: string) => ({ database: input.id, stack: input.stack, aws_region: input.awsRegion, severity });
     const pvc = `namespace="${ns}", persistentvolumeclaim="${IN_NAMESPACE.dataClaim}"`;
-    const where = `${db.id} (stack ${input.stack}, ${input.awsRegion})`;
+    const where = `${input.id} (stack ${input.stack}, ${input.awsRegion})`;
     return [{
         alert: "QuestDbDown",
         // absent(... == 1) fires both when the scrape fails and when there is no target at all.
@@ -76,7 +74,7 @@ export function databaseRules(input: AlertRulesInput, db: AlertedDatabase): Aler
         labels: labels("warning"),
         annotations: {
             summary: `Data volume of ${where} is {{ $value | humanizePercentage }} full`,
-            description: `QuestDB stops writing when its disk is full. ${volumeFix(input, db)}`,
+            description: `QuestDB stops writing when its disk is full. ${volumeFix(input)}`,
         },
     }, {
         alert: "QuestDbNodeNotReady",
@@ -109,7 +107,7 @@ export function databaseRules(input: AlertRulesInput, db: AlertedDatabase): Aler
     }];
 }
 
-/** One rule group per database: groups evaluate in parallel, and a group's name says whose it is. */
-export function alertRuleGroups(input: AlertRulesInput): RuleGroup[] {
-    return input.databases.map((db) => ({ name: `questdb.${db.id}`, rules: databaseRules(input, db) }));
+/** The database's one rule group; its name says whose it is in Prometheus' rule listing. */
+export function alertRuleGroup(input: AlertRulesInput): RuleGroup {
+    return { name: `questdb.${input.id}`, rules: databaseRules(input) };
 }

@@ -7,9 +7,13 @@ export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 export interface DashboardInput {
     readonly stack: string;
     readonly awsRegion: string;
-    /** Database ids, the options of the `$database` variable. */
-    readonly databaseIds: readonly string[];
 }
+
+/**
+ * The series `$database` takes its options from: every database pod, Pending ones included, so a
+ * database that is down still appears. The variable's regex keeps the id from `qdb-<id>`.
+ */
+export const DATABASE_VARIABLE_SOURCE = `${KUBE_STATE_METRICS.podInfo}{namespace=~"qdb-.+"}`;
 
 /** Every database namespace the `$database` selection covers ("All" is `.+`). */
 const NS = `namespace=~"qdb-($database)"`;
@@ -120,11 +124,10 @@ function panelJson(panel: PanelSpec, index: number) {
 }
 
 /**
- * The region's fleet dashboard (Grafana JSON model). `$database` lists the inventory's ids, so
- * the dashboard needs no query to fill it and never shows namespaces that are not databases.
+ * The region's fleet dashboard (Grafana JSON model). `$database` is filled from the cluster, not
+ * from the inventory, so adding or removing a database does not rewrite the dashboard.
  */
 export function fleetDashboard(input: DashboardInput) {
-    const options = input.databaseIds.map((id) => ({ text: id, value: id, selected: false }));
     return {
         uid: `questdb-fleet-${input.stack}`.slice(0, 40),
         title: `QuestDB fleet: ${input.stack} (${input.awsRegion})`,
@@ -138,8 +141,11 @@ export function fleetDashboard(input: DashboardInput) {
             list: [
                 { name: "datasource", label: "Prometheus", type: "datasource", query: "prometheus" },
                 {
-                    name: "database", label: "Database", type: "custom", multi: true, includeAll: true, allValue: ".+",
-                    query: input.databaseIds.join(","), options,
+                    name: "database", label: "Database", type: "query", multi: true, includeAll: true, allValue: ".+",
+                    datasource: { type: "prometheus", uid: "${datasource}" },
+                    query: { query: `label_values(${DATABASE_VARIABLE_SOURCE}, namespace)`, refId: "database" },
+                    definition: `label_values(${DATABASE_VARIABLE_SOURCE}, namespace)`,
+                    regex: "/^qdb-(.+)$/", refresh: 2, sort: 1,
                     current: { text: ["All"], value: ["$__all"] },
                 },
             ],

@@ -1,47 +1,46 @@
 import * as k8s from "@pulumi/kubernetes";
-import { DatabaseSpec, RegionSpec } from "../../inventory";
-import { alertRuleGroups } from "./alertRules";
+import { RegionSpec } from "../../inventory";
+import { AlertRulesInput, alertRuleGroup } from "./alertRules";
 import { GRAFANA_DASHBOARD_LABEL, fleetDashboard } from "./dashboard";
 import { MONITORING_API_VERSION } from "./serviceMonitor";
 
-/** Kubernetes names of the region-level objects in the monitoring namespace. */
-export const FLEET_OBJECT_NAMES = { rule: "questdb-fleet-alerts", dashboard: "questdb-fleet-dashboard" } as const;
+/** Kubernetes names of the monitoring objects. */
+export const MONITORING_OBJECT_NAMES = { rule: "questdb-alerts", dashboard: "questdb-fleet-dashboard" } as const;
 /** File name of the dashboard inside its ConfigMap; the sidecar loads every key as a dashboard. */
 export const DASHBOARD_KEY = "questdb-fleet.json";
 
-function fleetLabels(region: RegionSpec): Record<string, string> {
-    return { "app.kubernetes.io/name": "questdb-cloud", "app.kubernetes.io/managed-by": "pulumi", "questdb.cloud/stack": region.stack };
+export interface PrometheusRuleInput extends AlertRulesInput {
+    /** The database's object labels plus the region's `monitoring.labels`. */
+    readonly labels: Readonly<Record<string, string>>;
 }
 
 /**
- * The region's alerts in one PrometheusRule: one object per region instead of one per database
- * saves a registered resource per database (about 4 ms each in a preview), and the operator
- * loads one rule file. Each database still has its own rule group.
+ * One database's alerts, in its own namespace. Per database rather than one object per region:
+ * the rule is created and deleted with its database, and adding, renaming or resizing one
+ * database changes no object of another (see docs/observability.md for the cost).
  */
-export function prometheusRuleArgs(region: RegionSpec, databases: readonly DatabaseSpec[]): k8s.apiextensions.CustomResourceArgs {
+export function prometheusRuleArgs(input: PrometheusRuleInput): k8s.apiextensions.CustomResourceArgs {
     return {
         apiVersion: MONITORING_API_VERSION,
         kind: "PrometheusRule",
-        metadata: {
-            name: FLEET_OBJECT_NAMES.rule,
-            namespace: region.monitoringNamespace,
-            labels: { ...fleetLabels(region), ...region.monitoring.labels },
-        },
-        spec: {
-            groups: alertRuleGroups({ stack: region.stack, awsRegion: region.awsRegion, dnsSuffix: region.dnsSuffix, databases }),
-        },
+        metadata: { name: MONITORING_OBJECT_NAMES.rule, namespace: input.namespace, labels: { ...input.labels } },
+        spec: { groups: [alertRuleGroup(input)] },
     };
 }
 
-/** The fleet dashboard as a ConfigMap that Grafana's sidecar picks up by its label. */
-export function dashboardConfigMapArgs(region: RegionSpec, databases: readonly DatabaseSpec[]): k8s.core.v1.ConfigMapArgs {
-    const dashboard = fleetDashboard({ stack: region.stack, awsRegion: region.awsRegion, databaseIds: databases.map((d) => d.id) });
+/** The fleet dashboard as a ConfigMap in the monitoring namespace, found by Grafana's sidecar. */
+export function dashboardConfigMapArgs(region: RegionSpec): k8s.core.v1.ConfigMapArgs {
     return {
         metadata: {
-            name: FLEET_OBJECT_NAMES.dashboard,
+            name: MONITORING_OBJECT_NAMES.dashboard,
             namespace: region.monitoringNamespace,
-            labels: { ...fleetLabels(region), ...GRAFANA_DASHBOARD_LABEL },
+            labels: {
+                "app.kubernetes.io/name": "questdb-cloud",
+                "app.kubernetes.io/managed-by": "pulumi",
+                "questdb.cloud/stack": region.stack,
+                ...GRAFANA_DASHBOARD_LABEL,
+            },
         },
-        data: { [DASHBOARD_KEY]: JSON.stringify(dashboard, null, 2) },
+        data: { [DASHBOARD_KEY]: JSON.stringify(fleetDashboard({ stack: region.stack, awsRegion: region.awsRegion }), null, 2) },
     };
 }
