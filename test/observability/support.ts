@@ -1,0 +1,14 @@
+import { Render } from "../../render";
+import { resourcesOfType } from "../support/stacks";
+
+/** Type tokens of the objects issue 7 adds. */
+export const OBS_TYPES = {
+    serviceMonitor: "kubernetes:monitoring.coreos.com/v1:ServiceMonitor",
+    prometheusRule: "kubernetes:monitoring.coreos.com/v1:PrometheusRule",
+    fleet: "questdb-cloud:index:FleetMonitoring",
+} as const;
+
+/** Sorted logical names of every resource of a type. */
+export function namesOf(render: Render, type: string): string[] {
+    return resourcesOfType(render, type).map((r) => r.name).sort();
+}
