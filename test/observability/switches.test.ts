@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { InventoryError, validateInventory } from "../../inventory";
+import { Render } from "../../render";
+import { TYPES, rawConfigOf, renderStackBody, resource, shippedStackBody } from "../support/stacks";
+import { OBS_TYPES, namesOf } from "./support";
+
+type Entry = Record<string, unknown>;
+
+/** The shipped prod body with its region's `monitoring` block replaced. */
+function prodWithMonitoring(monitoring: unknown): { config: Record<string, unknown> } {
+    const body = structuredClone(shippedStackBody("prod"));
+    (body.config["questdb-cloud:region"] as Entry).monitoring = monitoring;
+    return body;
+}
+
+function problemLine(monitoring: unknown, field: string): string {
+    try {
+        validateInventory(rawConfigOf(prodWithMonitoring(monitoring), "prod"));
+    } catch (err) {
+        assert.ok(err instanceof InventoryError);
+        const line = err.message.split("\n").find((l) => l.includes(`region: ${field} =`));
+        assert.ok(line, `no problem for ${field}:\n${err.message}`);
+        assert.match(line, /^ {2}- stack "prod", region: .* Fix: /);
+        return line;
+    }
+    assert.fail(`monitoring ${JSON.stringify(monitoring)} validated`);
+}
+
+let operatorOff: Render;
+let dashboardsOff: Render;
+before(async () => {
+    [operatorOff, dashboardsOff] = await Promise.all([
+        renderStackBody("prod", prodWithMonitoring({ prometheusOperator: false })),
+        renderStackBody("prod", prodWithMonitoring({ grafanaDashboards: false })),
+    ]);
+});
+
+test("without the Prometheus Operator there is no ServiceMonitor or PrometheusRule; metrics stay on", () => {
+    assert.deepEqual(namesOf(operatorOff, OBS_TYPES.serviceMonitor), []);
+    assert.deepEqual(namesOf(operatorOff, OBS_TYPES.prometheusRule), []);
+    assert.ok(resource(operatorOff, TYPES.configMap, "questdb-fleet-dashboard"));
+    const service = resource(operatorOff, TYPES.service, "acme-analytics-service").inputs.spec as { ports: { name: string }[] };
+    assert.ok(service.ports.some((p) => p.name === "status"));
+    const conf = (resource(operatorOff, TYPES.configMap, "acme-analytics-config").inputs.data as Record<string, string>)["server.conf"];
+    assert.match(conf, /^metrics\.enabled=true$/m);
+});
+
+test("without Grafana dashboards there is no dashboard ConfigMap, and scraping is unchanged", () => {
+    assert.equal(dashboardsOff.resources.filter((r) => r.name === "questdb-fleet-dashboard").length, 0);
+    assert.equal(namesOf(dashboardsOff, OBS_TYPES.serviceMonitor).length, 9);
+    assert.equal(namesOf(dashboardsOff, OBS_TYPES.prometheusRule).length, 9);
+});
+
+test("the monitoring block defaults every field, one by one", () => {
+    const region = (monitoring: unknown) => validateInventory(rawConfigOf(prodWithMonitoring(monitoring), "prod")).region;
+    assert.deepEqual(region(undefined).monitoring, { prometheusOperator: true, grafanaDashboards: true, labels: {} });
+    assert.deepEqual(region({ grafanaDashboards: false }).monitoring, { prometheusOperator: true, grafanaDashboards: false, labels: {} });
+    assert.deepEqual(region({ labels: { release: "kps" } }).monitoring.labels, { release: "kps" });
+    assert.equal(region(undefined).monitoringNamespace, "observability");
+});
+
+test("a bad monitoring block is reported with stack, field, value and fix", () => {
+    assert.match(problemLine("yes", "monitoring"), /= "yes": expected an object\. Fix: write monitoring as a map/);
+    assert.match(problemLine({ prometheusOperator: "false" }, "monitoring.prometheusOperator"),
+        /= "false": expected true or false\. Fix: set monitoring\.prometheusOperator to true or false \(unquoted\)/);
+    assert.match(problemLine({ grafanaDashboard: true }, "monitoring.grafanaDashboard"), /is not a known field\. Fix: did you mean monitoring\.grafanaDashboards\?/);
+    assert.match(problemLine({ labels: { release: 1 } }, "monitoring.labels.release"), /= 1: expected a Kubernetes label value/);
+    assert.match(problemLine({ labels: { "bad key!": "x" } }, "monitoring.labels.bad key!"), /is not a Kubernetes label key/);
+    assert.match(problemLine({ labels: ["release"] }, "monitoring.labels"), /expected an object/);
+});
