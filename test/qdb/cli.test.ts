@@ -58,3 +58,15 @@ describe("qdb CLI", () => {
         assert.match(usage.err, /unknown command "frobnicate"/);
     });
 });
+
+describe("qdb impact summary", () => {
+    it("prints the impact report's summary after a write", { timeout: 120_000 }, () => {
+        const dir = tempProject("fleet");
+        const result = spawnQdb(dir, "set", "--stack", "fleet", "charlie-logs", "instanceType=m7i.xlarge");
+        assert.equal(result.code, 0, result.err);
+        assert.match(result.out, /set instanceType="m7i\.xlarge" on database "charlie-logs"\.\n/);
+        assert.match(result.out, /^\s*charlie-logs\s+\S+/m, "the summary names the touched database");
+        assert.doesNotMatch(result.out, /alpha-metrics|bravo-ticks/, "untouched databases are not listed");
+        assert.doesNotMatch(result.out, /impact report failed/);
+    });
+});

@@ -7,7 +7,7 @@ import { Document } from "yaml";
 import { StackFile, parseStackFile } from "../../inventory";
 import { QdbError } from "./errors";
 import { LoadedFile, Target, loadFile, offlineRaw, writeAtomically } from "./files";
-import { impactSummary } from "./impact";
+import { impactPointer, impactSummary } from "./impact";
 import { unsafeChanges, validationDelta } from "./safety";
 import { spliceEdit, unifiedDiff } from "./textDiff";
 import * as path from "path";
@@ -67,6 +67,6 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
     }
     io.out(options.impact
         ? await impactSummary(loaded.parsed, after)
-        : `Run \`npm run impact -- --stack ${target.stack}\` to see what this changes in the cloud.`);
+        : impactPointer(target.stack));
     return 0;
 }
