@@ -5,7 +5,8 @@ import { DeploymentContext, partName } from "./context";
 
 export interface DatabaseMonitoring {
     readonly serviceMonitor: k8s.apiextensions.CustomResource;
-    readonly alerts: k8s.apiextensions.CustomResource;
+    /** Only for an active database: a paused one has no pod, and QuestDbDown would fire forever. */
+    readonly alerts?: k8s.apiextensions.CustomResource;
 }
 
 /**
@@ -22,6 +23,9 @@ export function createMetrics(ctx: DeploymentContext, namespace: k8s.core.v1.Nam
     const serviceMonitor = new k8s.apiextensions.CustomResource(partName(ctx, "metrics"), serviceMonitorArgs({
         namespace: ctx.names.namespace, databaseLabels: ctx.labels, extraLabels: monitoring.labels,
     }), opts);
+    if (ctx.database.state !== "active") {
+        return { serviceMonitor };
+    }
     const alerts = new k8s.apiextensions.CustomResource(partName(ctx, "alerts"), prometheusRuleArgs({
         stack: ctx.region.stack,
         awsRegion: ctx.region.awsRegion,

@@ -69,3 +69,20 @@ test("a bad monitoring block is reported with stack, field, value and fix", () =
     assert.match(problemLine({ labels: { "bad key!": "x" } }, "monitoring.labels.bad key!"), /is not a Kubernetes label key/);
     assert.match(problemLine({ labels: ["release"] }, "monitoring.labels"), /expected an object/);
 });
+
+test("a paused database keeps its ServiceMonitor but gets no alerts (QuestDbDown would never clear)", async (t) => {
+    const body = structuredClone(shippedStackBody("prod"));
+    (body.config["questdb-cloud:databases"] as Entry[])[0].state = "paused";
+    try {
+        validateInventory(rawConfigOf(body, "prod"));
+    } catch {
+        t.skip("this build has no paused state yet");
+        return;
+    }
+    const render = await renderStackBody("prod", body);
+    const id = (body.config["questdb-cloud:databases"] as Entry[])[0].id as string;
+    assert.ok(namesOf(render, OBS_TYPES.serviceMonitor).includes(`${id}-metrics`));
+    const rules = namesOf(render, OBS_TYPES.prometheusRule);
+    assert.equal(rules.length, 8);
+    assert.ok(!rules.includes(`${id}-alerts`));
+});
