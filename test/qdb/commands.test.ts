@@ -129,6 +129,15 @@ describe("qdb pause, resume, decommission, remove", () => {
         assertChangedOnlyWithin(original, stackText(dir, "fleet"), entrySpan(original, "alpha-metrics"));
     });
 
+    it("resume on an entry without state is a no-op that writes nothing", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "resume", "--stack", "fleet", "charlie-logs");
+        assert.equal(result.code, 0, result.err);
+        assert.match(result.out, /already so, nothing to change/);
+        assert.equal(stackText(dir, "fleet"), before);
+    });
+
     it("refuses to remove a database that is not decommissioned", () =>
         assertRefused("fleet", ["remove", "--stack", "fleet", "charlie-logs"],
             /database "charlie-logs": state is "active"; removing it would delete its volume and data\. Fix: run `qdb decommission charlie-logs`/));

@@ -8,9 +8,13 @@ import { changedRange } from "../../tools/qdb/textDiff";
 
 export const FIXTURES = path.join(__dirname, "..", "fixtures", "qdb");
 
+const tempDirs: string[] = [];
+process.on("exit", () => tempDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
 /** A temp project dir holding copies of the named fixtures (e.g. "fleet" for Pulumi.fleet.yaml). */
 export function tempProject(...stacks: string[]): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-test-"));
+    tempDirs.push(dir);
     for (const stack of stacks) {
         fs.copyFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
     }

@@ -5,7 +5,7 @@
 import { InventoryError, validateInventory } from "../../inventory";
 import { Io, applyEdit } from "./apply";
 import { CliArgs, parseAssignment, parseValue } from "./args";
-import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField } from "./edits";
+import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, offlineRaw, resolveTarget, seedNote } from "./files";
 import { formatList } from "./list";
@@ -102,7 +102,10 @@ export function stateCommand(state: "paused" | "active" | "decommissioned", verb
     return async (ctx: Context): Promise<number> => {
         const id = oneId(ctx, `${verb} --stack <stack> <id>`);
         return applyEdit(target(ctx), (doc, loaded) => {
-            setDatabaseField(doc, loaded.target.file, id, ["state"], state);
+            // A missing state means active: `resume` on such an entry is a no-op, not a new line.
+            if (stateOf(doc, loaded.target.file, id) !== state) {
+                setDatabaseField(doc, loaded.target.file, id, ["state"], state);
+            }
             return `set database "${id}" state to ${state}`;
         }, ctx.args, ctx.io);
     };

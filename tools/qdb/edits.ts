@@ -4,7 +4,7 @@
  * and tested without touching disk. The Document API keeps every comment outside the edited node.
  */
 import { Document, isMap, isSeq } from "yaml";
-import { CONFIG_NAMESPACE, closest } from "../../inventory";
+import { CONFIG_NAMESPACE, DEFAULTS, closest } from "../../inventory";
 import { QdbError } from "./errors";
 
 export const DATABASES_PATH = ["config", `${CONFIG_NAMESPACE}:databases`] as const;
@@ -68,6 +68,11 @@ export function addDatabase(doc: Document, entry: NewDatabase): void {
 export function setDatabaseField(doc: Document, file: string, id: string, path: readonly string[], value: Scalar): void {
     const index = indexOfDatabase(doc, id, file);
     doc.setIn([...DATABASES_PATH, index, ...path], value);
+}
+
+/** The state database `id` is in, counting a missing `state` as the default. */
+export function stateOf(doc: Document, file: string, id: string): unknown {
+    return doc.getIn([...DATABASES_PATH, indexOfDatabase(doc, id, file), "state"]) ?? DEFAULTS.state;
 }
 
 /** Deletes database `id`'s entry, together with the comment lines attached above it. */
