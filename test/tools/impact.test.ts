@@ -1,0 +1,128 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, test } from "node:test";
+import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
+import { parseStackFile } from "../../inventory";
+import { Render, renderInChild, requestFromStackFile } from "../../render";
+import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders } from "../../tools/impact/report";
+import { shippedStackFile } from "../support/stacks";
+import { runTool } from "./run";
+
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "impact-test-"));
+const baseText = fs.readFileSync(shippedStackFile("prod").path, "utf8");
+const DBS = "questdb-cloud:databases";
+
+/** Edits the prod stack file in memory (comments kept) and writes it to the temp dir. */
+function variant(name: string, edit: (dbs: YAMLSeq<YAMLMap>, at: (id: string) => YAMLMap) => void): string {
+    const doc = parseDocument(baseText);
+    const dbs = doc.getIn(["config", DBS]) as YAMLSeq<YAMLMap>;
+    const at = (id: string) => dbs.items.find((m) => m.get("id") === id) as YAMLMap;
+    edit(dbs, at);
+    const file = path.join(tmp, name, "Pulumi.prod.yaml");
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, doc.toString());
+    return file;
+}
+
+const files = {
+    base: variant("base", () => undefined),
+    // Same meaning, different text: a comment and key order.
+    noop: variant("noop", (_, at) => {
+        at("acme-analytics").commentBefore = " reworded comment";
+        const m = at("wayne-finance");
+        const id = m.get("id");
+        m.delete("id");
+        m.set("id", id);
+    }),
+    safe: variant("safe", (_, at) => {
+        at("stark-telemetry").setIn(["volume", "sizeGiB"], 1000);
+        at("cyberdyne-logs").set("instanceType", "m7i.4xlarge");
+        at("initech-metrics").set("questdbVersion", "8.2.3");
+    }),
+    risky: variant("risky", (dbs, at) => {
+        at("acme-analytics").set("availabilityZone", "us-east-1b");
+        dbs.items.splice(dbs.items.indexOf(at("tyrell-sensors")), 1);
+    }),
+};
+const renders = new Map<string, Render>();
+
+before(async () => {
+    await Promise.all(Object.entries(files).map(async ([name, file]) => {
+        const stackFile = parseStackFile(fs.readFileSync(file, "utf8"), file, "prod");
+        renders.set(name, await renderInChild(requestFromStackFile(stackFile, false)));
+    }));
+});
+
+const impact = (after: string): ImpactReport => impactOfRenders(renders.get("base")!, renders.get(after)!);
+/** The headline (most severe) kind of each touched database; region-wide groups left out. */
+const verdicts = (report: ImpactReport) =>
+    Object.fromEntries(report.databases.filter((d) => d.database).map((d) => [d.id, d.kind]));
+const db = (report: ImpactReport, id: string): DatabaseImpact => report.databases.find((d) => d.id === id)!;
+
+test("an edit that means nothing is a no-op", () => {
+    const report = impact("noop");
+    assert.deepEqual(report.databases, []);
+    assert.equal(report.untouched.length, 9);
+    assert.match(formatImpactMarkdown(report), /No-op/);
+    assert.equal(formatImpactSummary(report), "prod: no-op (nothing changes)");
+});
+
+test("volume growth, instance type and version changes are classified per database", () => {
+    const report = impact("safe");
+    assert.deepEqual(verdicts(report), {
+        "cyberdyne-logs": "node-replacement",
+        "initech-metrics": "rolling-restart",
+        "stark-telemetry": "volume-change",
+    });
+    assert.equal(report.dataAtRisk, false);
+    assert.deepEqual(db(report, "cyberdyne-logs").resources.map((r) => [r.name, r.action, r.replaceBecause]),
+        [["cyberdyne-logs-node", "replace", ["instanceTypes.0"]]]);
+    const volume = db(report, "stark-telemetry").resources.find((r) => r.type === "aws:ebs/volume:Volume")!;
+    assert.deepEqual([volume.action, volume.paths], ["update", ["size"]]);
+    const storage = db(report, "stark-telemetry").resources.filter((r) => /Volume|PersistentVolume/.test(r.type));
+    assert.deepEqual(storage.map((r) => [r.name, r.action, r.kind]).sort(), [
+        ["stark-telemetry-pv", "update", "volume-change"],
+        ["stark-telemetry-pvc", "update", "volume-change"],
+        ["stark-telemetry-volume", "update", "volume-change"],
+    ]);
+    assert.equal(db(report, "initech-metrics").downtime, "one pod restart, ~1-2 min");
+    for (const untouched of ["acme-analytics", "globex-ticks", "umbrella-iot", "hooli-events", "wayne-finance", "tyrell-sensors"]) {
+        assert.ok(report.untouched.includes(untouched), untouched);
+        assert.equal(db(report, untouched), undefined, untouched);
+    }
+    assert.match(formatImpactSummary(report), /3 database\(s\) touched, 6 untouched/);
+});
+
+test("an AZ change and a removed database put data at risk and make preview fail", () => {
+    const report = impact("risky");
+    assert.equal(db(report, "acme-analytics").kind, "data-at-risk");
+    assert.equal(db(report, "tyrell-sensors").kind, "data-at-risk");
+    assert.deepEqual(Object.keys(verdicts(report)).sort(), ["acme-analytics", "tyrell-sensors"]);
+    const volume = db(report, "acme-analytics").resources.find((r) => r.type === "aws:ebs/volume:Volume")!;
+    assert.deepEqual([volume.action, volume.replaceBecause, volume.blockedByProtect], ["replace", ["availabilityZone"], true]);
+    const removed = db(report, "tyrell-sensors").resources.find((r) => r.type === "aws:ebs/volume:Volume")!;
+    assert.deepEqual([removed.action, removed.blockedByProtect], ["delete", true]);
+    assert.deepEqual([report.dataAtRisk, report.previewWillFail], [true, true]);
+    assert.match(formatImpactMarkdown(report), /pulumi preview` will fail/);
+});
+
+test("the CLI exits 3 when data is at risk, with Markdown naming the databases", async () => {
+    const run = await runTool("impact", ["--stack", "prod", "--before", files.base, "--after", files.risky]);
+    assert.equal(run.code, 3, run.stderr);
+    assert.match(run.stdout, /\| `acme-analytics` \| ⛔ data-at-risk \|/);
+    assert.match(run.stdout, /\| `tyrell-sensors` \| ⛔ data-at-risk \|/);
+    assert.match(run.stderr, /data volume/);
+});
+
+test("the CLI exits 4 when more databases are touched than --max-databases", async () => {
+    const [over, within] = await Promise.all([
+        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "2", "--json"]),
+        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "3", "--json"]),
+    ]);
+    assert.equal(over.code, 4, over.stderr);
+    assert.match(over.stderr, /3 databases touched, more than --max-databases 2/);
+    assert.equal(within.code, 0, within.stderr);
+    assert.equal((JSON.parse(within.stdout) as ImpactReport).touchedDatabases, 3);
+});

@@ -1,0 +1,25 @@
+/** Runs a tool's CLI as the user would (`npm run <tool>` is `tsx tools/<tool>.ts`), without npm's noise. */
+import { spawn } from "child_process";
+import * as path from "path";
+import { PROJECT_DIR } from "../support/stacks";
+
+export interface ToolRun {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+export function runTool(tool: string, args: readonly string[]): Promise<ToolRun> {
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", `${tool}.ts`), ...args], {
+        cwd: PROJECT_DIR,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+    return new Promise((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}

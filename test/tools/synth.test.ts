@@ -1,0 +1,93 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { before, test } from "node:test";
+import { parse } from "yaml";
+import { hasOfflineSchema, validateManifest } from "../../render/manifests";
+import { shippedStackFile, shippedStacks } from "../support/stacks";
+import { ToolRun, runTool } from "./run";
+
+interface JsonResource {
+    type: string; name: string; parent: string | null; inputs: Record<string, unknown>;
+    options: Record<string, unknown>;
+}
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "synth-test-"));
+const runs = new Map<string, { tree: ToolRun; json: ToolRun }>();
+
+before(async () => {
+    await Promise.all(shippedStacks().map(async (stack) => {
+        const [tree, json] = await Promise.all([
+            runTool("synth", ["--stack", stack, "--out", path.join(tmp, stack, "tree")]),
+            runTool("synth", ["--stack", stack, "--json", "--out", path.join(tmp, stack, "json")]),
+        ]);
+        runs.set(stack, { tree, json });
+    }));
+});
+
+const idsOf = (stack: string) => (shippedStackFile(stack).raw.databases as { id: string; availabilityZone: string }[]);
+const resourcesOf = (stack: string) => (JSON.parse(runs.get(stack)!.json.stdout) as { resources: JsonResource[] }).resources;
+
+test("the tree shows every database of every shipped stack with its AZ", () => {
+    for (const stack of shippedStacks()) {
+        const { code, stdout, stderr } = runs.get(stack)!.tree;
+        assert.equal(code, 0, stderr);
+        for (const db of idsOf(stack)) {
+            assert.match(stdout, new RegExp(`─ ${db.id}  az=${db.availabilityZone}  instance=\\S+  size=\\d+GiB  version=\\S+`), `${stack}: ${db.id}`);
+        }
+    }
+});
+
+test("every Kubernetes object of every shipped stack is written as YAML and validates", () => {
+    for (const stack of shippedStacks()) {
+        const objects = resourcesOf(stack).filter((r) => r.type.startsWith("kubernetes:"));
+        assert.ok(objects.length >= idsOf(stack).length * 5, `${stack}: too few objects (${objects.length})`);
+        for (const r of objects) {
+            const kind = String(r.inputs.kind);
+            const file = path.join(tmp, stack, "json", r.parent ?? "_region", `${kind}-${r.name}.yaml`);
+            const written = parse(fs.readFileSync(file, "utf8")) as Record<string, unknown>;
+            assert.deepEqual(written.metadata, r.inputs.metadata, file);
+            // Only CRDs (e.g. ServiceMonitor) lack an offline schema; every built-in kind is validated.
+            assert.ok(hasOfflineSchema(written) || !r.type.match(/^kubernetes:(core|apps|networking\.k8s\.io|storage\.k8s\.io)\//), file);
+            if (hasOfflineSchema(written)) {
+                assert.deepEqual(validateManifest(written), [], file);
+            }
+        }
+    }
+});
+
+test("an object with a wrong-typed field fails validation, naming the field", () => {
+    const statefulSet = resourcesOf("dev").find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
+    assert.deepEqual(validateManifest(statefulSet.inputs), []);
+    const spec = statefulSet.inputs.spec as Record<string, unknown>;
+    const broken = { ...statefulSet.inputs, spec: { ...spec, replicas: "one" } };
+    assert.deepEqual(validateManifest(broken), ["/spec/replicas must be integer"]);
+    const configMap = { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "x" }, data: { "server.conf": 5 } };
+    assert.equal(validateManifest(configMap).length, 1);
+});
+
+test("--json lists options (the volume is protected) and masks secrets", () => {
+    const { code, stdout } = runs.get("dev")!.json;
+    assert.equal(code, 0);
+    const doc = JSON.parse(stdout) as { stack: string; resources: JsonResource[]; outputs: unknown };
+    assert.equal(doc.stack, "dev");
+    const volume = doc.resources.find((r) => r.type === "aws:ebs/volume:Volume")!;
+    assert.equal(volume.options.protect, true);
+    assert.deepEqual(Object.keys(volume.options).sort(),
+        ["deleteBeforeReplace", "dependsOn", "ignoreChanges", "import", "protect", "replaceOnChanges", "retainOnDelete"]);
+    const secret = doc.resources.find((r) => r.type === "kubernetes:core/v1:Secret")!;
+    assert.equal(secret.inputs.stringData ?? secret.inputs.data, "[secret]");
+    assert.ok(!stdout.includes("offline-placeholder-secret"), "a secret value leaked into --json");
+});
+
+test("a config error exits 2 with the validation message and writes nothing", async () => {
+    const text = fs.readFileSync(shippedStackFile("dev").path, "utf8").replace("availabilityZone: eu-west-1b", "availabilityZone: eu-west-9z");
+    const file = path.join(tmp, "Pulumi.broken.yaml");
+    fs.writeFileSync(file, text);
+    const out = path.join(tmp, "broken-out");
+    const run = await runTool("synth", ["--config-file", file, "--out", out]);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /eu-west-9z/);
+    assert.equal(run.stdout, "");
+    assert.equal(fs.existsSync(out), false);
+});
