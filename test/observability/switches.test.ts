@@ -3,7 +3,7 @@ import { before, test } from "node:test";
 import { InventoryError, validateInventory } from "../../inventory";
 import { Render } from "../../render";
 import { TYPES, rawConfigOf, renderStackBody, resource, shippedStackBody } from "../support/stacks";
-import { OBS_TYPES, namesOf } from "./support";
+import { OBS_TYPES, alertedIds, namesOf, runningIds } from "./support";
 
 type Entry = Record<string, unknown>;
 
@@ -27,6 +27,9 @@ function problemLine(monitoring: unknown, field: string): string {
     assert.fail(`monitoring ${JSON.stringify(monitoring)} validated`);
 }
 
+const shipped = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod")).databases;
+const firstActive = shipped.find((d) => d.state === "active")!.id;
+
 let operatorOff: Render;
 let dashboardsOff: Render;
 before(async () => {
@@ -40,16 +43,16 @@ test("without the Prometheus Operator there is no ServiceMonitor or PrometheusRu
     assert.deepEqual(namesOf(operatorOff, OBS_TYPES.serviceMonitor), []);
     assert.deepEqual(namesOf(operatorOff, OBS_TYPES.prometheusRule), []);
     assert.ok(resource(operatorOff, TYPES.configMap, "questdb-fleet-dashboard"));
-    const service = resource(operatorOff, TYPES.service, "acme-analytics-service").inputs.spec as { ports: { name: string }[] };
+    const service = resource(operatorOff, TYPES.service, `${firstActive}-service`).inputs.spec as { ports: { name: string }[] };
     assert.ok(service.ports.some((p) => p.name === "status"));
-    const conf = (resource(operatorOff, TYPES.configMap, "acme-analytics-config").inputs.data as Record<string, string>)["server.conf"];
+    const conf = (resource(operatorOff, TYPES.configMap, `${firstActive}-config`).inputs.data as Record<string, string>)["server.conf"];
     assert.match(conf, /^metrics\.enabled=true$/m);
 });
 
 test("without Grafana dashboards there is no dashboard ConfigMap, and scraping is unchanged", () => {
     assert.equal(dashboardsOff.resources.filter((r) => r.name === "questdb-fleet-dashboard").length, 0);
-    assert.equal(namesOf(dashboardsOff, OBS_TYPES.serviceMonitor).length, 9);
-    assert.equal(namesOf(dashboardsOff, OBS_TYPES.prometheusRule).length, 9);
+    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.serviceMonitor), runningIds(shipped).map((id) => `${id}-metrics`));
+    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.prometheusRule), alertedIds(shipped).map((id) => `${id}-alerts`));
 });
 
 test("the monitoring block defaults every field, one by one", () => {
@@ -72,7 +75,8 @@ test("a bad monitoring block is reported with stack, field, value and fix", () =
 
 test("a paused database keeps its ServiceMonitor but gets no alerts (QuestDbDown would never clear)", async (t) => {
     const body = structuredClone(shippedStackBody("prod"));
-    (body.config["questdb-cloud:databases"] as Entry[])[0].state = "paused";
+    const entry = (body.config["questdb-cloud:databases"] as Entry[]).find((d) => d.id === firstActive)!;
+    entry.state = "paused";
     try {
         validateInventory(rawConfigOf(body, "prod"));
     } catch {
@@ -80,9 +84,7 @@ test("a paused database keeps its ServiceMonitor but gets no alerts (QuestDbDown
         return;
     }
     const render = await renderStackBody("prod", body);
-    const id = (body.config["questdb-cloud:databases"] as Entry[])[0].id as string;
-    assert.ok(namesOf(render, OBS_TYPES.serviceMonitor).includes(`${id}-metrics`));
-    const rules = namesOf(render, OBS_TYPES.prometheusRule);
-    assert.equal(rules.length, 8);
-    assert.ok(!rules.includes(`${id}-alerts`));
+    assert.ok(namesOf(render, OBS_TYPES.serviceMonitor).includes(`${firstActive}-metrics`));
+    const expected = alertedIds(shipped).filter((id) => id !== firstActive).map((id) => `${id}-alerts`);
+    assert.deepEqual(namesOf(render, OBS_TYPES.prometheusRule), expected);
 });
