@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DatabaseSpec, DatabaseState, RegionSpec } from "../inventory";
-import { deploymentContext } from "./deployment/context";
+import * as aws from "@pulumi/aws";
+import { DatabaseSpec, DatabaseState, DeployedFacts, RegionSpec, deployedFactsOf } from "../inventory";
+import { DeploymentContext, deploymentContext } from "./deployment/context";
 import { databaseCredentials } from "./deployment/credentials";
-import { createDataVolume } from "./deployment/dataVolume";
+import { bindVolume, createFinalSnapshot, createVolume } from "./deployment/dataVolume";
 import { createDedicatedNode } from "./deployment/dedicatedNode";
 import { createEndpoint } from "./deployment/endpoint";
 import { createMetrics } from "./deployment/metrics";
@@ -24,38 +25,55 @@ export interface QuestDbDeploymentArgs {
 
 /**
  * One customer's QuestDB: its namespace, a dedicated tainted node in the AZ of its encrypted EBS
- * volume, the StatefulSet that binds the two, and its HTTPS endpoint with DNS.
+ * volume, the StatefulSet that binds the two, and its HTTPS endpoint with DNS. A paused database
+ * keeps everything but runs no node and no pod; a decommissioned one keeps only its volume and a
+ * final snapshot.
  */
 export class QuestDbDeployment extends pulumi.ComponentResource {
-    /** The HTTPS URL of the web console and REST API. */
-    readonly endpoint: pulumi.Output<string>;
+    /** The HTTPS URL of the web console and REST API; undefined once decommissioned. */
+    readonly endpoint: pulumi.Output<string | undefined>;
     /** The EBS volume id of the data volume. */
     readonly volumeId: pulumi.Output<string>;
-    /** The EKS node group name (AWS appends a unique suffix to the id-derived prefix). */
-    readonly nodeGroupName: pulumi.Output<string>;
+    /** The EKS node group name; undefined once decommissioned. */
+    readonly nodeGroupName: pulumi.Output<string | undefined>;
+    /** The final snapshot's id; set only once decommissioned. */
+    readonly finalSnapshotId: pulumi.Output<string | undefined>;
     /** The lifecycle state the database was deployed in. */
     readonly state: pulumi.Output<DatabaseState>;
+    /** What the next deployment must not contradict (AZ, size, version); see inventory/transitions.ts. */
+    readonly facts: DeployedFacts;
 
     constructor(name: string, args: QuestDbDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super(QUESTDB_DEPLOYMENT_TYPE, name, {}, opts);
         const ctx = deploymentContext(this, args.database, args.region);
-        const { namespace } = createTenantIsolation(ctx);
-        const node = createDedicatedNode(ctx);
-        const data = createDataVolume(ctx, namespace, args.storageClassName);
-        const credentials = databaseCredentials(args.credentialsSeed, args.database.id);
-        createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, data.claim]);
-        createEndpoint(ctx, namespace);
-        createMetrics(ctx, namespace);
+        const volume = createVolume(ctx);
+        const running = args.database.state !== "decommissioned" ? createRunningParts(ctx, volume, args) : undefined;
+        const snapshot = running ? undefined : createFinalSnapshot(ctx, volume);
 
-        this.endpoint = pulumi.output(`https://${ctx.names.hostname}`);
-        this.volumeId = data.volume.id;
-        this.nodeGroupName = node.nodeGroup.nodeGroupName;
+        this.endpoint = pulumi.output(running ? `https://${ctx.names.hostname}` : undefined);
+        this.volumeId = volume.id;
+        this.nodeGroupName = running ? running.nodeGroup.nodeGroupName : pulumi.output(undefined);
+        this.finalSnapshotId = snapshot ? snapshot.id : pulumi.output(undefined);
         this.state = pulumi.output(args.database.state);
+        this.facts = deployedFactsOf(args.database);
         this.registerOutputs({
             endpoint: this.endpoint,
             volumeId: this.volumeId,
             nodeGroupName: this.nodeGroupName,
+            finalSnapshotId: this.finalSnapshotId,
             state: this.state,
         });
     }
+}
+
+/** Everything but the volume: what pausing scales to zero and decommissioning removes. */
+function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args: QuestDbDeploymentArgs) {
+    const { namespace } = createTenantIsolation(ctx);
+    const node = createDedicatedNode(ctx);
+    const binding = bindVolume(ctx, volume, namespace, args.storageClassName);
+    const credentials = databaseCredentials(args.credentialsSeed, ctx.database.id);
+    createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, binding.claim]);
+    createEndpoint(ctx, namespace);
+    createMetrics(ctx, namespace);
+    return { nodeGroup: node.nodeGroup };
 }

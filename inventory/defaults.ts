@@ -1,4 +1,4 @@
-import { MonitoringSpec, VolumeSpec } from "./types";
+import { BackupSpec, MonitoringSpec, VolumeSpec } from "./types";
 
 /**
  * Every default of the program, in one place. The validator applies them; components never
@@ -14,4 +14,6 @@ export const DEFAULTS = {
     /** Most EKS clusters we run have kube-prometheus-stack; a cluster without it opts out. */
     monitoring: { prometheusOperator: true, grafanaDashboards: true, labels: {} } satisfies MonitoringSpec,
     state: "active",
+    /** A nightly snapshot kept a week: enough to undo a bad day, cheap because EBS snapshots are incremental. */
+    backup: { schedule: "cron(0 3 * * ? *)", retainDays: 7 } satisfies BackupSpec,
 } as const;

@@ -90,6 +90,15 @@ export class FieldReader {
         return value;
     }
 
+    optionalBoolean(key: string): boolean | undefined {
+        const value = this.object[key];
+        if (value === undefined || typeof value === "boolean") {
+            return value;
+        }
+        this.problem(key, "expected true or false", `set ${this.path(key)} to true or false, unquoted`);
+        return undefined;
+    }
+
     /** A nested object, or undefined (with a problem) when the field is not an object. */
     optionalObject(key: string, expected: string): FieldReader | undefined {
         const value = this.object[key];

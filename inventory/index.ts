@@ -1,10 +1,13 @@
 export * from "./types";
 export { DEFAULTS } from "./defaults";
 export { GP3 } from "./limits";
-export { DATABASE_LABEL, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
+export { BACKUP_POLICY_TAG, DATABASE_LABEL, DerivedNames, IN_NAMESPACE, backupPolicyKey, derivedNames, logicalName } from "./names";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";
 export { MANAGED_SERVER_CONF, PORTS, renderServerConf } from "./serverConf";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
+export { DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts } from "./transitions";
+export { holdsNodeGroup } from "./validate";
+export { STATES } from "./readDatabase";

@@ -1,3 +1,5 @@
+import { createHash } from "crypto";
+
 /**
  * Every name derived from a database id. Names are a contract: they come from the id alone,
  * never from list position, so reordering the inventory renames nothing. Changing a template
@@ -76,4 +78,18 @@ export function maxIdLength(dnsSuffix: string): number {
         longest = Math.min(longest, limit.max - probe);
     }
     return longest;
+}
+
+/** Tag that puts a volume under a region backup policy; its value names the policy. */
+export const BACKUP_POLICY_TAG = "questdb.cloud/backup-policy";
+
+/**
+ * The key of the backup policy for a schedule and retention: derived from their content, so
+ * databases with the same settings share one policy and list order never matters.
+ */
+export function backupPolicyKey(backup: { schedule: string; retainDays: number }): string {
+    const cron = backup.schedule.replace(/^cron\(|\)$/g, "").replace(/\?/g, "any").replace(/\*/g, "every");
+    const slug = cron.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 36).replace(/-$/, "");
+    const hash = createHash("sha256").update(`${backup.schedule}/${backup.retainDays}`).digest("hex").slice(0, 6);
+    return `keep-${backup.retainDays}d-${slug}-${hash}`;
 }

@@ -4,8 +4,34 @@
  * never reads raw config.
  */
 
-/** Lifecycle state of a database. */
-export type DatabaseState = "active";
+/**
+ * Lifecycle state of a database. `paused`: no compute, everything else kept. `decommissioned`:
+ * only the data volume and a final snapshot remain; the entry may then be removed.
+ */
+export type DatabaseState = "active" | "paused" | "decommissioned";
+
+/** EBS snapshots on a schedule, run by AWS Data Lifecycle Manager. */
+export interface BackupSpec {
+    /** A DLM cron expression in UTC, such as "cron(0 3 * * ? *)". @default daily at 03:00 UTC */
+    readonly schedule: string;
+    /** Days a scheduled snapshot is kept. @default 7 */
+    readonly retainDays: number;
+}
+
+/**
+ * Existing cloud resources that a database's component takes over instead of creating, the
+ * counterpart of an operator inheriting legacy resources. Each is optional.
+ */
+export interface AdoptSpec {
+    /** The legacy EBS data volume, imported as the database's volume. */
+    readonly volumeId?: string;
+    /** The legacy EKS node group, imported under its existing name. */
+    readonly nodeGroupName?: string;
+    /** The legacy launch template of that node group. */
+    readonly launchTemplateId?: string;
+    /** Import the existing Route53 record `<id>.<dnsSuffix>`. @default false */
+    readonly dnsRecord: boolean;
+}
 
 /** CPU architecture of an instance type; decides the EKS AMI type. */
 export type Architecture = "x86_64" | "arm64";
@@ -42,6 +68,8 @@ export interface RegionDefaults {
     readonly instanceType: string;
     /** Data volume defaults. @default `DEFAULTS.volume` */
     readonly volume: VolumeSpec;
+    /** Backup defaults. @default `DEFAULTS.backup` */
+    readonly backup: BackupSpec;
 }
 
 /**
@@ -95,6 +123,8 @@ export interface RegionSpec {
     readonly volumeKmsKeyId?: string;
     /** Defaults for each database. Required. */
     readonly defaults: RegionDefaults;
+    /** Release channels: channel name to QuestDB version, e.g. {stable: "8.2.3", canary: "8.2.4"}. @default {} */
+    readonly channels: Readonly<Record<string, string>>;
 }
 
 /** One customer database, every field resolved. */
@@ -111,14 +141,24 @@ export interface DatabaseSpec {
     readonly architecture: Architecture;
     /** The data volume. @default region `defaults.volume`, merged field by field */
     readonly volume: VolumeSpec;
-    /** QuestDB image tag. @default region `defaults.questdbVersion` */
+    /** QuestDB image tag: the pinned version, else the channel's, else region `defaults.questdbVersion`. */
     readonly questdbVersion: string;
+    /** The release channel the database follows, when it does not pin a version. @default undefined */
+    readonly channel?: string;
+    /** Permit a downgrade across major versions (data formats may not read back). @default false */
+    readonly allowMajorDowngrade: boolean;
     /** EKS AMI release version. @default region `defaults.nodeImage` */
     readonly nodeImage: string;
     /** server.conf overrides, key to value. @default {} */
     readonly serverConf: Readonly<Record<string, string>>;
     /** Lifecycle state. @default "active" */
     readonly state: DatabaseState;
+    /** Scheduled snapshots. @default region `defaults.backup`, merged field by field */
+    readonly backup: BackupSpec;
+    /** Snapshot that a new database's volume is created from. Only valid at creation. @default undefined */
+    readonly restoreFromSnapshot?: string;
+    /** Legacy resources to import. @default undefined, create everything */
+    readonly adopt?: AdoptSpec;
 }
 
 /** A whole region stack's inventory. */

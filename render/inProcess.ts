@@ -61,15 +61,23 @@ function joinRecords(records: MockRecord[], captured: Map<string, CapturedOption
         });
 }
 
+/** Loads the program the way Pulumi's Node.js runtime does: an exported function is called and awaited. */
+export async function runProgram(program: string): Promise<Record<string, unknown>> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const exported = require(program);
+    const outputs = typeof exported === "function" ? await exported() : exported;
+    return { ...outputs };
+}
+
 /**
  * Runs the real program once under Pulumi's mock runtime and records what it registers. The mock
  * runtime is global to the process: call this at most once per process (see render/child.ts).
  */
 export async function renderInProcess(request: RenderRequest, program = PROGRAM): Promise<Render> {
-    const mocks = new RecordingMocks(request.preview);
+    const mocks = new RecordingMocks(request.preview, request.previousOutputs);
     const captured = new Map<string, CapturedOptions>();
     pulumi.runtime.setAllConfig(request.config, request.secretKeys);
-    await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, request.preview);
+    await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, request.preview, "organization");
     let programError: unknown;
     const outputs = await pulumi.runtime.runInPulumiStack(async () => {
         pulumi.runtime.registerStackTransformation((args) => {
@@ -78,7 +86,7 @@ export async function renderInProcess(request: RenderRequest, program = PROGRAM)
         });
         // The SDK reports an error thrown here as an unhandled rejection; keep it and rethrow.
         try {
-            return { ...require(program) };
+            return await runProgram(program);
         } catch (err) {
             programError = err;
             return {};

@@ -31,16 +31,20 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             return { latestVersion: 1, arn: `arn:aws:ec2:::launch-template/${fakeId("lt-", name)}` };
         case "aws:eks/nodeGroup:NodeGroup":
             // Terraform appends a 26-character unique suffix to the prefix.
-            return { nodeGroupName: `${inputs.nodeGroupNamePrefix}${"2" + fakeId("", name, 25)}`, status: "ACTIVE" };
+            return { nodeGroupName: inputs.nodeGroupName ?? `${inputs.nodeGroupNamePrefix}${"2" + fakeId("", name, 25)}`, status: "ACTIVE" };
         case "aws:ebs/volume:Volume":
             return { arn: `arn:aws:ec2:::volume/${fakeId("vol-", name)}` };
+        case "aws:iam/role:Role":
+            return { arn: `arn:aws:iam::123456789012:role/${name}`, name };
         default:
             return {};
     }
 }
 
+const ID_PREFIXES: Record<string, string> = { "aws:ebs/volume:Volume": "vol-", "aws:ebs/snapshot:Snapshot": "snap-" };
+
 function idFor(type: string, name: string): string {
-    return type === "aws:ebs/volume:Volume" ? fakeId("vol-", name) : fakeId(`${name}-`, type, 8);
+    return type in ID_PREFIXES ? fakeId(ID_PREFIXES[type], name) : fakeId(`${name}-`, type, 8);
 }
 
 export const FAKE_CLUSTER = {
@@ -49,6 +53,8 @@ export const FAKE_CLUSTER = {
     version: "1.31",
     status: "ACTIVE",
 };
+
+export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
 
 /** A registration as the mock monitor saw it. */
 export interface MockRecord {
@@ -66,10 +72,17 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly records: MockRecord[] = [];
     readonly invokes: Record<string, number> = {};
 
-    constructor(private readonly preview: boolean) {}
+    constructor(
+        private readonly preview: boolean,
+        private readonly previousOutputs: Record<string, unknown> = {},
+    ) {}
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         this.records.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
+        if (args.type === STACK_REFERENCE_TYPE) {
+            // A read of the stack's own state resolves in previews too, as it does under the engine.
+            return { id: String(args.inputs.name), state: { name: args.inputs.name, outputs: this.previousOutputs, secretOutputNames: [] } };
+        }
         if (this.preview) {
             return { id: args.id ?? undefined, state: args.inputs };
         }

@@ -38,6 +38,11 @@ export interface RenderRequest {
     readonly secretKeys: string[];
     /** Run as `pulumi preview` of a new stack (computed values unknown) rather than `up`. */
     readonly preview: boolean;
+    /**
+     * The stack's outputs from its last deployment, as its self-reference reads them back.
+     * @default {} (a stack never deployed)
+     */
+    readonly previousOutputs?: Record<string, unknown>;
 }
 
 export const SECRET_MASK = "[secret]";

@@ -1,19 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, QuestDbDeployment } from "../components";
+import { FleetMonitoring, QuestDbDeployment, RegionBackups } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
-import { Inventory, RegionSpec } from "../inventory";
+import { DeployedFacts, Inventory, RegionSpec } from "../inventory";
 import { kubeconfigFor } from "./kubeconfig";
 
 export const STORAGE_CLASS_NAME = "questdb-ebs-static";
 
-/** What the stack exports for each database. */
-export interface DatabaseOutputs {
-    readonly endpoint: pulumi.Output<string>;
+/** What the stack exports for each database: its handles, and the facts the next change is checked against. */
+export interface DatabaseOutputs extends DeployedFacts {
+    readonly endpoint: pulumi.Output<string | undefined>;
     readonly volumeId: pulumi.Output<string>;
-    readonly nodeGroupName: pulumi.Output<string>;
-    readonly state: pulumi.Output<string>;
+    readonly nodeGroupName: pulumi.Output<string | undefined>;
+    readonly finalSnapshotId: pulumi.Output<string | undefined>;
 }
 
 /** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
@@ -41,23 +41,26 @@ export function storageClassArgs(): k8s.storage.v1.StorageClassArgs {
 
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
 export function createRegionStack(inventory: Inventory, credentialsSeed: pulumi.Input<string>): Record<string, DatabaseOutputs> {
-    const provider = clusterProvider(inventory.region);
+    const { region } = inventory;
+    const provider = clusterProvider(region);
     const storageClass = new k8s.storage.v1.StorageClass("questdb-storage-class", storageClassArgs(), { provider });
     const outputs: Record<string, DatabaseOutputs> = {};
     for (const database of inventory.databases) {
         const deployment = new QuestDbDeployment(database.id, {
             database,
-            region: inventory.region,
+            region,
             credentialsSeed,
             storageClassName: storageClass.metadata.name,
         }, { providers: [provider] });
         outputs[database.id] = {
+            ...deployment.facts,
             endpoint: deployment.endpoint,
             volumeId: deployment.volumeId,
             nodeGroupName: deployment.nodeGroupName,
-            state: deployment.state,
+            finalSnapshotId: deployment.finalSnapshotId,
         };
     }
-    new FleetMonitoring("questdb-fleet", { region: inventory.region }, { providers: [provider] });
+    new RegionBackups("questdb-backups", { databases: inventory.databases, awsRegion: region.awsRegion, tags: { "questdb.cloud/stack": region.stack } });
+    new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     return outputs;
 }

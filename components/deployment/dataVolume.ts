@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { IN_NAMESPACE } from "../../inventory";
+import { BACKUP_POLICY_TAG, IN_NAMESPACE, backupPolicyKey } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
@@ -12,7 +12,9 @@ export function storageQuantity(sizeGiB: number): string {
 }
 
 export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
-    const { volume, availabilityZone } = ctx.database;
+    const { volume, availabilityZone, state, backup, restoreFromSnapshot } = ctx.database;
+    // Scheduled snapshots stop once a database is decommissioned; its final snapshot is kept apart.
+    const backupTag: Record<string, string> = state === "decommissioned" ? {} : { [BACKUP_POLICY_TAG]: backupPolicyKey(backup) };
     return {
         availabilityZone,
         type: "gp3",
@@ -21,16 +23,33 @@ export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
         throughput: volume.throughputMiBps,
         encrypted: true,
         kmsKeyId: ctx.region.volumeKmsKeyId,
-        tags: { ...ctx.tags, Name: ctx.names.volumeName },
+        snapshotId: restoreFromSnapshot,
+        tags: { ...ctx.tags, ...backupTag, Name: ctx.names.volumeName },
     };
 }
 
 /**
  * The data volume outlives every config edit: `protect` turns any delete or replace into a
  * preview error, and `retainOnDelete` keeps the volume in AWS even once it leaves the state.
+ * Only a decommissioned database drops `protect`, the documented second step that lets its entry
+ * be removed; the volume still stays in AWS.
  */
-export function volumeOptions(parent: pulumi.Resource): pulumi.CustomResourceOptions {
-    return { parent, protect: true, retainOnDelete: true };
+export function volumeOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
+    const adopted = ctx.database.adopt?.volumeId;
+    return {
+        parent: ctx.parent,
+        protect: ctx.database.state !== "decommissioned",
+        retainOnDelete: true,
+        ...(adopted ? { import: adopted } : {}),
+    };
+}
+
+export function finalSnapshotArgs(ctx: DeploymentContext, volumeId: pulumi.Input<string>): aws.ebs.SnapshotArgs {
+    return {
+        volumeId,
+        description: `Final snapshot of ${ctx.database.id}, taken at decommission`,
+        tags: { ...ctx.tags, Name: `${ctx.names.volumeName}-final` },
+    };
 }
 
 export function persistentVolumeArgs(
@@ -73,18 +92,31 @@ export function claimArgs(ctx: DeploymentContext, storageClassName: pulumi.Input
     };
 }
 
-export interface DataVolume {
-    readonly volume: aws.ebs.Volume;
+export function createVolume(ctx: DeploymentContext): aws.ebs.Volume {
+    return new aws.ebs.Volume(partName(ctx, "volume"), volumeArgs(ctx), volumeOptions(ctx));
+}
+
+/** A snapshot that outlives the database: Pulumi never deletes it, not even when the entry goes. */
+export function createFinalSnapshot(ctx: DeploymentContext, volume: aws.ebs.Volume): aws.ebs.Snapshot {
+    return new aws.ebs.Snapshot(partName(ctx, "final-snapshot"), finalSnapshotArgs(ctx, volume.id), { parent: ctx.parent, retainOnDelete: true });
+}
+
+export interface VolumeBinding {
     readonly persistentVolume: k8s.core.v1.PersistentVolume;
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
 }
 
-export function createDataVolume(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, storageClassName: pulumi.Input<string>): DataVolume {
-    const volume = new aws.ebs.Volume(partName(ctx, "volume"), volumeArgs(ctx), volumeOptions(ctx.parent));
+/** Binds the volume into the database's namespace through a static PV and its claim. */
+export function bindVolume(
+    ctx: DeploymentContext,
+    volume: aws.ebs.Volume,
+    namespace: k8s.core.v1.Namespace,
+    storageClassName: pulumi.Input<string>,
+): VolumeBinding {
     const persistentVolume = new k8s.core.v1.PersistentVolume(
         partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName), { parent: ctx.parent });
     // The claim grows only after the EBS volume did, so the CSI resizer finds it already grown.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
         partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume] });
-    return { volume, persistentVolume, claim };
+    return { persistentVolume, claim };
 }

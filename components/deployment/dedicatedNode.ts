@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { Architecture, DATABASE_LABEL } from "../../inventory";
+import { Architecture, DATABASE_LABEL, DatabaseState } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 
 /** Root volume of the node; the database's data lives on its own EBS volume. */
@@ -32,6 +32,18 @@ export function launchTemplateArgs(ctx: DeploymentContext): aws.ec2.LaunchTempla
     };
 }
 
+/** Paused: no node, no cost. maxSize stays 1 because EKS requires it to be at least 1. */
+export function scalingFor(state: DatabaseState): { minSize: number; desiredSize: number; maxSize: number } {
+    const size = state === "paused" ? 0 : 1;
+    return { minSize: size, desiredSize: size, maxSize: 1 };
+}
+
+/** An adopted node group keeps its legacy name; ours get a prefix so a replacement can coexist. */
+function nodeGroupNaming(ctx: DeploymentContext): Pick<aws.eks.NodeGroupArgs, "nodeGroupName" | "nodeGroupNamePrefix"> {
+    const legacy = ctx.database.adopt?.nodeGroupName;
+    return legacy ? { nodeGroupName: legacy } : { nodeGroupNamePrefix: ctx.names.nodeGroupPrefix };
+}
+
 export function nodeGroupArgs(
     ctx: DeploymentContext,
     launchTemplate: { id: pulumi.Input<string>; version: pulumi.Input<string> },
@@ -39,7 +51,7 @@ export function nodeGroupArgs(
     const { database, region } = ctx;
     return {
         clusterName: region.clusterName,
-        nodeGroupNamePrefix: ctx.names.nodeGroupPrefix,
+        ...nodeGroupNaming(ctx),
         nodeRoleArn: region.nodeRoleArn,
         // One subnet: the node can only ever come up in the AZ of the data volume.
         subnetIds: [database.subnetId],
@@ -47,7 +59,7 @@ export function nodeGroupArgs(
         amiType: amiTypeFor(database.architecture),
         releaseVersion: database.nodeImage,
         capacityType: "ON_DEMAND",
-        scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 1 },
+        scalingConfig: scalingFor(database.state),
         // A rolling update surges a new node before draining the old one.
         updateConfig: { maxUnavailable: 1 },
         labels: { [DATABASE_LABEL]: database.id },
@@ -57,16 +69,33 @@ export function nodeGroupArgs(
     };
 }
 
+/**
+ * Replacements (an instance type change) create the new node group before deleting the old one,
+ * so the only downtime is one pod move. A fixed legacy name cannot coexist with its replacement,
+ * so an adopted node group is replaced delete-first instead.
+ */
+export function nodeGroupOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
+    const legacy = ctx.database.adopt?.nodeGroupName;
+    if (!legacy) {
+        return { parent: ctx.parent };
+    }
+    return { parent: ctx.parent, import: `${ctx.region.clusterName}:${legacy}`, deleteBeforeReplace: true };
+}
+
+export function launchTemplateOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
+    const legacy = ctx.database.adopt?.launchTemplateId;
+    return legacy ? { parent: ctx.parent, import: legacy } : { parent: ctx.parent };
+}
+
 export interface DedicatedNode {
     readonly nodeGroup: aws.eks.NodeGroup;
     readonly launchTemplate: aws.ec2.LaunchTemplate;
 }
 
 export function createDedicatedNode(ctx: DeploymentContext): DedicatedNode {
-    const opts = { parent: ctx.parent };
-    const launchTemplate = new aws.ec2.LaunchTemplate(partName(ctx, "node-template"), launchTemplateArgs(ctx), opts);
+    const launchTemplate = new aws.ec2.LaunchTemplate(partName(ctx, "node-template"), launchTemplateArgs(ctx), launchTemplateOptions(ctx));
     // A numbered version, never $Latest, which EKS reports back as a permanent diff.
     const version = launchTemplate.latestVersion.apply((v) => String(v));
-    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), opts);
+    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), nodeGroupOptions(ctx));
     return { nodeGroup, launchTemplate };
 }

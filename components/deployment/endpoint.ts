@@ -41,6 +41,11 @@ export function dnsRecordArgs(ctx: DeploymentContext): aws.route53.RecordArgs {
     };
 }
 
+/** Route53's import id for a record: zone, name and type joined by underscores. */
+export function dnsRecordImportId(ctx: DeploymentContext): string | undefined {
+    return ctx.database.adopt?.dnsRecord ? `${ctx.region.hostedZoneId}_${ctx.names.hostname}_CNAME` : undefined;
+}
+
 export interface Endpoint {
     readonly ingress: k8s.networking.v1.Ingress;
     readonly record: aws.route53.Record;
@@ -48,6 +53,7 @@ export interface Endpoint {
 
 export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace): Endpoint {
     const ingress = new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx), { parent: ctx.parent, dependsOn: [namespace] });
-    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent });
+    const importId = dnsRecordImportId(ctx);
+    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...(importId ? { import: importId } : {}) });
     return { ingress, record };
 }

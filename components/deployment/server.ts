@@ -41,8 +41,8 @@ export function statefulSetArgs(ctx: DeploymentContext, serverConf: string): k8s
     return {
         metadata: { name: IN_NAMESPACE.statefulSet, namespace: ctx.names.namespace, labels: ctx.labels },
         spec: {
-            // Open source QuestDB runs exactly one writer.
-            replicas: 1,
+            // Open source QuestDB runs exactly one writer; a paused database runs none.
+            replicas: ctx.database.state === "paused" ? 0 : 1,
             serviceName: IN_NAMESPACE.service,
             selector: { matchLabels: selector },
             updateStrategy: { type: "RollingUpdate" },

@@ -28,8 +28,25 @@ for (const stack of shippedStacks()) {
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);
             });
 
-            for (const database of inventory.databases) {
+            for (const database of inventory.databases.filter((d) => d.state === "decommissioned")) {
                 const id = database.id;
+                test(`${id} (decommissioned): only the unprotected, retained volume and a retained final snapshot remain`, () => {
+                    const own = resourcesOfDatabase(render, id).map((r) => r.type).sort();
+                    assert.deepEqual(own, [TYPES.volume, TYPES.snapshot, TYPES.deployment].sort());
+                    const volume = resource(render, TYPES.volume, `${id}-volume`);
+                    assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
+                    assert.equal((volume.inputs.tags as Record<string, string>)["questdb.cloud/backup-policy"], undefined);
+                    const snapshot = resource(render, TYPES.snapshot, `${id}-final-snapshot`);
+                    assert.deepEqual(snapshot.options, { retainOnDelete: true });
+                    if (!preview) {
+                        assert.match(String(snapshot.inputs.volumeId), /^vol-/);
+                    }
+                });
+            }
+
+            for (const database of inventory.databases.filter((d) => d.state !== "decommissioned")) {
+                const id = database.id;
+                const paused = database.state === "paused";
                 test(`${id}: taint, toleration and nodeSelector agree, and name the database`, () => {
                     const nodeGroup = resource(render, TYPES.nodeGroup, `${id}-node`).inputs;
                     assert.deepEqual(nodeGroup.taints, [{ key: LABEL, value: id, effect: "NO_SCHEDULE" }]);
@@ -57,7 +74,9 @@ for (const stack of shippedStacks()) {
                     assert.equal(volume.inputs.size, database.volume.sizeGiB);
                     assert.equal(volume.inputs.iops, database.volume.iops);
                     assert.equal(volume.inputs.throughput, database.volume.throughputMiBps);
-                    assert.deepEqual(volume.options, { protect: true, retainOnDelete: true });
+                    const adopted = database.adopt?.volumeId;
+                    assert.deepEqual(volume.options, { protect: true, retainOnDelete: true, ...(adopted ? { import: adopted } : {}) });
+                    assert.equal(volume.inputs.snapshotId, database.restoreFromSnapshot);
                     const pv = spec(resource(render, TYPES.persistentVolume, `${id}-pv`));
                     assert.equal(pv.persistentVolumeReclaimPolicy, "Retain");
                     assert.equal(pv.csi.driver, "ebs.csi.aws.com");
@@ -77,7 +96,8 @@ for (const stack of shippedStacks()) {
                     const nodeGroup = resource(render, TYPES.nodeGroup, `${id}-node`).inputs as Record<string, any>;
                     assert.deepEqual(nodeGroup.instanceTypes, [database.instanceType]);
                     assert.equal(nodeGroup.releaseVersion, database.nodeImage);
-                    assert.deepEqual(nodeGroup.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 1 });
+                    const size = paused ? 0 : 1;
+                    assert.deepEqual(nodeGroup.scalingConfig, { minSize: size, desiredSize: size, maxSize: 1 });
                     const arm = database.architecture === "arm64";
                     assert.equal(nodeGroup.amiType, arm ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD");
                 });
@@ -96,7 +116,7 @@ for (const stack of shippedStacks()) {
 
                 test(`${id}: QuestDB runs one replica of the chosen version, from its ConfigMap, with probes on /status`, () => {
                     const set = spec(resource(render, TYPES.statefulSet, `${id}-questdb`));
-                    assert.equal(set.replicas, 1);
+                    assert.equal(set.replicas, paused ? 0 : 1);
                     const container = set.template.spec.containers[0];
                     assert.equal(container.image, `questdb/questdb:${database.questdbVersion}`);
                     assert.deepEqual(container.readinessProbe.httpGet, { path: "/status", port: 9003 });
@@ -144,10 +164,18 @@ for (const stack of shippedStacks()) {
                 assert.deepEqual(Object.keys(outputs).sort(), inventory.databases.map((d) => d.id).sort());
                 for (const database of inventory.databases) {
                     const out = outputs[database.id];
-                    assert.equal(out.endpoint, `https://${database.id}.${inventory.region.dnsSuffix}`);
                     assert.match(out.volumeId, /^vol-/);
-                    assert.ok(out.nodeGroupName.startsWith(`qdb-${database.id}-`));
-                    assert.equal(out.state, "active");
+                    assert.equal(out.state, database.state);
+                    assert.equal(out.availabilityZone, database.availabilityZone);
+                    assert.equal(out.sizeGiB, database.volume.sizeGiB);
+                    assert.equal(out.questdbVersion, database.questdbVersion);
+                    if (database.state === "decommissioned") {
+                        assert.equal(out.endpoint, undefined);
+                        assert.match(out.finalSnapshotId, /^snap-/);
+                        continue;
+                    }
+                    assert.equal(out.endpoint, `https://${database.id}.${inventory.region.dnsSuffix}`);
+                    assert.ok(out.nodeGroupName.startsWith(database.adopt?.nodeGroupName ?? `qdb-${database.id}-`));
                 }
             });
         });

@@ -4,7 +4,7 @@ import { stringify } from "yaml";
 import { parseStackFile } from "../../inventory";
 import { RecordingMocks } from "../../render/mocks";
 import { requestFromStackFile } from "../../render/request";
-import { PROJECT_DIR } from "../../render/inProcess";
+import { PROJECT_DIR, runProgram } from "../../render/inProcess";
 
 /**
  * Runs the program in this process with recording mocks and returns the error it threw along
@@ -15,11 +15,11 @@ export async function runProgramCatchingError(body: unknown): Promise<{ error: u
     const request = requestFromStackFile(file, false);
     const mocks = new RecordingMocks(false);
     pulumi.runtime.setAllConfig(request.config, request.secretKeys);
-    await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, false);
+    await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, false, "organization");
     let error: unknown;
     await pulumi.runtime.runInPulumiStack(async () => {
         try {
-            return require(path.join(PROJECT_DIR, "index.ts"));
+            return await runProgram(path.join(PROJECT_DIR, "index.ts"));
         } catch (err) {
             error = err;
             return {};

@@ -84,6 +84,8 @@ export const TYPES = {
     nodeGroup: "aws:eks/nodeGroup:NodeGroup",
     launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
     volume: "aws:ebs/volume:Volume",
+    snapshot: "aws:ebs/snapshot:Snapshot",
+    lifecyclePolicy: "aws:dlm/lifecyclePolicy:LifecyclePolicy",
     persistentVolume: "kubernetes:core/v1:PersistentVolume",
     claim: "kubernetes:core/v1:PersistentVolumeClaim",
     configMap: "kubernetes:core/v1:ConfigMap",

@@ -1,0 +1,150 @@
+import { DEFAULTS } from "./defaults";
+import { FieldReader, isPlainObject } from "./fields";
+import { AZ, DNS_LABEL, DNS_NAME, EXPECT, HOSTED_ZONE, NODE_IMAGE, ROLE_ARN, SUBNET, VERSION } from "./patterns";
+import { ProblemList } from "./problems";
+import { readMonitoring } from "./readMonitoring";
+import { readBackup, readInstanceType, readVolume } from "./readVolume";
+import { RegionDefaults, RegionSpec } from "./types";
+import type { RawStackConfig } from "./validate";
+
+const REGION_FIELDS = [
+    "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress",
+    "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels",
+];
+const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
+const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup"];
+
+/**
+ * The parts of the region that validated, even when others did not, so that every database is
+ * still checked against them and one run lists every problem.
+ */
+export interface RegionFacts {
+    readonly spec?: RegionSpec;
+    readonly subnets?: Readonly<Record<string, string>>;
+    readonly dnsSuffix?: string;
+    readonly defaults?: RegionDefaults;
+    readonly channels?: Readonly<Record<string, string>>;
+}
+
+export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
+    if (!raw.hasCredentialsSeed) {
+        problems.add("region", "questdb-cloud:credentialsSeed", undefined, "the secret that database credentials derive from is not set",
+            "run `pulumi config set --secret questdb-cloud:credentialsSeed \"$(openssl rand -base64 32)\"` once for this stack");
+    }
+    if (!isPlainObject(raw.region)) {
+        problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",
+            "add questdb-cloud:region with clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress and defaults");
+        return {};
+    }
+    const awsRegion = readAwsRegion(raw, problems);
+    const r = new FieldReader(raw.region, "region", problems);
+    r.rejectUnknownFields(REGION_FIELDS);
+    const clusterName = r.requireString("clusterName", { pattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/, expected: "the name of the region's EKS cluster" });
+    const hostedZoneId = r.requireString("hostedZoneId", { pattern: HOSTED_ZONE, expected: "a Route53 hosted zone id such as Z0123456789ABCDEFGHIJ" });
+    const dnsSuffix = r.requireString("dnsSuffix", { pattern: DNS_NAME, expected: "a lowercase DNS name such as eu-west-1.db.example.com" });
+    const nodeRoleArn = r.requireString("nodeRoleArn", { pattern: ROLE_ARN, expected: "an IAM role ARN such as arn:aws:iam::123456789012:role/qdb-node" });
+    const subnets = readSubnets(r, awsRegion);
+    const ingress = readIngress(r);
+    const monitoringNamespace = r.optionalString("monitoringNamespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.monitoringNamespace;
+    const monitoring = readMonitoring(r);
+    const maxDatabases = r.optionalInteger("maxDatabases", { min: 1, max: 450 }) ?? DEFAULTS.maxDatabases;
+    const volumeKmsKeyId = r.optionalString("volumeKmsKeyId", { pattern: /^arn:aws[a-z-]*:kms:/, expected: "a KMS key ARN" });
+    const defaults = readRegionDefaults(r);
+    const channels = readChannels(r);
+    const facts = { subnets, dnsSuffix, defaults, channels };
+    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults || !channels) {
+        return facts;
+    }
+    const spec: RegionSpec = {
+        stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress,
+        monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels,
+    };
+    return { ...facts, spec };
+}
+
+function readAwsRegion(raw: RawStackConfig, problems: ProblemList): string | undefined {
+    if (typeof raw.awsRegion === "string" && /^[a-z]{2}(-[a-z]+)+-\d$/.test(raw.awsRegion)) {
+        return raw.awsRegion;
+    }
+    problems.add("region", "aws:region", raw.awsRegion, "must name the AWS region of this stack",
+        "run `pulumi config set aws:region <region>`, such as eu-west-1");
+    return undefined;
+}
+
+function readSubnets(r: FieldReader, awsRegion: string | undefined): Record<string, string> | undefined {
+    const s = r.requireObject("subnets", "{<availability zone>: <private subnet id>}");
+    if (!s) {
+        return undefined;
+    }
+    const subnets: Record<string, string> = {};
+    for (const [az] of s.entries()) {
+        if (!AZ.test(az)) {
+            s.problem(az, "is not an availability zone name", "key each subnet by its AZ, such as eu-west-1a");
+        } else if (awsRegion && !az.startsWith(awsRegion)) {
+            s.problem(az, `is not in this stack's region ${awsRegion}`, `use the subnets of ${awsRegion}, or move this region to its own stack`);
+        }
+        const id = s.optionalString(az, { pattern: SUBNET, expected: "a subnet id such as subnet-0123456789abcdef0" });
+        if (id && AZ.test(az) && (!awsRegion || az.startsWith(awsRegion))) {
+            subnets[az] = id;
+        }
+    }
+    if (s.entries().length === 0) {
+        r.problem("subnets", "no subnet is listed", "map at least one availability zone to its private subnet id");
+        return undefined;
+    }
+    return subnets;
+}
+
+function readIngress(r: FieldReader): RegionSpec["ingress"] | undefined {
+    const i = r.requireObject("ingress", "className, clusterIssuer, loadBalancerHostname");
+    if (!i) {
+        return undefined;
+    }
+    i.rejectUnknownFields(INGRESS_FIELDS);
+    const className = i.requireString("className", { pattern: DNS_LABEL, expected: "the IngressClass name, such as nginx" });
+    const clusterIssuer = i.requireString("clusterIssuer", { pattern: DNS_LABEL, expected: "a cert-manager ClusterIssuer name, such as letsencrypt-prod" });
+    const loadBalancerHostname = i.requireString("loadBalancerHostname", { pattern: DNS_NAME, expected: "the DNS name of the ingress controller's load balancer" });
+    const namespace = i.optionalString("namespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.ingressNamespace;
+    if (!className || !clusterIssuer || !loadBalancerHostname) {
+        return undefined;
+    }
+    return { className, clusterIssuer, loadBalancerHostname, namespace };
+}
+
+function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
+    const d = r.requireObject("defaults", "questdbVersion, nodeImage, instanceType and optionally volume and backup");
+    if (!d) {
+        return undefined;
+    }
+    d.rejectUnknownFields(DEFAULTS_FIELDS);
+    const questdbVersion = d.requireString("questdbVersion", { pattern: VERSION, expected: EXPECT.version });
+    const nodeImage = d.requireString("nodeImage", { pattern: NODE_IMAGE, expected: EXPECT.nodeImage });
+    const instanceType = readInstanceType(d, true);
+    const volume = readVolume(d, DEFAULTS.volume);
+    const backup = readBackup(d, DEFAULTS.backup);
+    if (!questdbVersion || !nodeImage || !instanceType || !volume || !backup) {
+        return undefined;
+    }
+    return { questdbVersion, nodeImage, instanceType, volume, backup };
+}
+
+function readChannels(r: FieldReader): Record<string, string> | undefined {
+    const c = r.optionalObject("channels", '{<channel>: <QuestDB version>}, such as {stable: "8.2.3", canary: "8.2.4"}');
+    if (!c) {
+        return r.has("channels") ? undefined : {};
+    }
+    const channels: Record<string, string> = {};
+    let ok = true;
+    for (const [name] of c.entries()) {
+        const version = c.optionalString(name, { pattern: VERSION, expected: EXPECT.version });
+        if (!DNS_LABEL.test(name)) {
+            c.problem(name, "is not a channel name", "name channels with lowercase letters, digits and '-', such as canary");
+            ok = false;
+        } else if (version) {
+            channels[name] = version;
+        } else {
+            ok = false;
+        }
+    }
+    return ok ? channels : undefined;
+}

@@ -1,0 +1,65 @@
+import { FieldReader } from "./fields";
+import { isKnownInstanceType } from "./instanceTypes";
+import { GP3 } from "./limits";
+import { EXPECT } from "./patterns";
+import { BackupSpec, VolumeSpec } from "./types";
+
+const VOLUME_FIELDS = ["sizeGiB", "iops", "throughputMiBps"];
+const BACKUP_FIELDS = ["schedule", "retainDays"];
+const DLM_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+
+export function readInstanceType(d: FieldReader, required: boolean): string | undefined {
+    const rule = { pattern: /^[a-z0-9-]+\.[a-z0-9]+$/, expected: EXPECT.instanceType };
+    const value = required ? d.requireString("instanceType", rule) : d.optionalString("instanceType", rule);
+    if (value && !isKnownInstanceType(value)) {
+        d.problem("instanceType", "is not an EC2 instance type known to @pulumi/aws", `use ${EXPECT.instanceType}`);
+        return undefined;
+    }
+    return value;
+}
+
+/** A volume block merged over `base`, field by field, then checked against gp3's limits. */
+export function readVolume(parent: FieldReader, base: VolumeSpec): VolumeSpec | undefined {
+    const v = parent.optionalObject("volume", "{sizeGiB, iops, throughputMiBps}");
+    if (!v) {
+        return parent.has("volume") ? undefined : base;
+    }
+    v.rejectUnknownFields(VOLUME_FIELDS);
+    const sizeGiB = v.optionalInteger("sizeGiB", { min: GP3.minSizeGiB, max: GP3.maxSizeGiB, unit: "GiB" });
+    const iops = v.optionalInteger("iops", { min: GP3.minIops, max: GP3.maxIops, unit: "IOPS" });
+    const throughputMiBps = v.optionalInteger("throughputMiBps", { min: GP3.minThroughputMiBps, max: GP3.maxThroughputMiBps, unit: "MiB/s" });
+    if ((v.has("sizeGiB") && !sizeGiB) || (v.has("iops") && !iops) || (v.has("throughputMiBps") && !throughputMiBps)) {
+        return undefined;
+    }
+    const volume = { sizeGiB: sizeGiB ?? base.sizeGiB, iops: iops ?? base.iops, throughputMiBps: throughputMiBps ?? base.throughputMiBps };
+    checkVolumeRatios(v, volume);
+    return volume;
+}
+
+function checkVolumeRatios(v: FieldReader, volume: VolumeSpec): void {
+    if (volume.iops > volume.sizeGiB * GP3.maxIopsPerGiB) {
+        const minSize = Math.ceil(volume.iops / GP3.maxIopsPerGiB);
+        v.problem("iops", `gp3 allows at most ${GP3.maxIopsPerGiB} IOPS per GiB, and the volume has ${volume.sizeGiB} GiB`,
+            `lower iops to ${volume.sizeGiB * GP3.maxIopsPerGiB} or raise sizeGiB to at least ${minSize}`, volume.iops);
+    }
+    if (volume.throughputMiBps > volume.iops * GP3.maxThroughputPerIops) {
+        v.problem("throughputMiBps", `gp3 allows at most ${GP3.maxThroughputPerIops} MiB/s per IOPS, and the volume has ${volume.iops} IOPS`,
+            `lower throughputMiBps to ${volume.iops * GP3.maxThroughputPerIops} or raise iops to at least ${volume.throughputMiBps / GP3.maxThroughputPerIops}`,
+            volume.throughputMiBps);
+    }
+}
+
+/** A backup block merged over `base`, field by field. */
+export function readBackup(parent: FieldReader, base: BackupSpec): BackupSpec | undefined {
+    const b = parent.optionalObject("backup", '{schedule: "cron(0 3 * * ? *)", retainDays: 7}');
+    if (!b) {
+        return parent.has("backup") ? undefined : base;
+    }
+    b.rejectUnknownFields(BACKUP_FIELDS);
+    const schedule = b.optionalString("schedule", { pattern: DLM_CRON, expected: 'a DLM cron expression in UTC, such as "cron(0 3 * * ? *)"' });
+    const retainDays = b.optionalInteger("retainDays", { min: 1, max: 3650, unit: "days" });
+    if ((b.has("schedule") && !schedule) || (b.has("retainDays") && !retainDays)) {
+        return undefined;
+    }
+    return { schedule: schedule ?? base.schedule, retainDays: retainDays ?? base.retainDays };
+}
