@@ -21,8 +21,9 @@ export interface ResourceViolation {
     readonly message: string;
 }
 
+/** A render records an option only when the program set it; unset means false, as in the engine. */
 export function violationsOf(resources: readonly CheckedResource[]): ResourceViolation[] {
-    return resources.flatMap((r) => checkResource(r.type, r.inputs, r.options)
+    return resources.flatMap((r) => checkResource(r.type, r.inputs, { protect: r.options.protect ?? false, retainOnDelete: r.options.retainOnDelete ?? false })
         .map((v) => ({ type: r.type, name: r.name, ...v })));
 }
 

@@ -16,10 +16,18 @@ const DATABASE_PREFIX = "qdb-";
 
 export type Props = Record<string, unknown>;
 
-/** Resource options a rule may need. `protect` is an option, not a property. */
+/**
+ * Resource options a rule may need; they are options, not properties. The policy SDK passes
+ * `protect` (args.opts) but not `retainOnDelete`, which only the offline check sees (render
+ * records both): a rule treats an undefined option it cannot see as "not known".
+ */
 export interface RuleOptions {
     readonly protect?: boolean;
+    readonly retainOnDelete?: boolean;
 }
+
+/** AWS tag that marks a database's lifecycle state on its resources. */
+export const STATE_TAG = "questdb.cloud/state";
 
 export interface Rule {
     /** Policy name: lowercase, dash-separated, unique in the pack. */
@@ -41,14 +49,25 @@ function at(value: unknown, ...path: string[]): unknown {
     return path.reduce<unknown>((v, key) => obj(v)[key], value);
 }
 
+/**
+ * The one exception to protect: a decommissioned database's volume drops protect so that its entry
+ * can be removed (docs/guardrails.md). It must say so in its tags, and it must still be retained
+ * in AWS on delete whenever that option is visible.
+ */
 const ebsVolumeEncryptedAndProtected: Rule = {
     name: "ebs-volume-encrypted-and-protected",
-    description: "Every EBS volume is encrypted at rest and protected, so no preview can delete or replace customer data.",
+    description: "Every EBS volume is encrypted at rest and protected (a decommissioned one: retained), so no preview can lose customer data.",
     check: (type, props, opts) => {
         if (type !== "aws:ebs/volume:Volume") return [];
         const found: string[] = [];
         if (props.encrypted !== true) found.push("EBS volume is not encrypted: set encrypted: true");
-        if (opts.protect !== true) found.push("EBS volume is not protected: set the resource option protect: true");
+        const decommissioned = at(props, "tags", STATE_TAG) === "decommissioned";
+        if (opts.protect !== true && !decommissioned) {
+            found.push(`EBS volume is not protected: set the resource option protect: true (only a volume tagged ${STATE_TAG}=decommissioned may drop it)`);
+        }
+        if (opts.protect !== true && decommissioned && opts.retainOnDelete === false) {
+            found.push("unprotected decommissioned EBS volume is not retained on delete: set the resource option retainOnDelete: true");
+        }
         return found;
     },
 };

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DATABASE_LABEL as PROGRAM_LABEL } from "../../inventory";
-import { DATABASE_LABEL, RULES, checkResource } from "../../policy/rules";
+import { DATABASE_LABEL, RULES, STATE_TAG, checkResource } from "../../policy/rules";
 
 const L = DATABASE_LABEL;
 const rulesFired = (type: string, props: Record<string, unknown>, opts = {}) => [...new Set(checkResource(type, props, opts).map((v) => v.rule))];
@@ -25,6 +25,17 @@ describe("policy rules", () => {
         const unprotected = checkResource(type, { encrypted: true }, {});
         assert.match(unprotected[0].message, /not protected/);
         assert.equal(checkResource(type, { encrypted: "true" }, { protect: false }).length, 2);
+    });
+
+    it("EBS volume: only a volume tagged decommissioned may drop protect, and it must stay retained", () => {
+        const type = "aws:ebs/volume:Volume";
+        const decommissioned = { encrypted: true, tags: { [STATE_TAG]: "decommissioned" } };
+        assert.deepEqual(rulesFired(type, decommissioned, { protect: false, retainOnDelete: true }), []);
+        // The policy SDK cannot see retainOnDelete: unknown is not a violation.
+        assert.deepEqual(rulesFired(type, decommissioned, { protect: false }), []);
+        assert.match(checkResource(type, decommissioned, { protect: false, retainOnDelete: false })[0].message, /not retained/);
+        const active = { encrypted: true, tags: { [STATE_TAG]: "active" } };
+        assert.deepEqual(rulesFired(type, active, { protect: false, retainOnDelete: true }), ["ebs-volume-encrypted-and-protected"]);
     });
 
     const nodeGroup = (over: Record<string, unknown>) => ({
