@@ -57,7 +57,8 @@ function sample(program: "real" | "floor", request: RenderRequest): BenchSample 
         cwd: PROJECT_DIR, input: JSON.stringify({ program, request }), encoding: "utf8", maxBuffer: 64 << 20,
     });
     if (run.status !== 0) {
-        return (run.stderr.trim().split("\n").find((l) => l.trim()) ?? `exit ${run.status}`).slice(0, 160);
+        const lines = run.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("npm warn"));
+        return (lines.slice(0, 3).join(" ") || `exit ${run.status}`).slice(0, 300);
     }
     return JSON.parse(run.stdout.trim().split("\n").pop() as string) as BenchSample;
 }
