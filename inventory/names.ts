@@ -80,6 +80,9 @@ export function maxIdLength(dnsSuffix: string): number {
     return longest;
 }
 
+/** Tag on a decommissioned database's volume: tells the policy pack that dropping `protect` is deliberate. */
+export const STATE_TAG = "questdb.cloud/state";
+
 /** Tag that puts a volume under a region backup policy; its value names the policy. */
 export const BACKUP_POLICY_TAG = "questdb.cloud/backup-policy";
 

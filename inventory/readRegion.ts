@@ -128,23 +128,20 @@ function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
     return { questdbVersion, nodeImage, instanceType, volume, backup };
 }
 
+/** The valid channels; a bad one is a problem, and the rest still let databases be checked. */
 function readChannels(r: FieldReader): Record<string, string> | undefined {
     const c = r.optionalObject("channels", '{<channel>: <QuestDB version>}, such as {stable: "8.2.3", canary: "8.2.4"}');
     if (!c) {
         return r.has("channels") ? undefined : {};
     }
     const channels: Record<string, string> = {};
-    let ok = true;
     for (const [name] of c.entries()) {
         const version = c.optionalString(name, { pattern: VERSION, expected: EXPECT.version });
         if (!DNS_LABEL.test(name)) {
             c.problem(name, "is not a channel name", "name channels with lowercase letters, digits and '-', such as canary");
-            ok = false;
         } else if (version) {
             channels[name] = version;
-        } else {
-            ok = false;
         }
     }
-    return ok ? channels : undefined;
+    return channels;
 }

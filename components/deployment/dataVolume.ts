@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_POLICY_TAG, IN_NAMESPACE, backupPolicyKey } from "../../inventory";
+import { BACKUP_POLICY_TAG, IN_NAMESPACE, STATE_TAG, backupPolicyKey } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
@@ -14,7 +14,10 @@ export function storageQuantity(sizeGiB: number): string {
 export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
     const { volume, availabilityZone, state, backup, restoreFromSnapshot } = ctx.database;
     // Scheduled snapshots stop once a database is decommissioned; its final snapshot is kept apart.
-    const backupTag: Record<string, string> = state === "decommissioned" ? {} : { [BACKUP_POLICY_TAG]: backupPolicyKey(backup) };
+    // The state tag tells the policy pack that the missing `protect` is deliberate.
+    const lifecycleTags: Record<string, string> = state === "decommissioned"
+        ? { [STATE_TAG]: "decommissioned" }
+        : { [BACKUP_POLICY_TAG]: backupPolicyKey(backup) };
     return {
         availabilityZone,
         type: "gp3",
@@ -24,7 +27,7 @@ export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
         encrypted: true,
         kmsKeyId: ctx.region.volumeKmsKeyId,
         snapshotId: restoreFromSnapshot,
-        tags: { ...ctx.tags, ...backupTag, Name: ctx.names.volumeName },
+        tags: { ...ctx.tags, ...lifecycleTags, Name: ctx.names.volumeName },
     };
 }
 

@@ -38,7 +38,7 @@ function assertProblem(err: InventoryError, where: string, field: string, fragme
 
 test("the shipped prod config validates, with region defaults merged field by field", () => {
     const inventory = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
-    assert.equal(inventory.databases.length, 9);
+    assert.equal(inventory.databases.length, 12);
     const stark = inventory.databases.find((d) => d.id === "stark-telemetry");
     assert.deepEqual(stark?.volume, { sizeGiB: 750, iops: 3000, throughputMiBps: 125 });
     const globex = inventory.databases.find((d) => d.id === "globex-ticks");
@@ -111,7 +111,8 @@ test("gp3's IOPS-per-GiB and throughput-per-IOPS ratios are enforced on the merg
 
 test("more databases than maxDatabases are rejected", () => {
     const err = problemsOf(prodWith((region) => (region.maxDatabases = 5)));
-    assertProblem(err, "region", "maxDatabases", [/= 5/, /lists 9 databases/, /new region stack/]);
+    // oldcorp-archive is decommissioned: it holds no node group and does not count.
+    assertProblem(err, "region", "maxDatabases", [/= 5/, /lists 11 databases that hold a node group/, /new region stack/]);
 });
 
 test("server.conf keys the program manages, or credentials, are refused", () => {
@@ -142,4 +143,35 @@ test("every problem is listed at once, not just the first", () => {
 test("validation is pure: the same input gives the same output", () => {
     const raw = rawConfigOf(shippedStackBody("prod"), "prod");
     assert.deepEqual(validateInventory(raw), validateInventory(structuredClone(raw)));
+});
+
+test("lifecycle fields: unknown state, channel conflicts, backup schedule and adopt ids are checked", () => {
+    const err = problemsOf(prodWith((region, dbs) => {
+        dbs[0].state = "sleeping";
+        dbs[1].channel = "beta";
+        dbs[2].channel = "stable";
+        dbs[4].backup = { schedule: "daily", retainDays: 0 };
+        dbs[5].adopt = { volumeId: "vol-nothex", dnsRecord: "yes" };
+        (region.channels as Entry).Canary = "8.2.4";
+    }));
+    assertProblem(err, 'database "acme-analytics"', "state", [/"sleeping"/, /one of active, paused, decommissioned/]);
+    assertProblem(err, 'database "globex-ticks"', "channel", [/"beta"/, /not a channel of this region/, /stable, canary/]);
+    assertProblem(err, 'database "initech-metrics"', "channel", [/together with questdbVersion "8\.1\.4"/, /either pin questdbVersion or follow a channel/]);
+    assertProblem(err, 'database "hooli-events"', "backup.schedule", [/"daily"/, /DLM cron expression/]);
+    assertProblem(err, 'database "hooli-events"', "backup.retainDays", [/= 0/, /1 to 3650 days/]);
+    assertProblem(err, 'database "stark-telemetry"', "adopt.volumeId", [/"vol-nothex"/, /EBS volume id/]);
+    assertProblem(err, 'database "stark-telemetry"', "adopt.dnsRecord", [/"yes"/, /true or false/]);
+    assertProblem(err, "region", "channels.Canary", [/not a channel name/]);
+});
+
+test("a database follows its channel unless it pins a version, and decommissioned ones hold no node group", () => {
+    const inventory = validateInventory(prodWith((region, dbs) => {
+        region.maxDatabases = 11;
+        dbs.find((d) => d.id === "acme-analytics")!.channel = "canary";
+    }));
+    const byId = new Map(inventory.databases.map((d) => [d.id, d]));
+    assert.equal(byId.get("acme-analytics")?.questdbVersion, "8.2.4");
+    assert.equal(byId.get("initech-metrics")?.questdbVersion, "8.1.4");
+    assert.equal(byId.get("globex-ticks")?.questdbVersion, "8.2.3");
+    assert.equal(inventory.databases.length, 12);
 });

@@ -24,10 +24,13 @@ export function renderShippedStack(stack: string, preview = false): Promise<Rend
     return renderInChild(requestFromStackFile(shippedStackFile(stack), preview));
 }
 
-/** Renders a stack file body given as an object (the YAML document's content). */
-export function renderStackBody(stack: string, body: unknown, preview = false): Promise<Render> {
+/**
+ * Renders a stack file body given as an object (the YAML document's content). `previousOutputs`
+ * are what the stack's self-reference reads back: the outputs of the last deployment.
+ */
+export function renderStackBody(stack: string, body: unknown, preview = false, previousOutputs?: Record<string, unknown>): Promise<Render> {
     const file = parseStackFile(stringify(body), `Pulumi.${stack}.yaml`, stack);
-    return renderInChild(requestFromStackFile(file, preview));
+    return renderInChild({ ...requestFromStackFile(file, preview), previousOutputs });
 }
 
 /** The parsed YAML body of a shipped stack file, to edit in a test. */

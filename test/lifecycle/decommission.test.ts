@@ -1,0 +1,57 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { Render } from "../../render";
+import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
+import { TYPES, renderShippedStack, resource } from "../support/stacks";
+
+let base: Render;
+before(async () => {
+    base = await renderShippedStack("prod");
+});
+
+test("step 1, decommission: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
+    const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
+    const changes = changesBetween(base, after);
+    assert.deepEqual(changes.filter((c) => !c.startsWith("delete ")), [
+        "create aws:ebs/snapshot:Snapshot cyberdyne-logs-final-snapshot",
+        "update aws:ebs/volume:Volume cyberdyne-logs-volume: tags.questdb.cloud/backup-policy, tags.questdb.cloud/state, options.protect",
+    ]);
+    const deleted = changes.filter((c) => c.startsWith("delete ")).map((c) => c.split(" ")[2]);
+    assert.deepEqual(deleted.sort(), [
+        "alerts", "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
+        "node-template", "pv", "pvc", "questdb", "quota", "service",
+    ].map((part) => `cyberdyne-logs-${part}`).sort());
+    const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
+    assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
+    assert.deepEqual(resource(after, TYPES.snapshot, "cyberdyne-logs-final-snapshot").options, { retainOnDelete: true });
+});
+
+test("step 2, remove the decommissioned entry: Pulumi forgets the volume and snapshot but retains both in AWS", async () => {
+    const after = await renderAfter(base, editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === "oldcorp-archive"), 1)));
+    assert.deepEqual(changesBetween(base, after), [
+        "delete aws:ebs/snapshot:Snapshot oldcorp-archive-final-snapshot",
+        "delete aws:ebs/volume:Volume oldcorp-archive-volume",
+        "delete questdb-cloud:index:QuestDbDeployment oldcorp-archive",
+    ]);
+    // retainOnDelete on what the engine deletes: the delete removes them from state, never from AWS.
+    assert.equal(resource(base, TYPES.volume, "oldcorp-archive-volume").options.retainOnDelete, true);
+    assert.equal(resource(base, TYPES.snapshot, "oldcorp-archive-final-snapshot").options.retainOnDelete, true);
+});
+
+test("removing an active database's entry directly fails the preview with the two-step fix", async () => {
+    const removed = editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === "acme-analytics"), 1));
+    await assert.rejects(renderAfter(base, removed, true),
+        /stack "prod", database "acme-analytics": \(entry\) = "\(removed\)": the entry was removed while the database is active; that would delete the database\. Fix: put the entry back, set `state: decommissioned` and deploy/);
+});
+
+test("a paused database cannot be removed directly either", async () => {
+    const removed = editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === "tyrell-sensors"), 1));
+    await assert.rejects(renderAfter(base, removed), /database "tyrell-sensors".*removed while the database is paused/);
+});
+
+test("a decommissioned database can be brought back on its retained volume", async () => {
+    const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "oldcorp-archive").state = "active")));
+    const pv = resource(after, TYPES.persistentVolume, "oldcorp-archive-pv").inputs.spec as any;
+    assert.equal(pv.csi.volumeHandle, (base.outputs.databases as any)["oldcorp-archive"].volumeId);
+    assert.deepEqual(resource(after, TYPES.volume, "oldcorp-archive-volume").options, { protect: true, retainOnDelete: true });
+});
