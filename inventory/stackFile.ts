@@ -1,7 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseDocument } from "yaml";
-import { RawStackConfig } from "./validate";
+import { Inventory } from "./types";
+import { RawStackConfig, validateInventory } from "./validate";
 
 /** The namespace of this project's config keys. */
 export const CONFIG_NAMESPACE = "questdb-cloud";
@@ -75,4 +76,18 @@ export function readStackFile(file: string): StackFile {
         throw new StackFileError(`${file}: no such stack file. Create it with \`pulumi stack init\`, or pass --config-file`);
     }
     return parseStackFile(fs.readFileSync(file, "utf8"), file);
+}
+
+/**
+ * A stack file's raw config as offline tools validate it. The credentials seed is a `secure:`
+ * value that only `pulumi config set --secret` can write, so they check everything else and
+ * take the seed as set (the render does the same: render/request.ts).
+ */
+export function offlineRawOf(file: StackFile): RawStackConfig {
+    return { ...file.raw, hasCredentialsSeed: true };
+}
+
+/** The inventory of a stack file, validated offline (see `offlineRawOf`). */
+export function offlineInventoryOf(file: StackFile): Inventory {
+    return validateInventory(offlineRawOf(file));
 }

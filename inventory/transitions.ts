@@ -1,5 +1,6 @@
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
+import { StackFile, offlineInventoryOf } from "./stackFile";
 import { DatabaseSpec, DatabaseState, Inventory } from "./types";
 
 /**
@@ -91,5 +92,22 @@ export function assertSafeTransitions(previous: Record<string, DeployedFacts>, i
     const problems = checkTransitions(previous, inventory);
     if (problems.length > 0) {
         throw new InventoryError(inventory.region.stack, problems);
+    }
+}
+
+/**
+ * What the program would refuse when a stack deployed from `before` is changed to `after`: the
+ * same checks `pulumi preview` runs. Empty when either file is itself invalid, since validating
+ * it reports that first.
+ */
+export function refusedTransitions(before: StackFile, after: StackFile): Problem[] {
+    try {
+        const deployed = offlineInventoryOf(before).databases.map((d) => [d.id, deployedFactsOf(d)] as const);
+        return checkTransitions(Object.fromEntries(deployed), offlineInventoryOf(after));
+    } catch (err) {
+        if (err instanceof InventoryError) {
+            return [];
+        }
+        throw err;
     }
 }

@@ -22,3 +22,4 @@ export function requestFromStackFile(file: StackFile, preview: boolean): RenderR
     }
     return { stack: file.stack, config, secretKeys, preview };
 }
+

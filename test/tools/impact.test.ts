@@ -116,6 +116,10 @@ test("the CLI exits 3 when data is at risk, with Markdown naming the databases",
     assert.match(run.stdout, /\| `acme-analytics` \| ⛔ data-at-risk \|/);
     assert.match(run.stdout, /\| `tyrell-sensors` \| ⛔ data-at-risk \|/);
     assert.match(run.stderr, /data volume/);
+    // The program's own refusals, exactly as `pulumi preview` will print them.
+    assert.match(run.stdout, /The program refuses this change/);
+    assert.match(run.stdout, /- stack "prod", database "acme-analytics": availabilityZone = "us-east-1b": the data volume lives in us-east-1a/);
+    assert.match(run.stdout, /- stack "prod", database "tyrell-sensors": \(entry\) = "\(removed\)": the entry was removed while the database is paused/);
 });
 
 test("the CLI exits 4 when more databases are touched than --max-databases", async () => {

@@ -11,7 +11,10 @@ function warnings(report: ImpactReport): string[] {
     if (report.dataAtRisk) {
         lines.push("**Data at risk:** a data volume (or its PV/PVC) would be deleted or replaced. Do not merge as is.");
     }
-    if (report.previewWillFail) {
+    if (report.refusals.length > 0) {
+        lines.push("**The program refuses this change;** `pulumi preview` will fail with:", ...report.refusals.map((r) => `- ${r}`));
+    }
+    if (report.previewWillFail && report.refusals.length === 0) {
         lines.push("**`pulumi preview` will fail:** a protected resource would be deleted or replaced " +
             "(protect: true). Unprotect it deliberately (`pulumi state unprotect`) only after a data migration plan.");
     }

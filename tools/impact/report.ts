@@ -3,7 +3,7 @@
  * stack files under mocks (two child processes, concurrently), diffs them with render/diff.ts and
  * says per database what the change means. Used by `npm run impact` and by the qdb ops CLI.
  */
-import { StackFile } from "../../inventory";
+import { StackFile, formatProblem, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { databaseIds, groupImpacts, groupsOf } from "./group";
 import { ImpactReport } from "./types";
@@ -26,6 +26,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         touchedDatabases: databases.filter((d) => d.database).length,
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
+        refusals: [],
     };
 }
 
@@ -35,7 +36,9 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
  */
 export async function computeImpact(before: StackFile, after: StackFile): Promise<ImpactReport> {
     const [b, a] = await Promise.all([renderLabelled("before", before), renderLabelled("after", after)]);
-    return impactOfRenders(b, a);
+    const refusals = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
+    const report = impactOfRenders(b, a);
+    return { ...report, refusals, previewWillFail: report.previewWillFail || refusals.length > 0 };
 }
 
 /** Renders one side, naming the side and file in any error so the reader knows which to fix. */

@@ -69,8 +69,10 @@ export interface ImpactReport {
     readonly touchedDatabases: number;
     /** Some change deletes or replaces a data volume (or its PV/PVC). */
     readonly dataAtRisk: boolean;
-    /** A protected resource would be deleted or replaced: `pulumi preview` itself will fail. */
+    /** A protected resource would be deleted or replaced, or the program refuses the change: `pulumi preview` itself will fail. */
     readonly previewWillFail: boolean;
+    /** The program's own refusals of this change (shrink, AZ move, removing a live database), as preview prints them. */
+    readonly refusals: readonly string[];
 }
 
 /** The component type whose instances are databases; its logical name is the database id. */

@@ -4,9 +4,9 @@
  * print what the edit means. Commands only describe their edit.
  */
 import { Document } from "yaml";
-import { StackFile, parseStackFile } from "../../inventory";
+import { offlineRawOf, parseStackFile, StackFile } from "../../inventory";
 import { QdbError } from "./errors";
-import { LoadedFile, Target, loadFile, offlineRaw, writeAtomically } from "./files";
+import { LoadedFile, Target, loadFile, writeAtomically } from "./files";
 import { impactPointer, impactSummary } from "./impact";
 import { unsafeChanges, validationDelta } from "./safety";
 import { spliceEdit, unifiedDiff } from "./textDiff";
@@ -35,7 +35,7 @@ export function editedText(loaded: LoadedFile, edit: Edit): { text: string; desc
 
 /** Every reason to refuse going from `before` to `after`; empty when the edit is safe and valid. */
 export function refusals(before: StackFile, after: StackFile): { reasons: string[]; preexisting: readonly string[] } {
-    const [old, now] = [offlineRaw(before), offlineRaw(after)];
+    const [old, now] = [offlineRawOf(before), offlineRawOf(after)];
     const delta = validationDelta(old, now);
     return { reasons: [...unsafeChanges(old, now), ...delta.introduced], preexisting: delta.preexisting };
 }

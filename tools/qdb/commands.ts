@@ -2,12 +2,12 @@
  * The qdb commands. Each one resolves its file, then either reads (list, validate) or describes
  * one Document edit and hands it to applyEdit, which owns safety, diffing and writing.
  */
-import { InventoryError, validateInventory } from "../../inventory";
+import { InventoryError, offlineRawOf, validateInventory } from "../../inventory";
 import { Io, applyEdit } from "./apply";
 import { CliArgs, parseAssignment, parseValue } from "./args";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
-import { Target, allTargets, loadFile, offlineRaw, resolveTarget, seedNote } from "./files";
+import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
 import { formatList } from "./list";
 
 export interface Context {
@@ -29,7 +29,7 @@ function oneId(ctx: Context, usage: string): string {
 }
 
 export async function list(ctx: Context): Promise<number> {
-    const { text, problems } = formatList(offlineRaw(loadFile(target(ctx)).parsed));
+    const { text, problems } = formatList(offlineRawOf(loadFile(target(ctx)).parsed));
     ctx.io.out(text);
     if (problems) {
         ctx.io.err(problems.message);
@@ -48,7 +48,7 @@ export async function validate(ctx: Context): Promise<number> {
     for (const t of targets) {
         try {
             const { parsed } = loadFile(t);
-            const inventory = validateInventory(offlineRaw(parsed));
+            const inventory = validateInventory(offlineRawOf(parsed));
             ctx.io.out(`ok: stack "${t.stack}" (${t.file}): ${inventory.databases.length} databases`);
             const note = seedNote(parsed);
             if (note) {

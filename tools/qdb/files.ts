@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
-import { RawStackConfig, StackFile, StackFileError, parseStackFile, stackFilePath, stackNameOf } from "../../inventory";
+import { StackFile, StackFileError, parseStackFile, stackFilePath, stackNameOf } from "../../inventory";
 import { QdbError, USAGE_EXIT } from "./errors";
 
 /** The stack file a command works on. */
@@ -44,15 +44,6 @@ export function allTargets(projectDir: string): Target[] {
         .filter((name) => /^Pulumi\.(.+)\.ya?ml$/.test(name))
         .sort()
         .map((name) => ({ stack: stackNameOf(name), file: path.join(projectDir, name) }));
-}
-
-/**
- * The raw config as qdb validates it. The credentials seed is a `secure:` value that only
- * `pulumi config set --secret` can write, so offline tools assume it is set, exactly as the
- * render module does (render/request.ts); `seedNote` tells the operator when it is not.
- */
-export function offlineRaw(file: StackFile): RawStackConfig {
-    return { ...file.raw, hasCredentialsSeed: true };
 }
 
 /** A reminder when the file has no credentials seed, which `pulumi up` requires. */

@@ -3,7 +3,7 @@
  * maxDatabases. Values come from validateInventory, so what is listed is what the program
  * deploys, defaults applied; an invalid file is listed as written, marked, with its problems.
  */
-import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, validateInventory } from "../../inventory";
+import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
 
 type Row = readonly string[];
 
@@ -11,9 +11,7 @@ const HEADER: Row = ["ID", "STATE", "AZ", "INSTANCE TYPE", "SIZE (GiB)", "VERSIO
 
 /** A validated database as a row. `channel` may not exist in the inventory yet: "-" then. */
 function specRow(db: DatabaseSpec): Row {
-    const channel = (db as unknown as { channel?: unknown }).channel;
-    return [db.id, db.state, db.availabilityZone, db.instanceType, String(db.volume.sizeGiB), db.questdbVersion,
-        typeof channel === "string" ? channel : "-"];
+    return [db.id, db.state, db.availabilityZone, db.instanceType, String(db.volume.sizeGiB), db.questdbVersion, db.channel ?? "-"];
 }
 
 /** A raw entry as a row, for a file that does not validate: unset fields show "(default)". */
@@ -43,8 +41,7 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
     try {
         const inventory = validateInventory(raw);
         const rows = inventory.databases.map(specRow);
-        // The same rule as the validator's capacity check: a decommissioned database holds no node group.
-        const counted = inventory.databases.filter((db) => (db.state as string) !== "decommissioned").length;
+        const counted = inventory.databases.filter(holdsNodeGroup).length;
         const summary = [
             `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
             `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
