@@ -3,6 +3,7 @@
 // A config error exits 2 with the message on stderr (as render/cli.ts does).
 import * as fs from "fs";
 import * as path from "path";
+import { QUESTDB_DEPLOYMENT_TYPE } from "../components/questDbDeployment";
 import { InventoryError } from "../inventory";
 import { renderInProcess } from "./inProcess";
 import { RenderRequest } from "./types";
@@ -10,7 +11,7 @@ import { RenderRequest } from "./types";
 export interface BenchSample {
     readonly ms: number;
     readonly resources: number;
-    /** Resources per type of the first top-level component (one database) and the component itself. */
+    /** Resources per type of the first database: its component and the component's children. */
     readonly perType: Record<string, number>;
     /** process.resourceUsage().maxRSS: peak resident set of this process, in KiB. */
     readonly maxRssKiB: number;
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
         : await renderInProcess(request);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const perType: Record<string, number> = {};
-    const first = render.resources.find((r) => !r.custom && r.parent === undefined)?.name;
+    const first = render.resources.find((r) => r.type === QUESTDB_DEPLOYMENT_TYPE)?.name;
     render.resources.filter((r) => first !== undefined && (r.name === first || r.parent === first))
         .forEach((r) => (perType[r.type] = (perType[r.type] ?? 0) + 1));
     const sample: BenchSample = { ms, resources: render.resources.length, perType, maxRssKiB: process.resourceUsage().maxRSS };
