@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as aws from "@pulumi/aws";
-import { DatabaseSpec, DatabaseState, DeployedFacts, RegionSpec, deployedFactsOf } from "../inventory";
+import { DatabaseSpec, DatabaseState, DeployedFacts, QUESTDB_DEPLOYMENT_TYPE, RegionSpec, deployedFactsOf } from "../inventory";
 import { DeploymentContext, deploymentContext } from "./deployment/context";
 import { databaseCredentials } from "./deployment/credentials";
 import { bindVolume, createFinalSnapshot, createVolume } from "./deployment/dataVolume";
@@ -10,7 +10,7 @@ import { createMetrics } from "./deployment/metrics";
 import { createQuestDbServer } from "./deployment/server";
 import { createTenantIsolation } from "./deployment/tenantIsolation";
 
-export const QUESTDB_DEPLOYMENT_TYPE = "questdb-cloud:index:QuestDbDeployment";
+export { QUESTDB_DEPLOYMENT_TYPE };
 
 export interface QuestDbDeploymentArgs {
     /** The database, fully resolved and validated by the inventory module. Required. */

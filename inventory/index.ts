@@ -1,7 +1,7 @@
 export * from "./types";
 export { DEFAULTS } from "./defaults";
 export { GP3 } from "./limits";
-export { BACKUP_POLICY_TAG, DATABASE_LABEL, STATE_TAG, DerivedNames, IN_NAMESPACE, backupPolicyKey, derivedNames, logicalName } from "./names";
+export { BACKUP_POLICY_TAG, DATABASE_LABEL, QUESTDB_DEPLOYMENT_TYPE, STATE_TAG, DerivedNames, IN_NAMESPACE, backupPolicyKey, derivedNames, logicalName } from "./names";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";
 export { MANAGED_SERVER_CONF, PORTS, renderServerConf } from "./serverConf";

@@ -6,6 +6,9 @@ import { createHash } from "crypto";
  * here renames (and so replaces) resources in every region: add an alias when you do.
  */
 
+/** The type token of one database's component; its logical name is the database id. Renaming it needs an alias. */
+export const QUESTDB_DEPLOYMENT_TYPE = "questdb-cloud:index:QuestDbDeployment";
+
 /** Kubernetes label and taint key that binds a database to its node. */
 export const DATABASE_LABEL = "questdb.cloud/database";
 

@@ -3,8 +3,7 @@
 // A config error exits 2 with the message on stderr (as render/cli.ts does).
 import * as fs from "fs";
 import * as path from "path";
-import { QUESTDB_DEPLOYMENT_TYPE } from "../components/questDbDeployment";
-import { InventoryError } from "../inventory";
+import { InventoryError, QUESTDB_DEPLOYMENT_TYPE } from "../inventory";
 import { renderInProcess } from "./inProcess";
 import { RenderRequest } from "./types";
 

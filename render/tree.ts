@@ -2,6 +2,7 @@
  * A readable tree of a render: region-wide resources, then each database with its key settings
  * (AZ, instance type, volume size, QuestDB version, state) read from the resources it registers.
  */
+import { QUESTDB_DEPLOYMENT_TYPE } from "../inventory";
 import { Render, RenderedResource } from "./types";
 
 const get = (value: unknown, ...keys: (string | number)[]): unknown =>
@@ -39,17 +40,21 @@ function line(r: RenderedResource, last: boolean, indent = "│   "): string {
     return `${indent}${last ? "└─" : "├─"} ${shortType(r.type).padEnd(28)} ${r.name}${where}${flags.length ? `  [${flags.join(", ")}]` : ""}`;
 }
 
-/** The whole tree as text; one block per database, in registration order. */
+function block(out: string[], header: string, parts: RenderedResource[], last: boolean): void {
+    out.push(`${last ? "└─" : "├─"} ${header}`);
+    out.push(...parts.map((r, j) => line(r, j === parts.length - 1, last ? "    " : "│   ")));
+}
+
+/** The whole tree as text: region-wide resources and components, then one block per database. */
 export function formatTree(render: Render): string {
-    const components = render.resources.filter((r) => !r.custom && r.parent === undefined);
-    const region = render.resources.filter((r) => r.custom && r.parent === undefined);
-    const out = [`stack ${render.stack}: ${components.length} database(s), ${render.resources.length} resources`];
+    const topLevel = render.resources.filter((r) => r.parent === undefined);
+    const databases = topLevel.filter((r) => r.type === QUESTDB_DEPLOYMENT_TYPE);
+    const regionComponents = topLevel.filter((r) => !r.custom && r.type !== QUESTDB_DEPLOYMENT_TYPE);
+    const region = topLevel.filter((r) => r.custom);
+    const out = [`stack ${render.stack}: ${databases.length} database(s), ${render.resources.length} resources`];
     out.push("├─ (region-wide)", ...region.map((r, i) => line(r, i === region.length - 1)));
-    components.forEach((db, i) => {
-        const parts = render.resources.filter((r) => r.parent === db.name);
-        const lastDb = i === components.length - 1;
-        out.push(`${lastDb ? "└─" : "├─"} ${db.name}  ${keySettings(render, db.name, parts)}`);
-        out.push(...parts.map((r, j) => line(r, j === parts.length - 1, lastDb ? "    " : "│   ")));
-    });
+    const partsOf = (name: string) => render.resources.filter((r) => r.parent === name);
+    regionComponents.forEach((c) => block(out, `${c.name}  (region, ${c.type.split(":").pop()})`, partsOf(c.name), false));
+    databases.forEach((db, i) => block(out, `${db.name}  ${keySettings(render, db.name, partsOf(db.name))}`, partsOf(db.name), i === databases.length - 1));
     return out.join("\n");
 }

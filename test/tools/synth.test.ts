@@ -32,7 +32,11 @@ test("the tree shows every database of every shipped stack with its AZ", () => {
     for (const stack of shippedStacks()) {
         const { code, stdout, stderr } = runs.get(stack)!.tree;
         assert.equal(code, 0, stderr);
-        for (const db of idsOf(stack)) {
+        const dbs = idsOf(stack);
+        // Region components (backups, fleet monitoring) are listed, but never counted as databases.
+        assert.match(stdout, new RegExp(`^stack ${stack}: ${dbs.length} database\\(s\\), \\d+ resources$`, "m"));
+        assert.match(stdout, /─ questdb-backups {2}\(region, RegionBackups\)/);
+        for (const db of dbs) {
             assert.match(stdout, new RegExp(`─ ${db.id}  az=${db.availabilityZone}  instance=\\S+  size=\\d+GiB  version=\\S+`), `${stack}: ${db.id}`);
         }
     }

@@ -76,7 +76,7 @@ export interface ImpactReport {
 }
 
 /** The component type whose instances are databases; its logical name is the database id. */
-export const DATABASE_COMPONENT = "questdb-cloud:index:QuestDbDeployment";
+export { QUESTDB_DEPLOYMENT_TYPE as DATABASE_COMPONENT } from "../../inventory";
 
 /** Pseudo-database id for resources that belong to no component (provider, StorageClass). */
 export const REGION_GROUP = "(region)";
