@@ -27,6 +27,9 @@ const tcp = (port: number) => ({ protocol: "TCP", port });
  * Default deny in both directions. In: only the ingress controller (HTTP, PG wire and ILP) and
  * monitoring (the status port). Out: only cluster DNS. No tenant can reach another tenant.
  */
+/** The port cert-manager's HTTP-01 solver pod listens on. */
+export const ACME_SOLVER_PORT = 8089;
+
 export function networkPolicyArgs(ctx: DeploymentContext): k8s.networking.v1.NetworkPolicyArgs {
     return {
         metadata: { name: IN_NAMESPACE.networkPolicy, namespace: ctx.names.namespace, labels: ctx.labels },
@@ -34,7 +37,9 @@ export function networkPolicyArgs(ctx: DeploymentContext): k8s.networking.v1.Net
             podSelector: {},
             policyTypes: ["Ingress", "Egress"],
             ingress: [
-                { from: [fromNamespace(ctx.region.ingress.namespace)], ports: [tcp(PORTS.http), tcp(PORTS.pg), tcp(PORTS.ilp)] },
+                // 8089: cert-manager's HTTP-01 solver pod, which answers the ACME challenge in this
+                // namespace; without it the certificate of an HTTP-01 issuer never issues.
+                { from: [fromNamespace(ctx.region.ingress.namespace)], ports: [tcp(PORTS.http), tcp(PORTS.pg), tcp(PORTS.ilp), tcp(ACME_SOLVER_PORT)] },
                 { from: [fromNamespace(ctx.region.monitoringNamespace)], ports: [tcp(PORTS.status)] },
             ],
             // DNS only, and only to CoreDNS: the rest of kube-system (metrics, the EBS CSI

@@ -77,6 +77,12 @@ for (const stack of shippedStacks()) {
                     return peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"];
                 }));
                 assert.deepEqual([...new Set(sources)].sort(), allowedSources);
+                const portsFrom = (namespace: string) => spec.ingress
+                    .filter((rule: Json) => rule.from.some((peer: Json) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"] === namespace))
+                    .flatMap((rule: Json) => rule.ports.map((p: Json) => p.port)).sort((a: number, b: number) => a - b);
+                // HTTP, PG wire, ILP, and cert-manager's HTTP-01 solver; monitoring sees the status port only.
+                assert.deepEqual(portsFrom(region.ingress.namespace ?? "ingress-nginx"), [8089, 8812, 9000, 9009]);
+                assert.deepEqual(portsFrom(region.monitoringNamespace ?? "monitoring"), [9003]);
                 for (const rule of spec.ingress) assert.ok(rule.ports.length > 0, "every ingress rule names its ports");
                 const egressPorts = spec.egress.flatMap((rule: Json) => rule.ports.map((p: Json) => p.port));
                 assert.deepEqual([...new Set(egressPorts)], [53]);
