@@ -12,15 +12,29 @@ export class RenderError extends Error {
     }
 }
 
-/** Renders in a fresh process, since the mock runtime holds global state: one render per process. */
-export function renderInChild(request: RenderRequest): Promise<Render> {
+/** A render with everything the child process printed, for checks that logs leak nothing. */
+export interface LoggedRender {
+    readonly render: Render;
+    /** The render exactly as the child wrote it: every input, option and output. */
+    readonly renderText: string;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/**
+ * Renders in a fresh process, since the mock runtime holds global state: one render per process.
+ * The child (render/cli.ts) reads the request on stdin and writes the render to a file.
+ */
+export function renderInChildWithLogs(request: RenderRequest): Promise<LoggedRender> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-render-"));
     const outFile = path.join(dir, "render.json");
     const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "render", "cli.ts"), outFile], {
         cwd: PROJECT_DIR,
-        stdio: ["pipe", "ignore", "pipe"],
+        stdio: ["pipe", "pipe", "pipe"],
     });
+    let stdout = "";
     let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.end(JSON.stringify(request));
     return new Promise((resolve, reject) => {
@@ -31,10 +45,15 @@ export function renderInChild(request: RenderRequest): Promise<Render> {
                     reject(new RenderError(stderr.trim() || `render exited with ${code}`, code === 2));
                     return;
                 }
-                resolve(JSON.parse(fs.readFileSync(outFile, "utf8")) as Render);
+                const renderText = fs.readFileSync(outFile, "utf8");
+                resolve({ render: JSON.parse(renderText) as Render, renderText, stdout, stderr });
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
         });
     });
+}
+
+export async function renderInChild(request: RenderRequest): Promise<Render> {
+    return (await renderInChildWithLogs(request)).render;
 }

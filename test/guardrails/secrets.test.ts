@@ -18,7 +18,7 @@ import { manifestsOf, writeManifests } from "../../render/manifests";
 import { formatTree } from "../../render/tree";
 import { synthJson } from "../../tools/synth";
 import { TYPES, resourcesOfType, shippedStackFile, shippedStacks } from "../support/stacks";
-import { renderWithLogs } from "./renderWithLogs";
+import { renderInChildWithLogs } from "../../render/child";
 
 const SEED_KEY = `${CONFIG_NAMESPACE}:credentialsSeed`;
 /** Distinctive, so that a hit can only be a leak. */
@@ -66,7 +66,7 @@ describe("no secret in plain text", () => {
     for (const stack of shippedStacks()) {
         it(`${stack}: seed and derived passwords appear nowhere`, { timeout: 120_000 }, async () => {
             const request = requestWithSeed(stack);
-            const { render, renderText, stdout, stderr } = await renderWithLogs(request);
+            const { render, renderText, stdout, stderr } = await renderInChildWithLogs(request);
             const ids = resourcesOfType(render, TYPES.deployment).map((d) => d.name);
             assert.ok(ids.length > 0);
             const needles = needlesFor(ids);
