@@ -90,7 +90,7 @@ function row(count: number): { line: string; real?: BenchSample } {
 }
 
 function main(): void {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,450,1000" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" } } });
     const sizes = values.sizes.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
     console.log("databases  resources  per-db  real time  real RSS  floor time  floor RSS  ms/res vs floor  extra RSS/res");
     let perDatabase: BenchSample | undefined;
