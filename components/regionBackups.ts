@@ -29,7 +29,8 @@ export function backupPolicies(databases: readonly DatabaseSpec[]): Map<string, 
 
 export function lifecyclePolicyArgs(key: string, backup: BackupSpec, roleArn: pulumi.Input<string>, tags: Record<string, string>): aws.dlm.LifecyclePolicyArgs {
     return {
-        description: `questdb-cloud scheduled snapshots: ${key}`,
+        // DLM accepts only letters, digits, spaces, '_' and '-' in a description.
+        description: `questdb-cloud scheduled snapshots ${key}`,
         executionRoleArn: roleArn,
         state: "ENABLED",
         policyDetails: {

@@ -37,7 +37,8 @@ export function readVolume(parent: FieldReader, base: VolumeSpec): VolumeSpec | 
 }
 
 function checkVolumeRatios(v: FieldReader, volume: VolumeSpec): void {
-    if (volume.iops > volume.sizeGiB * GP3.maxIopsPerGiB) {
+    // The 3000 IOPS baseline comes with any size; the per-GiB ratio limits only what is provisioned above it.
+    if (volume.iops > GP3.minIops && volume.iops > volume.sizeGiB * GP3.maxIopsPerGiB) {
         const minSize = Math.ceil(volume.iops / GP3.maxIopsPerGiB);
         v.problem("iops", `gp3 allows at most ${GP3.maxIopsPerGiB} IOPS per GiB, and the volume has ${volume.sizeGiB} GiB`,
             `lower iops to ${volume.sizeGiB * GP3.maxIopsPerGiB} or raise sizeGiB to at least ${minSize}`, volume.iops);

@@ -13,6 +13,9 @@ export const MANAGED_SERVER_CONF: Readonly<Record<string, string>> = {
     "line.tcp.net.bind.to": `0.0.0.0:${PORTS.ilp}`,
     "http.min.enabled": "true",
     "http.min.net.bind.to": `0.0.0.0:${PORTS.status}`,
+    // With HTTP credentials set, /status and /metrics on 9003 would demand them too, failing every
+    // probe and scrape. The NetworkPolicy already admits only monitoring to 9003.
+    "http.health.check.authentication.required": "false",
     // Prometheus metrics at :9003/metrics. Always on, whether or not the region scrapes them: they
     // are cheap, and a per-region switch here would roll every pod when the switch flips.
     "metrics.enabled": "true",

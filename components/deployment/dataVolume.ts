@@ -101,7 +101,9 @@ export function createVolume(ctx: DeploymentContext): aws.ebs.Volume {
 
 /** A snapshot that outlives the database: Pulumi never deletes it, not even when the entry goes. */
 export function createFinalSnapshot(ctx: DeploymentContext, volume: aws.ebs.Volume): aws.ebs.Snapshot {
-    return new aws.ebs.Snapshot(partName(ctx, "final-snapshot"), finalSnapshotArgs(ctx, volume.id), { parent: ctx.parent, retainOnDelete: true });
+    // The first snapshot of a large volume copies every block: allow it hours, not the default 10 minutes.
+    return new aws.ebs.Snapshot(partName(ctx, "final-snapshot"), finalSnapshotArgs(ctx, volume.id),
+        { parent: ctx.parent, retainOnDelete: true, customTimeouts: { create: "4h" } });
 }
 
 export interface VolumeBinding {

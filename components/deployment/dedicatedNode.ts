@@ -6,6 +6,11 @@ import { DeploymentContext, partName } from "./context";
 /** Root volume of the node; the database's data lives on its own EBS volume. */
 const ROOT_VOLUME_GIB = 40;
 
+/** "1.31.3-20250103" -> "1.31". */
+export function kubernetesMinorOf(releaseVersion: string): string {
+    return releaseVersion.split(".").slice(0, 2).join(".");
+}
+
 export function amiTypeFor(architecture: Architecture): string {
     return architecture === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD";
 }
@@ -58,6 +63,11 @@ export function nodeGroupArgs(
         instanceTypes: [database.instanceType],
         amiType: amiTypeFor(database.architecture),
         releaseVersion: database.nodeImage,
+        // Kubernetes minor of the release; without it a cluster upgrade's new release would be
+        // sent with the old minor, which EKS rejects.
+        version: kubernetesMinorOf(database.nodeImage),
+        // A node that is NotReady while EC2 still calls it healthy is replaced too.
+        nodeRepairConfig: { enabled: true },
         capacityType: "ON_DEMAND",
         scalingConfig: scalingFor(database.state),
         // A rolling update surges a new node before draining the old one.

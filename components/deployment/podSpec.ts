@@ -36,7 +36,6 @@ export function questdbContainer(image: string): kx.types.Container {
         },
         volumeMounts: [
             { name: "data", mountPath: DATA_PATH },
-            { name: "config", mountPath: `${DATA_PATH}/conf/server.conf`, subPath: "server.conf", readOnly: true },
             { name: "tmp", mountPath: "/tmp" },
         ],
         // A crashed database may replay WAL for minutes before it answers; allow ten.
@@ -45,11 +44,35 @@ export function questdbContainer(image: string): kx.types.Container {
         livenessProbe: statusProbe(15, 4),
         // The node is dedicated: request a floor, set no limit, let QuestDB use the machine.
         resources: { requests: { cpu: "500m", memory: "1Gi" } },
-        securityContext: {
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ["ALL"] },
-        },
+        securityContext: CONTAINER_SECURITY,
+    };
+}
+
+const CONTAINER_SECURITY = {
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"] },
+};
+
+/** Where the ConfigMap's server.conf is mounted for the init container to copy. */
+export const CONFIG_SOURCE_PATH = "/etc/questdb";
+
+/**
+ * Copies server.conf into QuestDB's conf/ on the data volume before every start. A subPath
+ * mount there would make the runtime create conf/ as root on a fresh volume, and QuestDB (not
+ * root) writes its other config files into conf/ on first start.
+ */
+export function prepareConfigContainer(image: string): kx.types.Container {
+    return {
+        name: "prepare-config",
+        image,
+        command: ["sh", "-c", `mkdir -p ${DATA_PATH}/conf && cp ${CONFIG_SOURCE_PATH}/server.conf ${DATA_PATH}/conf/server.conf`],
+        volumeMounts: [
+            { name: "data", mountPath: DATA_PATH },
+            { name: "config", mountPath: CONFIG_SOURCE_PATH, readOnly: true },
+        ],
+        resources: { requests: { cpu: "50m", memory: "32Mi" } },
+        securityContext: CONTAINER_SECURITY,
     };
 }
 
@@ -57,6 +80,7 @@ export function questdbContainer(image: string): kx.types.Container {
 export function questdbPodSpec(input: PodSpecInput): pulumi.Output<k8s.types.input.core.v1.PodSpec> {
     const taint = databaseTaint(input.id);
     return new kx.PodBuilder({
+        initContainers: [prepareConfigContainer(input.image)],
         containers: [questdbContainer(input.image)],
         volumes: [
             { name: "data", persistentVolumeClaim: { claimName: IN_NAMESPACE.dataClaim } },

@@ -123,7 +123,13 @@ for (const stack of shippedStacks()) {
                     assert.deepEqual(container.livenessProbe.httpGet, { path: "/status", port: 9003 });
                     const mounts = Object.fromEntries(container.volumeMounts.map((m: any) => [m.mountPath, m.name]));
                     assert.equal(mounts["/var/lib/questdb"], "data");
-                    assert.equal(mounts["/var/lib/questdb/conf/server.conf"], "config");
+                    // server.conf reaches conf/ on the data volume through the init container's copy.
+                    const [init] = set.template.spec.initContainers;
+                    assert.equal(init.image, container.image);
+                    assert.match(init.command[2], /cp \/etc\/questdb\/server\.conf \/var\/lib\/questdb\/conf\/server\.conf$/);
+                    const initMounts = Object.fromEntries(init.volumeMounts.map((m: any) => [m.mountPath, m.name]));
+                    assert.deepEqual(initMounts, { "/var/lib/questdb": "data", "/etc/questdb": "config" });
+                    assert.equal(init.securityContext.readOnlyRootFilesystem, true);
                     const conf = (resource(render, TYPES.configMap, `${id}-config`).inputs.data as Record<string, string>)["server.conf"];
                     for (const [key, value] of Object.entries(database.serverConf)) {
                         assert.ok(conf.includes(`${key}=${value}\n`), `server.conf lacks ${key}`);

@@ -43,6 +43,10 @@ const files = {
         at("cyberdyne-logs").set("instanceType", "m7i.4xlarge");
         at("initech-metrics").set("questdbVersion", "8.2.3");
     }),
+    // Step 2 of a decommission: the entry of an already decommissioned database goes.
+    release: variant("release", (dbs, at) => {
+        dbs.items.splice(dbs.items.indexOf(at("oldcorp-archive")), 1);
+    }),
     risky: variant("risky", (dbs, at) => {
         at("acme-analytics").set("availabilityZone", "us-east-1b");
         dbs.items.splice(dbs.items.indexOf(at("tyrell-sensors")), 1);
@@ -108,6 +112,19 @@ test("an AZ change and a removed database put data at risk and make preview fail
     assert.deepEqual([removed.action, removed.blockedByProtect], ["delete", true]);
     assert.deepEqual([report.dataAtRisk, report.previewWillFail], [true, true]);
     assert.match(formatImpactMarkdown(report), /pulumi preview` will fail/);
+});
+
+test("removing a decommissioned database's entry releases its volume and snapshot: no data at risk", async () => {
+    const report = impact("release");
+    assert.deepEqual(Object.keys(verdicts(report)), ["oldcorp-archive"]);
+    const kinds = db(report, "oldcorp-archive").resources.map((r) => [r.type, r.action, r.kind]);
+    assert.deepEqual(kinds.filter(([type]) => String(type).startsWith("aws:")).sort(), [
+        ["aws:ebs/snapshot:Snapshot", "delete", "released"],
+        ["aws:ebs/volume:Volume", "delete", "released"],
+    ]);
+    assert.deepEqual([report.dataAtRisk, report.previewWillFail], [false, false]);
+    const run = await runTool("impact", ["--before", files.base, "--after", files.release]);
+    assert.equal(run.code, 0, run.stderr);
 });
 
 test("the CLI exits 3 when data is at risk, with Markdown naming the databases", async () => {

@@ -10,7 +10,7 @@ import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceI
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
-    "no-op", "in-place-update", "created", "volume-change", "rolling-restart",
+    "no-op", "released", "in-place-update", "created", "volume-change", "rolling-restart",
     "rolling-node-update", "node-replacement", "down", "data-at-risk",
 ];
 
@@ -18,6 +18,7 @@ export const SEVERITY: readonly ImpactKind[] = [
 export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "no-op": "none",
     "in-place-update": "none",
+    released: "none (already decommissioned; kept in AWS)",
     created: "none (new)",
     "volume-change": "none (EBS modifies online; the filesystem grows online)",
     "rolling-restart": "one pod restart, ~1-2 min",

@@ -103,6 +103,11 @@ export function kindOf(change: ResourceChange, action: ResourceAction): ImpactKi
     if (action === "create") {
         return "created";
     }
+    // An unprotected, retained resource leaving the program is the documented removal of a
+    // decommissioned database: Pulumi forgets it, AWS keeps it.
+    if (action === "delete" && change.before?.options.retainOnDelete === true && change.before.options.protect !== true) {
+        return "released";
+    }
     const classify = CLASSIFIERS[change.type];
     if (classify) {
         return classify(change.inputPaths, action, change);

@@ -7,6 +7,7 @@
  * The effect of a change, ordered from harmless to dangerous (see SEVERITY in rules.ts).
  * - no-op: nothing registered differs.
  * - in-place-update: an API-level update with no restart (tags, DNS, config objects, options).
+ * - released: leaves Pulumi's state but stays in AWS (retainOnDelete): step 2 of a decommission.
  * - created: new resources (typically a new database).
  * - volume-change: in-place EBS modify (size, IOPS, throughput) and the PV/PVC capacity that follows.
  * - rolling-restart: the StatefulSet's pod template changed; the single pod restarts.
@@ -18,6 +19,7 @@
 export type ImpactKind =
     | "no-op"
     | "in-place-update"
+    | "released"
     | "created"
     | "volume-change"
     | "rolling-restart"
