@@ -25,16 +25,30 @@ export function deployedFactsOf(database: DatabaseSpec): DeployedFacts {
     };
 }
 
-/** Reads the `databases` stack output of the last deployment; tolerant of older output shapes. */
-export function parseDeployedFacts(output: unknown): Record<string, DeployedFacts> {
-    if (!isPlainObject(output)) {
+const STATES: readonly string[] = ["active", "paused", "decommissioned"];
+
+/**
+ * Reads the `databases` stack output of the last deployment. None means a first deployment. An
+ * output it cannot read fails closed: silently reading nothing would switch every check off.
+ */
+export function parseDeployedFacts(output: unknown, stack = "(this stack)"): Record<string, DeployedFacts> {
+    if (output === undefined || output === null) {
         return {};
+    }
+    const unreadable = (id: string, value: unknown) => new InventoryError(stack, [{
+        where: "region", field: `databases output of the last deployment${id ? `, "${id}"` : ""}`, value,
+        reason: "cannot be read, so this change cannot be checked against what is deployed",
+        fix: "run `pulumi stack output databases --json` to see it; a deployment by this program's current version writes it correctly",
+    }]);
+    if (!isPlainObject(output)) {
+        throw unreadable("", output);
     }
     const facts: Record<string, DeployedFacts> = {};
     for (const [id, value] of Object.entries(output)) {
-        if (isPlainObject(value) && typeof value.state === "string") {
-            facts[id] = value as unknown as DeployedFacts;
+        if (!isPlainObject(value) || typeof value.state !== "string" || !STATES.includes(value.state)) {
+            throw unreadable(id, value);
         }
+        facts[id] = value as unknown as DeployedFacts;
     }
     return facts;
 }

@@ -11,5 +11,5 @@ export async function readPreviousDeployment(): Promise<Record<string, DeployedF
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
     const details = await self.getOutputDetails("databases");
-    return parseDeployedFacts(details.value ?? details.secretValue);
+    return parseDeployedFacts(details.value ?? details.secretValue, pulumi.getStack());
 }

@@ -118,9 +118,12 @@ export function bindVolume(
     namespace: k8s.core.v1.Namespace,
     storageClassName: pulumi.Input<string>,
 ): VolumeBinding {
+    // After creation the CSI resizer owns the PV's capacity: a larger claim makes it expand the
+    // volume (already grown by Pulumi, so the driver only confirms the size), set the PV's
+    // capacity and grow the filesystem online.
     const persistentVolume = new k8s.core.v1.PersistentVolume(
-        partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName), { parent: ctx.parent });
-    // The claim grows only after the EBS volume did, so the CSI resizer finds it already grown.
+        partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName), { parent: ctx.parent, ignoreChanges: ["spec.capacity"] });
+    // The claim grows only after the EBS volume did.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
         partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume] });
     return { persistentVolume, claim };

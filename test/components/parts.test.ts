@@ -26,6 +26,8 @@ test("server.conf is sorted, so YAML key order never rolls the pod", () => {
     const lines = one.trim().split("\n");
     assert.deepEqual(lines, [...lines].sort());
     assert.ok(lines.includes("http.min.net.bind.to=0.0.0.0:9003"));
+    // Probes and scrapes on 9003 carry no credentials.
+    assert.ok(lines.includes("http.health.check.authentication.required=false"));
     assert.ok(lines.includes("a.key=1"));
 });
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeployedFacts, Inventory, checkTransitions, deployedFactsOf, parseDeployedFacts, validateInventory } from "../../inventory";
+import { DeployedFacts, Inventory, InventoryError, checkTransitions, deployedFactsOf, parseDeployedFacts, validateInventory } from "../../inventory";
 import { rawConfigOf, shippedStackBody } from "../support/stacks";
 
 const prod: Inventory = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
@@ -23,8 +23,13 @@ test("growth and upgrades are allowed; shrink, AZ moves and live removals are no
     assert.deepEqual(fields, ['database "globex-ticks" availabilityZone', 'database "globex-ticks" volume.sizeGiB', 'database "gone-db" (entry)']);
 });
 
-test("outputs of older deployments, or none, parse without inventing facts", () => {
+test("no output means a first deployment; facts without sizes check only what they hold", () => {
     assert.deepEqual(parseDeployedFacts(undefined), {});
-    assert.deepEqual(parseDeployedFacts({ a: { state: "active" }, b: "junk", c: { endpoint: "x" } }), { a: { state: "active" } });
     assert.deepEqual(checkTransitions(parseDeployedFacts({ "acme-analytics": { state: "active" } }), prod), []);
+});
+
+test("an output it cannot read fails closed, naming the entry", () => {
+    assert.throws(() => parseDeployedFacts("junk", "prod"), /databases output of the last deployment = "junk": cannot be read/);
+    assert.throws(() => parseDeployedFacts({ a: { state: "active" }, b: { endpoint: "x" } }, "prod"),
+        (err: unknown) => err instanceof InventoryError && /last deployment, "b"/.test(err.message));
 });

@@ -18,6 +18,10 @@ test("one DLM policy per distinct schedule and retention, selecting volumes by t
     assert.deepEqual(daily.targetTags, { "questdb.cloud/backup-policy": DAILY_7D });
     assert.deepEqual(daily.schedules[0].createRule, { cronExpression: "cron(0 3 * * ? *)" });
     assert.deepEqual(daily.schedules[0].retainRule, { interval: 7, intervalUnit: "DAYS" });
+    // DLM's API accepts only these characters in a description.
+    for (const policy of policies) {
+        assert.match(String(policy.inputs.description), /^[0-9A-Za-z _-]+$/, policy.name);
+    }
     const tags = resource(base, TYPES.volume, "acme-analytics-volume").inputs.tags as Record<string, string>;
     assert.equal(tags["questdb.cloud/backup-policy"], DAILY_7D);
 });

@@ -22,8 +22,9 @@ test("growing size, IOPS and throughput modifies the volume in place and grows t
     ]);
     const claim = resource(after, TYPES.claim, "stark-telemetry-pvc");
     assert.equal((claim.inputs.spec as any).resources.requests.storage, "1000Gi");
-    // The claim is ordered after the volume, so the CSI resizer only grows the filesystem.
+    // The claim is ordered after the volume; the resizer, not Pulumi, updates the PV's capacity.
     assert.ok(claim.options.dependsOn?.includes("stark-telemetry-volume"));
+    assert.deepEqual(resource(after, TYPES.persistentVolume, "stark-telemetry-pv").options.ignoreChanges, ["spec.capacity"]);
 });
 
 test("shrinking a volume is refused before anything is changed, naming the size it must keep", async () => {

@@ -96,6 +96,8 @@ for (const stack of shippedStacks()) {
                     const nodeGroup = resource(render, TYPES.nodeGroup, `${id}-node`).inputs as Record<string, any>;
                     assert.deepEqual(nodeGroup.instanceTypes, [database.instanceType]);
                     assert.equal(nodeGroup.releaseVersion, database.nodeImage);
+                    assert.equal(nodeGroup.version, database.nodeImage.split(".").slice(0, 2).join("."));
+                    assert.deepEqual(nodeGroup.nodeRepairConfig, { enabled: true });
                     const size = paused ? 0 : 1;
                     assert.deepEqual(nodeGroup.scalingConfig, { minSize: size, desiredSize: size, maxSize: 1 });
                     const arm = database.architecture === "arm64";
