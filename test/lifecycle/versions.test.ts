@@ -4,7 +4,8 @@ import { Render } from "../../render";
 import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
 import { TYPES, renderShippedStack, resource } from "../support/stacks";
 
-const IMAGE = "spec.template.spec.containers.0.image";
+// The init container that prepares conf/ runs the same image, so it follows the version too.
+const IMAGE = "spec.template.spec.containers.0.image, spec.template.spec.initContainers.0.image";
 let base: Render;
 before(async () => {
     base = await renderShippedStack("prod");
