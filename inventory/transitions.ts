@@ -1,5 +1,6 @@
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
+import { STATES } from "./readDatabase";
 import { StackFile, offlineInventoryOf } from "./stackFile";
 import { DatabaseSpec, DatabaseState, Inventory } from "./types";
 
@@ -25,8 +26,6 @@ export function deployedFactsOf(database: DatabaseSpec): DeployedFacts {
     };
 }
 
-const STATES: readonly string[] = ["active", "paused", "decommissioned"];
-
 /**
  * Reads the `databases` stack output of the last deployment. None means a first deployment. An
  * output it cannot read fails closed: silently reading nothing would switch every check off.
@@ -45,7 +44,7 @@ export function parseDeployedFacts(output: unknown, stack = "(this stack)"): Rec
     }
     const facts: Record<string, DeployedFacts> = {};
     for (const [id, value] of Object.entries(output)) {
-        if (!isPlainObject(value) || typeof value.state !== "string" || !STATES.includes(value.state)) {
+        if (!isPlainObject(value) || typeof value.state !== "string" || !STATES.includes(value.state as DatabaseState)) {
             throw unreadable(id, value);
         }
         facts[id] = value as unknown as DeployedFacts;
