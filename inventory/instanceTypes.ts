@@ -8,10 +8,6 @@ export function isKnownInstanceType(name: string): boolean {
     return KNOWN_INSTANCE_TYPES.has(name);
 }
 
-export function knownInstanceTypes(): string[] {
-    return [...KNOWN_INSTANCE_TYPES];
-}
-
 /**
  * Graviton families carry a "g" right after the generation digit (m7g, c6gn, r8gd, t4g, im4gn,
  * is4gen); a1 is the first Graviton. Everything else EKS runs is x86_64.

@@ -1,5 +1,4 @@
 import * as fs from "fs";
-import * as path from "path";
 import { stringify } from "yaml";
 import { RawStackConfig, StackFile, parseStackFile, readStackFile, stackFilePath } from "../../inventory";
 import { PROJECT_DIR } from "../../render/inProcess";
@@ -101,5 +100,3 @@ export const TYPES = {
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     k8sProvider: "pulumi:providers:kubernetes",
 } as const;
-
-export const fixturePath = (name: string) => path.join(PROJECT_DIR, "test", "fixtures", name);

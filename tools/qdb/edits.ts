@@ -8,7 +8,6 @@ import { CONFIG_NAMESPACE, DEFAULTS, closest } from "../../inventory";
 import { QdbError } from "./errors";
 
 export const DATABASES_PATH = ["config", `${CONFIG_NAMESPACE}:databases`] as const;
-export const REGION_PATH = ["config", `${CONFIG_NAMESPACE}:region`] as const;
 
 export type Scalar = string | number | boolean;
 
