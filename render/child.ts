@@ -5,6 +5,16 @@ import * as path from "path";
 import { PROJECT_DIR } from "./inProcess";
 import { Render, RenderRequest } from "./types";
 
+/**
+ * Node's arguments for a render child running `entry`. A render's garbage is mostly short-lived
+ * (resource args, the SDK's promise chains); a 128 MiB young generation lets it die there instead
+ * of being promoted into, and marked again and again in, a heap of up to 3 GB. A 1000-database
+ * render went from 24 s to 17 s (docs/offline-tools.md).
+ */
+export function renderChildArgs(entry: string, ...args: string[]): string[] {
+    return ["--max-semi-space-size=128", "--import", "tsx", entry, ...args];
+}
+
 export class RenderError extends Error {
     constructor(message: string, readonly configError: boolean) {
         super(message);
@@ -28,7 +38,7 @@ export interface LoggedRender {
 export function renderInChildWithLogs(request: RenderRequest): Promise<LoggedRender> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-render-"));
     const outFile = path.join(dir, "render.json");
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "render", "cli.ts"), outFile], {
+    const child = spawn(process.execPath, renderChildArgs(path.join(PROJECT_DIR, "render", "cli.ts"), outFile), {
         cwd: PROJECT_DIR,
         stdio: ["pipe", "pipe", "pipe"],
     });

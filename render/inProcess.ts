@@ -4,7 +4,7 @@ import { MockRecord, RecordingMocks, maskSecrets } from "./mocks";
 import { RecordedOptions, Render, RenderRequest, RenderedResource, SECRET_MASK } from "./types";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
-const PROGRAM = path.join(PROJECT_DIR, "index.ts");
+export const MAIN_PROGRAM = path.join(PROJECT_DIR, "index.ts");
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 interface PulumiInternals {
@@ -62,23 +62,26 @@ function joinRecords(records: MockRecord[], captured: Map<string, CapturedOption
 }
 
 /**
- * The SDK formats a stack trace for every promise it creates (several per output property, for
- * its leak report); mapping those through tsx's source maps was 40% of a render, and formatting
- * them another 30%. An offline render never shows them: keep one frame, unmapped, unless
- * QDB_RENDER_STACKS=1 asks for full traces while debugging the program.
+ * The SDK records a stack trace on every promise it creates (several per output property) for a
+ * leak report an offline render never shows. Mapping those through tsx's source maps was 40% of a
+ * render and formatting them another 30%; without frames (stackTraceLimit 0) they cost nothing.
+ * QDB_RENDER_STACKS=1 keeps full, mapped traces for debugging the program.
  */
-function quietStackTraces(): void {
+export function quietStackTraces(): void {
     if (process.env.QDB_RENDER_STACKS === "1") {
         return;
     }
     process.setSourceMapsEnabled(false);
-    Error.stackTraceLimit = 1;
+    Error.stackTraceLimit = 0;
 }
 
+/** A Pulumi program: the path of its entry module, or its exported function itself. */
+export type Program = string | (() => unknown);
+
 /** Loads the program the way Pulumi's Node.js runtime does: an exported function is called and awaited. */
-export async function runProgram(program: string): Promise<Record<string, unknown>> {
+export async function runProgram(program: Program): Promise<Record<string, unknown>> {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const exported = require(program);
+    const exported = typeof program === "string" ? require(program) : program;
     const outputs = typeof exported === "function" ? await exported() : exported;
     return { ...outputs };
 }
@@ -87,7 +90,7 @@ export async function runProgram(program: string): Promise<Record<string, unknow
  * Runs the real program once under Pulumi's mock runtime and records what it registers. The mock
  * runtime is global to the process: call this at most once per process (see render/child.ts).
  */
-export async function renderInProcess(request: RenderRequest, program = PROGRAM): Promise<Render> {
+export async function renderInProcess(request: RenderRequest, program: Program = MAIN_PROGRAM): Promise<Render> {
     quietStackTraces();
     const mocks = new RecordingMocks(request.preview, request.previousOutputs);
     const captured = new Map<string, CapturedOptions>();
