@@ -1,14 +1,34 @@
-// Child-process entry of `npm run bench`: reads {program: "real" | "floor", request} on stdin,
-// renders once under mocks and prints one JSON line: wall time, resource counts and peak RSS.
-// A config error exits 2 with the message on stderr (as render/cli.ts does).
+// Child-process entry of `npm run bench`: reads a BenchJob on stdin, renders once under mocks and
+// prints one JSON line (a BenchSample). A config error exits 2 with the message on stderr (as
+// render/cli.ts does).
 import * as fs from "fs";
-import * as path from "path";
 import { InventoryError, QUESTDB_DEPLOYMENT_TYPE } from "../inventory";
-import { renderInProcess } from "./inProcess";
-import { RenderRequest } from "./types";
+import { registerDummies } from "./dummyFloor";
+import { MAIN_PROGRAM, Program, renderInProcess } from "./inProcess";
+import { replayResources } from "./replay";
+import { Render, RenderRequest } from "./types";
+
+/** What to render: the real program, or one of the two floors it is compared with. */
+export type BenchProgram =
+    /** The real program. */
+    | { readonly kind: "real" }
+    /** The resources of a saved render, replayed through the providers' classes (render/replay.ts). */
+    | { readonly kind: "replay"; readonly renderFile: string }
+    /** `resources` trivial resources (render/dummyFloor.ts). */
+    | { readonly kind: "dummy"; readonly resources: number };
+
+export interface BenchJob {
+    readonly program: BenchProgram;
+    readonly request: RenderRequest;
+    /** Where to write the render once timed: the real one feeds the replay floor, and tests read both. */
+    readonly saveRenderTo?: string;
+}
 
 export interface BenchSample {
+    /** Wall time of the render, from the mocks' setup to the last registration. */
     readonly ms: number;
+    /** Wall time to load the program's modules before the render (real program only; a fixed cost). */
+    readonly loadMs: number;
     readonly resources: number;
     /** Resources per type of the first database: its component and the component's children. */
     readonly perType: Record<string, number>;
@@ -16,18 +36,43 @@ export interface BenchSample {
     readonly maxRssKiB: number;
 }
 
-async function main(): Promise<void> {
-    const { program, request } = JSON.parse(fs.readFileSync(0, "utf8")) as { program: "real" | "floor"; request: RenderRequest };
+const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
+
+/** The program to time, prepared outside the timed render: modules loaded, saved render parsed. */
+function prepare(program: BenchProgram): { run: Program; loadMs: number } {
+    if (program.kind === "dummy") {
+        return { run: () => registerDummies(program.resources), loadMs: 0 };
+    }
+    if (program.kind === "replay") {
+        const { resources } = JSON.parse(fs.readFileSync(program.renderFile, "utf8")) as Render;
+        return { run: () => replayResources(resources), loadMs: 0 };
+    }
     const started = process.hrtime.bigint();
-    const render = program === "floor"
-        ? await renderInProcess(request, path.join(__dirname, "floorProgram.ts"))
-        : await renderInProcess(request);
-    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(MAIN_PROGRAM);
+    return { run: MAIN_PROGRAM, loadMs: elapsedMs(started) };
+}
+
+function perTypeOfFirstDatabase(render: Render): Record<string, number> {
     const perType: Record<string, number> = {};
     const first = render.resources.find((r) => r.type === QUESTDB_DEPLOYMENT_TYPE)?.name;
     render.resources.filter((r) => first !== undefined && (r.name === first || r.parent === first))
         .forEach((r) => (perType[r.type] = (perType[r.type] ?? 0) + 1));
-    const sample: BenchSample = { ms, resources: render.resources.length, perType, maxRssKiB: process.resourceUsage().maxRSS };
+    return perType;
+}
+
+async function main(): Promise<void> {
+    const { program, request, saveRenderTo } = JSON.parse(fs.readFileSync(0, "utf8")) as BenchJob;
+    const { run, loadMs } = prepare(program);
+    const started = process.hrtime.bigint();
+    const render = await renderInProcess(request, run);
+    const ms = elapsedMs(started);
+    if (saveRenderTo) {
+        fs.writeFileSync(saveRenderTo, JSON.stringify(render));
+    }
+    const sample: BenchSample = {
+        ms, loadMs, resources: render.resources.length, perType: perTypeOfFirstDatabase(render), maxRssKiB: process.resourceUsage().maxRSS,
+    };
     process.stdout.write(`${JSON.stringify(sample)}\n`);
 }
 

@@ -6,12 +6,14 @@
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
 import { parseStackFile, stackFilePath } from "../inventory";
 import { requestFromStackFile } from "../render";
-import { BenchSample } from "../render/benchChild";
+import { BenchJob, BenchSample } from "../render/benchChild";
+import { renderChildArgs } from "../render/child";
 import { PROJECT_DIR } from "../render/inProcess";
 import { RenderRequest } from "../render/types";
 
@@ -52,9 +54,10 @@ export function benchStack(count: number): RenderRequest {
     return requestFromStackFile(parseStackFile(doc.toString(), `bench/Pulumi.bench-${count}.yaml`, `bench-${count}`), false);
 }
 
-function sample(program: "real" | "floor", request: RenderRequest): BenchSample | string {
-    const run = spawnSync(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "render", "benchChild.ts")], {
-        cwd: PROJECT_DIR, input: JSON.stringify({ program, request }), encoding: "utf8", maxBuffer: 64 << 20,
+/** Runs one job in a child process of its own: a sample, or why it failed. */
+export function runBenchJob(job: BenchJob): BenchSample | string {
+    const run = spawnSync(process.execPath, renderChildArgs(path.join(PROJECT_DIR, "render", "benchChild.ts")), {
+        cwd: PROJECT_DIR, input: JSON.stringify(job), encoding: "utf8", maxBuffer: 64 << 20,
     });
     if (run.status !== 0) {
         const lines = run.stderr.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("npm warn"));
@@ -63,49 +66,113 @@ function sample(program: "real" | "floor", request: RenderRequest): BenchSample 
     return JSON.parse(run.stdout.trim().split("\n").pop() as string) as BenchSample;
 }
 
-const floorRequest = (resources: number): RenderRequest =>
-    ({ stack: "floor", config: { "bench:resources": String(resources) }, secretKeys: [], preview: false });
+export const FLOOR_REQUEST: RenderRequest = { stack: "floor", config: {}, secretKeys: [], preview: false };
+
+/** One size: the real program, then both floors with exactly as many resources. */
+interface Measured {
+    readonly count: number;
+    readonly real: BenchSample;
+    readonly replay: BenchSample;
+    readonly dummy: BenchSample;
+}
+
+/** The run of median time, so that one slow run (a GC pause, a busy core) does not set the figure. */
+function median(samples: readonly BenchSample[]): BenchSample {
+    return [...samples].sort((a, b) => a.ms - b.ms)[Math.floor(samples.length / 2)];
+}
+
+/** Runs the program and both floors `runs` times each, interleaved, and keeps each one's median run. */
+function measure(count: number, runs: number, scratch: string): Measured | string {
+    const renderFile = path.join(scratch, `render-${count}.json`);
+    const jobs: Record<keyof Omit<Measured, "count">, BenchJob> = {
+        real: { program: { kind: "real" }, request: benchStack(count), saveRenderTo: renderFile },
+        replay: { program: { kind: "replay", renderFile }, request: FLOOR_REQUEST },
+        dummy: { program: { kind: "dummy", resources: 0 }, request: FLOOR_REQUEST },
+    };
+    const samples: Record<keyof typeof jobs, BenchSample[]> = { real: [], replay: [], dummy: [] };
+    for (let run = 0; run < runs; run++) {
+        for (const kind of ["real", "replay", "dummy"] as const) {
+            const taken = runBenchJob(jobs[kind]);
+            if (typeof taken === "string") {
+                return kind === "real" ? `rejected by validation: ${taken}` : `${kind} floor failed: ${taken}`;
+            }
+            samples[kind].push(taken);
+            if (kind === "real") {
+                jobs.dummy = { program: { kind: "dummy", resources: taken.resources }, request: FLOOR_REQUEST };
+            }
+        }
+    }
+    const [real, replay, dummy] = [median(samples.real), median(samples.replay), median(samples.dummy)];
+    if (replay.resources !== real.resources) {
+        return `the replay registered ${replay.resources} resources, the program ${real.resources}`;
+    }
+    return { count, real, replay, dummy };
+}
 
 const mb = (kib: number) => `${(kib / 1024).toFixed(0)} MB`;
-const cell = (s: string | number, w: number) => String(s).padStart(w);
+const secs = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}x`;
+const COLUMNS: readonly [string, (m: Measured) => string][] = [
+    ["databases", (m) => String(m.count)],
+    ["resources", (m) => String(m.real.resources)],
+    ["per-db", (m) => (m.real.resources / m.count).toFixed(1)],
+    ["load", (m) => secs(m.real.loadMs)],
+    ["real", (m) => secs(m.real.ms)],
+    ["real RSS", (m) => mb(m.real.maxRssKiB)],
+    ["same-resources floor", (m) => secs(m.replay.ms)],
+    ["ours vs floor", (m) => ratio(m.real.ms, m.replay.ms)],
+    ["extra RSS/res", (m) => `${((m.real.maxRssKiB - m.replay.maxRssKiB) / m.real.resources).toFixed(0)} KiB`],
+    ["dummy floor", (m) => secs(m.dummy.ms)],
+    ["vs dummy", (m) => ratio(m.real.ms, m.dummy.ms)],
+];
 
-function row(count: number): { line: string; real?: BenchSample } {
-    const real = sample("real", benchStack(count));
-    if (typeof real === "string") {
-        return { line: `${cell(count, 6)}  rejected by validation: ${real}` };
-    }
-    const floor = sample("floor", floorRequest(real.resources));
-    if (typeof floor === "string") {
-        return { line: `${cell(count, 6)}  floor failed: ${floor}`, real };
-    }
-    const perRes = (s: BenchSample) => s.ms / s.resources;
-    return {
-        real,
-        line: [cell(count, 6), cell(real.resources, 9), cell((real.resources / count).toFixed(1), 7),
-            cell(`${(real.ms / 1000).toFixed(1)} s`, 8), cell(mb(real.maxRssKiB), 8),
-            cell(`${(floor.ms / 1000).toFixed(1)} s`, 8), cell(mb(floor.maxRssKiB), 8),
-            cell(`${(perRes(real) / perRes(floor)).toFixed(1)}x`, 7),
-            cell(`${((real.maxRssKiB - floor.maxRssKiB) / real.resources).toFixed(0)} KiB`, 10)].join("  "),
-    };
+function table(rows: readonly Measured[]): string[] {
+    const cells = [COLUMNS.map(([title]) => title), ...rows.map((m) => COLUMNS.map(([, cell]) => cell(m)))];
+    const widths = COLUMNS.map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+    return cells.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  "));
+}
+
+/** How time grows from one size to the next, against how the resource count grows. */
+function growth(rows: readonly Measured[]): string[] {
+    return rows.slice(1).map((m, i) => {
+        const prev = rows[i];
+        const times = (pick: (x: Measured) => BenchSample) => ratio(pick(m).ms, pick(prev).ms);
+        return `${prev.count} -> ${m.count} databases: resources ${ratio(m.real.resources, prev.real.resources)}, `
+            + `real ${times((x) => x.real)}, same-resources floor ${times((x) => x.replay)}, dummy floor ${times((x) => x.dummy)}`;
+    });
+}
+
+function justify(perType: Record<string, number>): string[] {
+    const total = Object.values(perType).reduce((a, b) => a + b, 0);
+    return [`Resources of one database (${total}; the rest of "per-db" is region-wide), and why each exists:`,
+        ...Object.entries(perType).sort().map(([type, n]) =>
+            `  ${String(n).padStart(2)}  ${type.padEnd(52)} ${WHY[type] ?? "(not yet justified: add it to WHY in tools/bench.ts)"}`)];
 }
 
 function main(): void {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, runs: { type: "string", default: "3" } } });
     const sizes = values.sizes.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
-    console.log("databases  resources  per-db  real time  real RSS  floor time  floor RSS  ms/res vs floor  extra RSS/res");
-    let perDatabase: BenchSample | undefined;
-    for (const count of sizes) {
-        const { line, real } = row(count);
-        console.log(line);
-        perDatabase ??= real;
-    }
-    if (perDatabase) {
-        const total = Object.values(perDatabase.perType).reduce((a, b) => a + b, 0);
-        console.log(`\nResources of one database (${total}; the rest of "per-db" is region-wide), and why each exists:`);
-        for (const [type, n] of Object.entries(perDatabase.perType).sort()) {
-            console.log(`  ${String(n).padStart(2)}  ${type.padEnd(52)} ${WHY[type] ?? "(not yet justified: add it to WHY in tools/bench.ts)"}`);
+    const runs = Math.max(1, Number(values.runs) || 1);
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-bench-"));
+    const rows: Measured[] = [];
+    try {
+        for (const count of sizes) {
+            const measured = measure(count, runs, scratch);
+            if (typeof measured === "string") {
+                console.log(`${count} databases: ${measured}`);
+            } else {
+                rows.push(measured);
+                console.error(`measured ${count} databases`);
+            }
         }
+    } finally {
+        fs.rmSync(scratch, { recursive: true, force: true });
     }
+    if (rows.length === 0) {
+        process.exitCode = 1;
+        return;
+    }
+    console.log([...table(rows), "", ...growth(rows), "", ...justify(rows[0].real.perType)].join("\n"));
 }
 
 if (require.main === module) {
