@@ -11,7 +11,16 @@ async function main(): Promise<void> {
     fs.writeFileSync(process.argv[2], JSON.stringify(render));
 }
 
+/** A program bug, unlike a config error, needs its stack; renders keep none unless asked (render/inProcess.ts). */
+const STACKS_HINT = "(a failure of the program itself: rerun with QDB_RENDER_STACKS=1 for its full stack trace)";
+
 main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(err instanceof InventoryError ? 2 : 1);
+    const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof InventoryError) {
+        process.stderr.write(`${message}\n`);
+        process.exit(2);
+    }
+    const trace = process.env.QDB_RENDER_STACKS === "1" && err instanceof Error ? err.stack : undefined;
+    process.stderr.write(`${trace ?? `${message}\n${STACKS_HINT}`}\n`);
+    process.exit(1);
 });

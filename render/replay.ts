@@ -1,13 +1,13 @@
 /**
  * The "same resources" floor of `npm run bench`: re-registers a render's resources (same types,
- * names, parents and inputs, as plain values) through the providers' own classes, with none of our
+ * names, parents, options and inputs, as plain values) through the providers' own classes, with none of our
  * program around them: no inventory, no components' logic, no Outputs between resources. What a
  * real render costs above this replay is the cost of our code.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RenderedResource } from "./types";
+import { RecordedOptions, RenderedResource } from "./types";
 
 type ResourceClass = new (name: string, args: Record<string, unknown>, opts: pulumi.CustomResourceOptions) => pulumi.Resource;
 type Namespace = Readonly<Record<string, unknown>>;
@@ -50,6 +50,15 @@ export function providerClassFor(type: string): ResourceClass | undefined {
     return undefined;
 }
 
+/** The options the program set, with `dependsOn` names resolved to the resources already replayed. */
+function replayedOptions(options: RecordedOptions, byName: ReadonlyMap<string, pulumi.Resource>): pulumi.CustomResourceOptions {
+    const { dependsOn, ...rest } = options;
+    if (dependsOn === undefined) {
+        return rest;
+    }
+    return { ...rest, dependsOn: dependsOn.map((name) => byName.get(name)).filter((r): r is pulumi.Resource => r !== undefined) };
+}
+
 /** Registers `resources` (in the order the program registered them, parents first) under the current runtime. */
 export function replayResources(resources: readonly RenderedResource[]): void {
     const byName = new Map<string, pulumi.Resource>();
@@ -60,11 +69,13 @@ export function replayResources(resources: readonly RenderedResource[]): void {
             byName.set(r.name, new ReplayedComponent(r.type, r.name, {}, { parent }));
             continue;
         }
-        const provider = r.type.startsWith("kubernetes:") ? kubernetesProvider : undefined;
+        const opts: pulumi.CustomResourceOptions = {
+            ...replayedOptions(r.options, byName),
+            parent,
+            provider: r.type.startsWith("kubernetes:") ? kubernetesProvider : undefined,
+        };
         const Class = providerClassFor(r.type);
-        const resource = Class
-            ? new Class(r.name, r.inputs, { parent, provider })
-            : new ReplayedCustomResource(r.type, r.name, r.inputs, { parent });
+        const resource = Class ? new Class(r.name, r.inputs, opts) : new ReplayedCustomResource(r.type, r.name, r.inputs, opts);
         if (r.type === KUBERNETES_PROVIDER_TYPE) {
             kubernetesProvider = resource as pulumi.ProviderResource;
         }

@@ -28,7 +28,7 @@ function run(job: Omit<BenchJob, "saveRenderTo">, file: string): { sample: Bench
 /** What each resource was registered with; in a stable order, since the order of registration follows
  * when inputs resolve, and the replay's plain inputs resolve at once. */
 const registrations = (render: Render) => render.resources
-    .map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs }))
+    .map((r) => ({ type: r.type, name: r.name, parent: r.parent, custom: r.custom, inputs: r.inputs, options: r.options }))
     .sort((a, b) => `${a.type}::${a.name}`.localeCompare(`${b.type}::${b.name}`));
 
 test("providerClassFor: the provider SDK class of each type token the program registers", () => {
@@ -46,7 +46,7 @@ test("providerClassFor: the provider SDK class of each type token the program re
     assert.equal(kubernetesModuleOf("apps"), "apps");
 });
 
-test("the same-resources floor replays exactly what the program registers: types, names, parents, inputs", () => {
+test("the same-resources floor replays exactly what the program registers: types, names, parents, options, inputs", () => {
     // prod has every kind of database (paused, decommissioned, adopted, restored), so every type.
     const real = run({ program: { kind: "real" }, request: requestFromStackFile(shippedStackFile("prod"), false) }, "prod-real.json");
     const replay = run({ program: { kind: "replay", renderFile: path.join(tmp, "prod-real.json") }, request: FLOOR_REQUEST }, "prod-replay.json");
