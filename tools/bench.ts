@@ -135,13 +135,20 @@ function table(rows: readonly Measured[]): string[] {
     return cells.map((r) => r.map((c, i) => c.padStart(widths[i])).join("  "));
 }
 
-/** How time grows from one size to the next, against how the resource count grows. */
+/**
+ * How time grows from one size to the next against the resource count, and what each added
+ * resource costs: the slope, free of the fixed cost of a render (modules, config, cluster lookup).
+ */
 function growth(rows: readonly Measured[]): string[] {
     return rows.slice(1).map((m, i) => {
         const prev = rows[i];
+        const added = m.real.resources - prev.real.resources;
         const times = (pick: (x: Measured) => BenchSample) => ratio(pick(m).ms, pick(prev).ms);
-        return `${prev.count} -> ${m.count} databases: resources ${ratio(m.real.resources, prev.real.resources)}, `
-            + `real ${times((x) => x.real)}, same-resources floor ${times((x) => x.replay)}, dummy floor ${times((x) => x.dummy)}`;
+        const slope = (pick: (x: Measured) => BenchSample) => (pick(m).ms - pick(prev).ms) / added;
+        return `${prev.count} -> ${m.count} databases: resources ${ratio(m.real.resources, prev.real.resources)}; `
+            + `time: real ${times((x) => x.real)}, same-resources floor ${times((x) => x.replay)}, dummy floor ${times((x) => x.dummy)}; `
+            + `per added resource: real ${slope((x) => x.real).toFixed(2)} ms, same-resources floor ${slope((x) => x.replay).toFixed(2)} ms `
+            + `(${ratio(slope((x) => x.real), slope((x) => x.replay))})`;
     });
 }
 
