@@ -74,10 +74,12 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code), (err: unknown) => {
+    // exitCode, not exit(): exit() drops what a pipe has not taken yet, and --json on a large
+    // stack is more than a pipe buffer holds.
+    main().then((code) => (process.exitCode = code), (err: unknown) => {
         const usage = err instanceof UsageError || err instanceof StackFileError ||
             (err instanceof RenderError && err.configError) || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
         process.stderr.write(`impact: ${err instanceof Error ? err.message : String(err)}\n${usage ? `${USAGE}\n` : ""}`);
-        process.exit(usage ? EXIT.usage : EXIT.failed);
+        process.exitCode = usage ? EXIT.usage : EXIT.failed;
     });
 }

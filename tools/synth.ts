@@ -75,10 +75,12 @@ async function main(): Promise<number> {
 }
 
 if (require.main === module) {
-    main().then((code) => process.exit(code), (err: unknown) => {
+    // exitCode, not exit(): exit() drops what a pipe has not taken yet, and --json on a large
+    // stack is more than a pipe buffer holds.
+    main().then((code) => (process.exitCode = code), (err: unknown) => {
         const config = err instanceof StackFileError || (err instanceof RenderError && err.configError) ||
             (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
         process.stderr.write(`synth: ${err instanceof Error ? err.message : String(err)}\n${config ? `${USAGE}\n` : ""}`);
-        process.exit(config ? 2 : 1);
+        process.exitCode = config ? 2 : 1;
     });
 }

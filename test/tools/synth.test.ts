@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import { parse } from "yaml";
 import { hasOfflineSchema, validateManifest } from "../../render/manifests";
-import { shippedStackFile, shippedStacks } from "../support/stacks";
+import { PROJECT_DIR, shippedStackFile, shippedStacks } from "../support/stacks";
 import { ToolRun, runTool } from "./run";
 
 interface JsonResource {
@@ -94,4 +95,26 @@ test("a config error exits 2 with the validation message and writes nothing", as
     assert.match(run.stderr, /eu-west-9z/);
     assert.equal(run.stdout, "");
     assert.equal(fs.existsSync(out), false);
+});
+
+test("--json reaches a slow reader whole: the tool waits for its output to drain before it exits", async () => {
+    // A reader that takes nothing until the tool has said it is done: everything beyond the pipe's
+    // buffer (64 KiB) is still queued in the tool then, and must not be dropped when it ends.
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", "synth.ts"),
+        "--stack", "prod", "--json", "--out", path.join(tmp, "slow-reader")], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const chunks: Buffer[] = [];
+    child.stdout.on("data", (c: Buffer) => chunks.push(c));
+    child.stdout.pause();
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => {
+        stderr += c.toString();
+        if (/all valid/.test(stderr)) {
+            setTimeout(() => child.stdout.resume(), 500);
+        }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    assert.equal(code, 0, stderr);
+    const text = Buffer.concat(chunks).toString();
+    assert.ok(text.length > 256 * 1024, `expected prod's JSON to exceed the pipe buffer, got ${text.length} bytes`);
+    assert.equal((JSON.parse(text) as { stack: string }).stack, "prod");
 });
