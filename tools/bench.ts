@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --sizes 10,100,1000]`: offline render cost of the real program against the
- * SDK's floor (the same number of trivial resources under the same mocks). Each sample runs in a
- * child process of its own, one at a time, so its time and peak RSS are its own. Prints figures;
- * never part of `npm test`. See docs/offline-tools.md for how to read the table.
+ * `npm run bench [-- --sizes 10,100,1000] [--runs N]`: offline render cost of the real program
+ * against two floors under the same mocks: the same resources replayed without our code, and as
+ * many trivial resources. Each sample runs in a child process of its own, one at a time, so its
+ * time and peak RSS are its own. Prints figures; never part of `npm test`. See
+ * docs/offline-tools.md for how to read the table.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -71,23 +72,37 @@ export const FLOOR_REQUEST: RenderRequest = { stack: "floor", config: {}, secret
 /** One size: the real program, then both floors with exactly as many resources. */
 interface Measured {
     readonly count: number;
+    /** The median run of each. */
     readonly real: BenchSample;
     readonly replay: BenchSample;
     readonly dummy: BenchSample;
+    /** Median over runs of real time / floor time, each run's three jobs taken back to back. */
+    readonly vsReplay: number;
+    readonly vsDummy: number;
 }
+
+function median(values: readonly number[]): number {
+    const sorted = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(sorted.length / 2);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+const medianRun = (samples: readonly BenchSample[]) =>
+    [...samples].sort((a, b) => a.ms - b.ms)[Math.floor((samples.length - 1) / 2)];
 
 /**
- * The fastest run. Noise here (a busy core, a GC pause landing badly, a slow VM tick) only ever
- * adds time, so the fastest of a few runs is the best estimate of a render's own cost.
+ * Runs the program and both floors `runs` times, each run's three jobs back to back. This machine's
+ * speed drifts by 10-20% over seconds, so a ratio is taken within each run, where the jobs share
+ * the same conditions, and the median of those ratios is kept.
  */
-function fastest(samples: readonly BenchSample[]): BenchSample {
-    return samples.reduce((best, s) => (s.ms < best.ms ? s : best));
+/** Small renders are quick and noisier relative to their length: give them more runs. */
+function defaultRuns(count: number): number {
+    return count <= 100 ? 11 : 5;
 }
 
-/** Runs the program and both floors `runs` times each, interleaved, and keeps each one's fastest run. */
 function measure(count: number, runs: number, scratch: string): Measured | string {
     const renderFile = path.join(scratch, `render-${count}.json`);
-    const jobs: Record<keyof Omit<Measured, "count">, BenchJob> = {
+    const jobs: Record<"real" | "replay" | "dummy", BenchJob> = {
         real: { program: { kind: "real" }, request: benchStack(count), saveRenderTo: renderFile },
         replay: { program: { kind: "replay", renderFile }, request: FLOOR_REQUEST },
         dummy: { program: { kind: "dummy", resources: 0 }, request: FLOOR_REQUEST },
@@ -105,11 +120,12 @@ function measure(count: number, runs: number, scratch: string): Measured | strin
             }
         }
     }
-    const [real, replay, dummy] = [fastest(samples.real), fastest(samples.replay), fastest(samples.dummy)];
+    const [real, replay, dummy] = [medianRun(samples.real), medianRun(samples.replay), medianRun(samples.dummy)];
     if (replay.resources !== real.resources) {
         return `the replay registered ${replay.resources} resources, the program ${real.resources}`;
     }
-    return { count, real, replay, dummy };
+    const pairedRatio = (floor: readonly BenchSample[]) => median(samples.real.map((r, i) => r.ms / floor[i].ms));
+    return { count, real, replay, dummy, vsReplay: pairedRatio(samples.replay), vsDummy: pairedRatio(samples.dummy) };
 }
 
 const mb = (kib: number) => `${(kib / 1024).toFixed(0)} MB`;
@@ -123,10 +139,10 @@ const COLUMNS: readonly [string, (m: Measured) => string][] = [
     ["real", (m) => secs(m.real.ms)],
     ["real RSS", (m) => mb(m.real.maxRssKiB)],
     ["same-resources floor", (m) => secs(m.replay.ms)],
-    ["ours vs floor", (m) => ratio(m.real.ms, m.replay.ms)],
+    ["ours vs floor", (m) => `${m.vsReplay.toFixed(2)}x`],
     ["extra RSS/res", (m) => `${((m.real.maxRssKiB - m.replay.maxRssKiB) / m.real.resources).toFixed(0)} KiB`],
     ["dummy floor", (m) => secs(m.dummy.ms)],
-    ["vs dummy", (m) => ratio(m.real.ms, m.dummy.ms)],
+    ["vs dummy", (m) => `${m.vsDummy.toFixed(2)}x`],
 ];
 
 function table(rows: readonly Measured[]): string[] {
@@ -160,14 +176,14 @@ function justify(perType: Record<string, number>): string[] {
 }
 
 function main(): void {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, runs: { type: "string", default: "3" } } });
+    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, runs: { type: "string" } } });
     const sizes = values.sizes.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
-    const runs = Math.max(1, Number(values.runs) || 1);
+    const runs = (count: number) => (values.runs === undefined ? defaultRuns(count) : Math.max(1, Number(values.runs) || 1));
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-bench-"));
     const rows: Measured[] = [];
     try {
         for (const count of sizes) {
-            const measured = measure(count, runs, scratch);
+            const measured = measure(count, runs(count), scratch);
             if (typeof measured === "string") {
                 console.log(`${count} databases: ${measured}`);
             } else {
