@@ -27,8 +27,6 @@ export interface BenchJob {
 export interface BenchSample {
     /** Wall time of the render, from the mocks' setup to the last registration. */
     readonly ms: number;
-    /** CPU time (user + system, every thread, GC included) of the render. */
-    readonly cpuMs: number;
     /** Wall time to load the program's modules before the render (real program only; a fixed cost). */
     readonly loadMs: number;
     readonly resources: number;
@@ -67,15 +65,13 @@ async function main(): Promise<void> {
     const { program, request, saveRenderTo } = JSON.parse(fs.readFileSync(0, "utf8")) as BenchJob;
     const { run, loadMs } = prepare(program);
     const started = process.hrtime.bigint();
-    const cpuBefore = process.cpuUsage();
     const render = await renderInProcess(request, run);
     const ms = elapsedMs(started);
-    const cpu = process.cpuUsage(cpuBefore);
     if (saveRenderTo) {
         fs.writeFileSync(saveRenderTo, JSON.stringify(render));
     }
     const sample: BenchSample = {
-        ms, cpuMs: (cpu.user + cpu.system) / 1000, loadMs, resources: render.resources.length, perType: perTypeOfFirstDatabase(render), maxRssKiB: process.resourceUsage().maxRSS,
+        ms, loadMs, resources: render.resources.length, perType: perTypeOfFirstDatabase(render), maxRssKiB: process.resourceUsage().maxRSS,
     };
     process.stdout.write(`${JSON.stringify(sample)}\n`);
 }

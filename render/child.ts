@@ -8,8 +8,8 @@ import { Render, RenderRequest } from "./types";
 /**
  * Node's arguments for a render child running `entry`. A render's garbage is mostly short-lived
  * (resource args, the SDK's promise chains); a 128 MiB young generation lets it die there instead
- * of being promoted into, and marked again and again in, a heap of up to 3 GB. A 1000-database
- * render went from 24 s to 17 s (docs/offline-tools.md).
+ * of being promoted into, and marked again and again in, a heap of up to 3 GB. That made render
+ * time grow linearly with the inventory (figures in docs/offline-tools.md).
  */
 export function renderChildArgs(entry: string, ...args: string[]): string[] {
     return ["--max-semi-space-size=128", "--import", "tsx", entry, ...args];

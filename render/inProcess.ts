@@ -64,10 +64,10 @@ function joinRecords(records: MockRecord[], captured: Map<string, CapturedOption
 /**
  * The SDK records a stack trace on every promise it creates (several per output property) for a
  * leak report an offline render never shows. Mapping those through tsx's source maps was 40% of a
- * render and formatting them another 30%; without frames (stackTraceLimit 0) they cost nothing.
- * QDB_RENDER_STACKS=1 keeps full, mapped traces for debugging the program.
+ * render and formatting them another 30%; without frames (stackTraceLimit 0) they cost next to
+ * nothing. QDB_RENDER_STACKS=1 keeps full, mapped traces for debugging the program.
  */
-export function quietStackTraces(): void {
+function quietStackTraces(): void {
     if (process.env.QDB_RENDER_STACKS === "1") {
         return;
     }

@@ -1,8 +1,8 @@
 /**
  * The "same resources" floor of `npm run bench`: re-registers a render's resources (same types,
- * names, parents, options and inputs, as plain values) through the providers' own classes, with none of our
- * program around them: no inventory, no components' logic, no Outputs between resources. What a
- * real render costs above this replay is the cost of our code.
+ * names, parents, options and inputs, as plain values) through the providers' own classes, with
+ * none of our program around them: no inventory, no components' logic, no Outputs between
+ * resources. What a real render costs above this replay is the cost of our code.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
