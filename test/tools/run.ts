@@ -9,8 +9,13 @@ export interface ToolRun {
     readonly stderr: string;
 }
 
+/** Node's arguments to run a tool as `npm run <tool>` does. */
+export function toolArgs(tool: string, args: readonly string[]): string[] {
+    return ["--import", "tsx", path.join(PROJECT_DIR, "tools", `${tool}.ts`), ...args];
+}
+
 export function runTool(tool: string, args: readonly string[]): Promise<ToolRun> {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", `${tool}.ts`), ...args], {
+    const child = spawn(process.execPath, toolArgs(tool, args), {
         cwd: PROJECT_DIR,
         stdio: ["ignore", "pipe", "pipe"],
     });

@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import { parse } from "yaml";
 import { hasOfflineSchema, validateManifest } from "../../render/manifests";
 import { PROJECT_DIR, shippedStackFile, shippedStacks } from "../support/stacks";
-import { ToolRun, runTool } from "./run";
+import { ToolRun, runTool, toolArgs } from "./run";
 
 interface JsonResource {
     type: string; name: string; parent: string | null; inputs: Record<string, unknown>;
@@ -100,8 +100,8 @@ test("a config error exits 2 with the validation message and writes nothing", as
 test("--json reaches a slow reader whole: the tool waits for its output to drain before it exits", async () => {
     // A reader that takes nothing until the tool has said it is done: everything beyond the pipe's
     // buffer (64 KiB) is still queued in the tool then, and must not be dropped when it ends.
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_DIR, "tools", "synth.ts"),
-        "--stack", "prod", "--json", "--out", path.join(tmp, "slow-reader")], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, toolArgs("synth", ["--stack", "prod", "--json", "--out", path.join(tmp, "slow-reader")]),
+        { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] });
     const chunks: Buffer[] = [];
     child.stdout.on("data", (c: Buffer) => chunks.push(c));
     child.stdout.pause();
