@@ -30,16 +30,16 @@ export interface QuestDbDeploymentArgs {
  * final snapshot.
  */
 export class QuestDbDeployment extends pulumi.ComponentResource {
-    /** The HTTPS URL of the web console and REST API; undefined once decommissioned. */
-    readonly endpoint: pulumi.Output<string | undefined>;
+    /** The HTTPS URL of the web console and REST API; undefined once decommissioned. Known at plan time. */
+    readonly endpoint: string | undefined;
     /** The EBS volume id of the data volume. */
     readonly volumeId: pulumi.Output<string>;
     /** The EKS node group name; undefined once decommissioned. */
-    readonly nodeGroupName: pulumi.Output<string | undefined>;
+    readonly nodeGroupName: pulumi.Output<string> | undefined;
     /** The final snapshot's id; set only once decommissioned. */
-    readonly finalSnapshotId: pulumi.Output<string | undefined>;
+    readonly finalSnapshotId: pulumi.Output<string> | undefined;
     /** The lifecycle state the database was deployed in. */
-    readonly state: pulumi.Output<DatabaseState>;
+    readonly state: DatabaseState;
     /** What the next deployment must not contradict (AZ, size, version); see inventory/transitions.ts. */
     readonly facts: DeployedFacts;
 
@@ -50,11 +50,13 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         const running = args.database.state !== "decommissioned" ? createRunningParts(ctx, volume, args) : undefined;
         const snapshot = running ? undefined : createFinalSnapshot(ctx, volume);
 
-        this.endpoint = pulumi.output(running ? `https://${ctx.names.hostname}` : undefined);
+        // Plain where the value is known at plan time: every Output is promises the SDK must settle,
+        // and a 1000-database stack holds thousands of these (docs/offline-tools.md, bench).
+        this.endpoint = running ? `https://${ctx.names.hostname}` : undefined;
         this.volumeId = volume.id;
-        this.nodeGroupName = running ? running.nodeGroup.nodeGroupName : pulumi.output(undefined);
-        this.finalSnapshotId = snapshot ? snapshot.id : pulumi.output(undefined);
-        this.state = pulumi.output(args.database.state);
+        this.nodeGroupName = running?.nodeGroup.nodeGroupName;
+        this.finalSnapshotId = snapshot?.id;
+        this.state = args.database.state;
         this.facts = deployedFactsOf(args.database);
         this.registerOutputs({
             endpoint: this.endpoint,

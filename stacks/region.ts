@@ -10,10 +10,10 @@ export const STORAGE_CLASS_NAME = "questdb-ebs-static";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
 export interface DatabaseOutputs extends DeployedFacts {
-    readonly endpoint: pulumi.Output<string | undefined>;
+    readonly endpoint: string | undefined;
     readonly volumeId: pulumi.Output<string>;
-    readonly nodeGroupName: pulumi.Output<string | undefined>;
-    readonly finalSnapshotId: pulumi.Output<string | undefined>;
+    readonly nodeGroupName: pulumi.Output<string> | undefined;
+    readonly finalSnapshotId: pulumi.Output<string> | undefined;
 }
 
 /** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
