@@ -1,6 +1,7 @@
 // Child-process entry of `npm run bench`: reads a BenchJob on stdin, renders once under mocks and
 // prints one JSON line (a BenchSample). A config error exits 2 with the message on stderr (as
 // render/cli.ts does).
+import { createHook } from "async_hooks";
 import * as fs from "fs";
 import { InventoryError, QUESTDB_DEPLOYMENT_TYPE } from "../inventory";
 import { registerDummies } from "./dummyFloor";
@@ -22,6 +23,12 @@ export interface BenchJob {
     readonly request: RenderRequest;
     /** Where to write the render once timed: the real one feeds the replay floor, and tests read both. */
     readonly saveRenderTo?: string;
+    /**
+     * Count the promises the render creates: a measure of work that, unlike time, does not move
+     * with this machine's load or the GC's timing. The counting hook slows the render, so a
+     * counting job's time is not a sample. Default false.
+     */
+    readonly countPromises?: boolean;
 }
 
 export interface BenchSample {
@@ -34,6 +41,8 @@ export interface BenchSample {
     readonly perType: Record<string, number>;
     /** process.resourceUsage().maxRSS: peak resident set of this process, in KiB. */
     readonly maxRssKiB: number;
+    /** Promises created during the render; only when the job asked for `countPromises`. */
+    readonly promises?: number;
 }
 
 const elapsedMs = (since: bigint) => Number(process.hrtime.bigint() - since) / 1e6;
@@ -61,17 +70,26 @@ function perTypeOfFirstDatabase(render: Render): Record<string, number> {
     return perType;
 }
 
+/** Counts the promises created until stopped (every `new Promise`, `then` and `async` call). */
+function promiseCounter(): { stop: () => number } {
+    let created = 0;
+    const hook = createHook({ init: (_id, type) => { created += type === "PROMISE" ? 1 : 0; } }).enable();
+    return { stop: () => (hook.disable(), created) };
+}
+
 async function main(): Promise<void> {
-    const { program, request, saveRenderTo } = JSON.parse(fs.readFileSync(0, "utf8")) as BenchJob;
+    const { program, request, saveRenderTo, countPromises } = JSON.parse(fs.readFileSync(0, "utf8")) as BenchJob;
     const { run, loadMs } = prepare(program);
+    const counter = countPromises ? promiseCounter() : undefined;
     const started = process.hrtime.bigint();
     const render = await renderInProcess(request, run);
     const ms = elapsedMs(started);
+    const promises = counter?.stop();
     if (saveRenderTo) {
         fs.writeFileSync(saveRenderTo, JSON.stringify(render));
     }
     const sample: BenchSample = {
-        ms, loadMs, resources: render.resources.length, perType: perTypeOfFirstDatabase(render), maxRssKiB: process.resourceUsage().maxRSS,
+        ms, loadMs, resources: render.resources.length, perType: perTypeOfFirstDatabase(render), maxRssKiB: process.resourceUsage().maxRSS, promises,
     };
     process.stdout.write(`${JSON.stringify(sample)}\n`);
 }

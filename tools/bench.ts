@@ -78,6 +78,8 @@ interface Measured {
     readonly dummy: BenchSample;
     /** Median over runs of real time / floor time, each run's three jobs taken back to back. */
     readonly vsReplay: number;
+    /** Promises created per resource, by the program and by the same-resources floor (one counting run each). */
+    readonly promisesPerResource: { readonly real: number; readonly replay: number };
     readonly vsDummy: number;
 }
 
@@ -95,6 +97,12 @@ const medianRun = (samples: readonly BenchSample[]) =>
  * speed drifts by 10-20% over seconds, so a ratio is taken within each run, where the jobs share
  * the same conditions, and the median of those ratios is kept.
  */
+/** Promises per resource of one untimed run of `job`: work done, free of this machine's noise. */
+function countPromises(job: BenchJob): number | string {
+    const counted = runBenchJob({ ...job, saveRenderTo: undefined, countPromises: true });
+    return typeof counted === "string" ? counted : (counted.promises ?? 0) / counted.resources;
+}
+
 /** Small renders are quick and noisier relative to their length: give them more runs. */
 function defaultRuns(count: number): number {
     return count <= 100 ? 11 : 5;
@@ -124,8 +132,15 @@ function measure(count: number, runs: number, scratch: string): Measured | strin
     if (replay.resources !== real.resources) {
         return `the replay registered ${replay.resources} resources, the program ${real.resources}`;
     }
+    const promisesPerResource = { real: countPromises(jobs.real), replay: countPromises(jobs.replay) };
+    if (typeof promisesPerResource.real === "string" || typeof promisesPerResource.replay === "string") {
+        return `counting promises failed: ${[promisesPerResource.real, promisesPerResource.replay].filter((p) => typeof p === "string").join("; ")}`;
+    }
     const pairedRatio = (floor: readonly BenchSample[]) => median(samples.real.map((r, i) => r.ms / floor[i].ms));
-    return { count, real, replay, dummy, vsReplay: pairedRatio(samples.replay), vsDummy: pairedRatio(samples.dummy) };
+    return {
+        count, real, replay, dummy, vsReplay: pairedRatio(samples.replay), vsDummy: pairedRatio(samples.dummy),
+        promisesPerResource: { real: promisesPerResource.real, replay: promisesPerResource.replay },
+    };
 }
 
 const mb = (kib: number) => `${(kib / 1024).toFixed(0)} MB`;
@@ -140,6 +155,8 @@ const COLUMNS: readonly [string, (m: Measured) => string][] = [
     ["real RSS", (m) => mb(m.real.maxRssKiB)],
     ["same-resources floor", (m) => secs(m.replay.ms)],
     ["ours vs floor", (m) => `${m.vsReplay.toFixed(2)}x`],
+    ["promises/res (floor)", (m) => `${m.promisesPerResource.real.toFixed(0)} (${m.promisesPerResource.replay.toFixed(0)})`],
+    ["work vs floor", (m) => ratio(m.promisesPerResource.real, m.promisesPerResource.replay)],
     ["extra RSS/res", (m) => `${((m.real.maxRssKiB - m.replay.maxRssKiB) / m.real.resources).toFixed(0)} KiB`],
     ["dummy floor", (m) => secs(m.dummy.ms)],
     ["vs dummy", (m) => `${m.vsDummy.toFixed(2)}x`],

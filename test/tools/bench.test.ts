@@ -69,3 +69,17 @@ test("benchStack(n) is a valid stack of n active databases of 18 resources each"
     assert.equal(Object.values(sample.perType).reduce((a, b) => a + b, 0), 18);
     assert.equal(sample.loadMs >= 0 && sample.ms > 0, true);
 });
+
+test("a counting job reports the promises its render created, the same count on every run; a timed job counts none", () => {
+    const counting: BenchJob = { program: { kind: "real" }, request: benchStack(2), countPromises: true };
+    const [first, second] = [runBenchJob(counting), runBenchJob(counting)] as BenchSample[];
+    assert.equal(typeof first.promises, "number", `counting job failed: ${String(first)}`);
+    assert.equal(second.promises, first.promises);
+    assert.ok((first.promises as number) > 10 * first.resources, `only ${first.promises} promises for ${first.resources} resources`);
+
+    const dummies = (resources: number) => (runBenchJob({ program: { kind: "dummy", resources }, request: FLOOR_REQUEST, countPromises: true }) as BenchSample).promises as number;
+    assert.ok(dummies(20) > dummies(5), "more resources must create more promises");
+
+    const timed = runBenchJob({ program: { kind: "dummy", resources: 5 }, request: FLOOR_REQUEST }) as BenchSample;
+    assert.equal(timed.promises, undefined);
+});
