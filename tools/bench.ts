@@ -92,15 +92,13 @@ function median(values: readonly number[]): number {
 const medianRun = (samples: readonly BenchSample[]) =>
     [...samples].sort((a, b) => a.ms - b.ms)[Math.floor((samples.length - 1) / 2)];
 
-/**
- * Runs the program and both floors `runs` times, each run's three jobs back to back. This machine's
- * speed drifts by 10-20% over seconds, so a ratio is taken within each run, where the jobs share
- * the same conditions, and the median of those ratios is kept.
- */
 /** Promises per resource of one untimed run of `job`: work done, free of this machine's noise. */
 function countPromises(job: BenchJob): number | string {
     const counted = runBenchJob({ ...job, saveRenderTo: undefined, countPromises: true });
-    return typeof counted === "string" ? counted : (counted.promises ?? 0) / counted.resources;
+    if (typeof counted === "string") {
+        return counted;
+    }
+    return counted.promises === undefined ? "the child counted no promises" : counted.promises / counted.resources;
 }
 
 /** Small renders are quick and noisier relative to their length: give them more runs. */
@@ -108,6 +106,11 @@ function defaultRuns(count: number): number {
     return count <= 100 ? 11 : 5;
 }
 
+/**
+ * Runs the program and both floors `runs` times, each run's three jobs back to back. This machine's
+ * speed drifts by 10-20% over seconds, so a ratio is taken within each run, where the jobs share
+ * the same conditions, and the median of those ratios is kept.
+ */
 function measure(count: number, runs: number, scratch: string): Measured | string {
     const renderFile = path.join(scratch, `render-${count}.json`);
     const jobs: Record<"real" | "replay" | "dummy", BenchJob> = {
@@ -132,14 +135,14 @@ function measure(count: number, runs: number, scratch: string): Measured | strin
     if (replay.resources !== real.resources) {
         return `the replay registered ${replay.resources} resources, the program ${real.resources}`;
     }
-    const promisesPerResource = { real: countPromises(jobs.real), replay: countPromises(jobs.replay) };
-    if (typeof promisesPerResource.real === "string" || typeof promisesPerResource.replay === "string") {
-        return `counting promises failed: ${[promisesPerResource.real, promisesPerResource.replay].filter((p) => typeof p === "string").join("; ")}`;
+    const [realWork, replayWork] = [countPromises(jobs.real), countPromises(jobs.replay)];
+    if (typeof realWork === "string" || typeof replayWork === "string") {
+        return `counting promises failed: ${typeof realWork === "string" ? realWork : replayWork}`;
     }
     const pairedRatio = (floor: readonly BenchSample[]) => median(samples.real.map((r, i) => r.ms / floor[i].ms));
     return {
         count, real, replay, dummy, vsReplay: pairedRatio(samples.replay), vsDummy: pairedRatio(samples.dummy),
-        promisesPerResource: { real: promisesPerResource.real, replay: promisesPerResource.replay },
+        promisesPerResource: { real: realWork, replay: replayWork },
     };
 }
 
