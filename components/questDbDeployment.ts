@@ -57,7 +57,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         this.nodeGroupName = running?.nodeGroup.nodeGroupName;
         this.finalSnapshotId = snapshot?.id;
         this.state = args.database.state;
-        this.facts = deployedFactsOf(args.database);
+        this.facts = deployedFactsOf(args.database, args.region);
         this.registerOutputs({
             endpoint: this.endpoint,
             volumeId: this.volumeId,

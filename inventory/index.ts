@@ -8,6 +8,6 @@ export { MANAGED_SERVER_CONF, PORTS, renderServerConf } from "./serverConf";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
-export { DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, refusedTransitions } from "./transitions";
+export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, refusedTransitions } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";

@@ -2,7 +2,7 @@ import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
 import { StackFile, offlineInventoryOf } from "./stackFile";
-import { DatabaseSpec, DatabaseState, Inventory } from "./types";
+import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
 /**
  * What the last deployment recorded about a database, read back from the stack's own outputs.
@@ -14,15 +14,21 @@ export interface DeployedFacts {
     readonly sizeGiB?: number;
     readonly questdbVersion?: string;
     readonly restoreFromSnapshot?: string;
+    /** The KMS key its data volume is encrypted with: the region's `volumeKmsKeyId`, or AWS_MANAGED_EBS_KEY. */
+    readonly volumeKmsKeyId?: string;
 }
 
-export function deployedFactsOf(database: DatabaseSpec): DeployedFacts {
+/** Recorded as a volume's key when the region names none: EBS then uses the account's AWS-managed key. */
+export const AWS_MANAGED_EBS_KEY = "alias/aws/ebs";
+
+export function deployedFactsOf(database: DatabaseSpec, region: Pick<RegionSpec, "volumeKmsKeyId">): DeployedFacts {
     return {
         state: database.state,
         availabilityZone: database.availabilityZone,
         sizeGiB: database.volume.sizeGiB,
         questdbVersion: database.questdbVersion,
         restoreFromSnapshot: database.restoreFromSnapshot,
+        volumeKmsKeyId: region.volumeKmsKeyId ?? AWS_MANAGED_EBS_KEY,
     };
 }
 
@@ -90,10 +96,34 @@ function checkChanged(database: DatabaseSpec, was: DeployedFacts): Problem[] {
     return found;
 }
 
+/**
+ * EBS cannot re-encrypt a volume: a new key replaces every volume still in the inventory. One
+ * problem for the region, since the fix is one region field, naming the databases it would hit.
+ */
+function checkVolumeKey(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
+    const key = inventory.region.volumeKmsKeyId ?? AWS_MANAGED_EBS_KEY;
+    const kept = new Set(inventory.databases.map((d) => d.id));
+    const hit = Object.entries(previous)
+        .filter(([id, was]) => kept.has(id) && was.volumeKmsKeyId !== undefined && was.volumeKmsKeyId !== key)
+        .sort(([a], [b]) => a.localeCompare(b));
+    if (hit.length === 0) {
+        return [];
+    }
+    const oldKeys = [...new Set(hit.map(([, was]) => was.volumeKmsKeyId as string))];
+    const restore = oldKeys.length === 1 && oldKeys[0] === AWS_MANAGED_EBS_KEY
+        ? "remove volumeKmsKeyId" : `set volumeKmsKeyId back to ${oldKeys.join(" or ")}`;
+    return [{
+        where: "region", field: "volumeKmsKeyId", value: inventory.region.volumeKmsKeyId ?? `(unset: ${AWS_MANAGED_EBS_KEY})`,
+        reason: `the data volumes of ${hit.map(([id]) => id).join(", ")} are encrypted with ${oldKeys.join(", ")}; `
+            + "EBS cannot change a volume's key, so this would replace them",
+        fix: `${restore}; to rotate key material keep the ARN and enable KMS automatic rotation, and to move to another key follow docs/runbook.md, "Change the volumes' KMS key"`,
+    }];
+}
+
 /** Every way the new inventory would contradict what is deployed. Pure; shared by program and tools. */
 export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
-    const found: Problem[] = [];
+    const found: Problem[] = checkVolumeKey(previous, inventory);
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was) : checkRemoved(id, was)));
@@ -115,7 +145,8 @@ export function assertSafeTransitions(previous: Record<string, DeployedFacts>, i
  */
 export function refusedTransitions(before: StackFile, after: StackFile): Problem[] {
     try {
-        const deployed = offlineInventoryOf(before).databases.map((d) => [d.id, deployedFactsOf(d)] as const);
+        const { databases, region } = offlineInventoryOf(before);
+        const deployed = databases.map((d) => [d.id, deployedFactsOf(d, region)] as const);
         return checkTransitions(Object.fromEntries(deployed), offlineInventoryOf(after));
     } catch (err) {
         if (err instanceof InventoryError) {

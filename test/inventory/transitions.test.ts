@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { DeployedFacts, Inventory, InventoryError, checkTransitions, deployedFactsOf, parseDeployedFacts, validateInventory } from "../../inventory";
+import { AWS_MANAGED_EBS_KEY, DeployedFacts, Inventory, InventoryError, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, validateInventory } from "../../inventory";
 import { rawConfigOf, shippedStackBody } from "../support/stacks";
 
 const prod: Inventory = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
-const deployed = (): Record<string, DeployedFacts> => Object.fromEntries(prod.databases.map((d) => [d.id, deployedFactsOf(d)]));
+const deployed = (): Record<string, DeployedFacts> => Object.fromEntries(prod.databases.map((d) => [d.id, deployedFactsOf(d, prod.region)]));
 
 test("a first deployment, or an unchanged one, has nothing to contradict", () => {
     assert.deepEqual(checkTransitions({}, prod), []);
@@ -32,4 +32,45 @@ test("an output it cannot read fails closed, naming the entry", () => {
     assert.throws(() => parseDeployedFacts("junk", "prod"), /databases output of the last deployment = "junk": cannot be read/);
     assert.throws(() => parseDeployedFacts({ a: { state: "active" }, b: { endpoint: "x" } }, "prod"),
         (err: unknown) => err instanceof InventoryError && /last deployment, "b"/.test(err.message));
+});
+
+test("a new region KMS key is refused once, at the region, naming every database whose volume it would replace", () => {
+    const rekeyed: Inventory = { ...prod, region: { ...prod.region, volumeKmsKeyId: "arn:aws:kms:us-east-1:444455556666:key/new" } };
+    const problems = checkTransitions(deployed(), rekeyed);
+    assert.equal(problems.length, 1);
+    const [p] = problems;
+    assert.deepEqual([p.where, p.field, p.value], ["region", "volumeKmsKeyId", "arn:aws:kms:us-east-1:444455556666:key/new"]);
+    for (const { id } of prod.databases) {
+        assert.match(p.reason, new RegExp(`\\b${id}\\b`), `${id} is missing from: ${p.reason}`);
+    }
+    assert.match(p.reason, new RegExp(`encrypted with ${prod.region.volumeKmsKeyId}`));
+    assert.match(p.fix, new RegExp(`set volumeKmsKeyId back to ${prod.region.volumeKmsKeyId}`));
+    assert.throws(() => assertSafeTransitions(deployed(), rekeyed), (err: unknown) => err instanceof InventoryError && /prod/.test(err.message) && /volumeKmsKeyId/.test(err.message));
+});
+
+test("naming a key where volumes use AWS's own key is refused too; the fix is to remove it", () => {
+    const unkeyed: Inventory = { ...prod, region: { ...prod.region, volumeKmsKeyId: undefined } };
+    const previous = Object.fromEntries(unkeyed.databases.map((d) => [d.id, deployedFactsOf(d, unkeyed.region)]));
+    assert.equal(previous["acme-analytics"].volumeKmsKeyId, AWS_MANAGED_EBS_KEY);
+    const [p, ...more] = checkTransitions(previous, prod);
+    assert.deepEqual(more, []);
+    assert.match(p.reason, /encrypted with alias\/aws\/ebs/);
+    assert.match(p.fix, /^remove volumeKmsKeyId;/);
+    assert.deepEqual(checkTransitions(previous, unkeyed), []);
+    const [back] = checkTransitions(deployed(), unkeyed);
+    assert.equal(back.value, `(unset: ${AWS_MANAGED_EBS_KEY})`);
+});
+
+test("the key check spares removed entries, new databases and facts recorded before keys were", () => {
+    const rekeyed: Inventory = { ...prod, region: { ...prod.region, volumeKmsKeyId: "arn:aws:kms:us-east-1:444455556666:key/new" } };
+    const previous = deployed();
+    const [first, second, ...rest] = prod.databases.map((d) => d.id);
+    previous[first] = { ...previous[first], state: "decommissioned" };
+    delete previous[second];
+    const { volumeKmsKeyId: _unrecorded, ...older } = previous[rest[0]];
+    previous[rest[0]] = older;
+    const withoutFirst: Inventory = { ...rekeyed, databases: rekeyed.databases.filter((d) => d.id !== first) };
+    const [p] = checkTransitions(previous, withoutFirst);
+    assert.deepEqual([first, second, rest[0]].filter((id) => new RegExp(`\\b${id}\\b`).test(p.reason)), []);
+    assert.match(p.reason, new RegExp(`\\b${rest[1]}\\b`));
 });

@@ -36,6 +36,16 @@ test("shrinking a volume is refused before anything is changed, naming the size 
     });
 });
 
+test("a new region KMS key is refused before anything is changed: it would replace every volume", async () => {
+    const rekeyed = editedProd((_dbs, region) => (region.volumeKmsKeyId = "arn:aws:kms:us-east-1:444455556666:key/rotated"));
+    await assert.rejects(renderAfter(base, rekeyed), (err: unknown) => {
+        assert.ok(err instanceof RenderError && err.configError);
+        assert.match(err.message, /stack "prod", region: volumeKmsKeyId = "arn:aws:kms:us-east-1:444455556666:key\/rotated": the data volumes of [^:]*stark-telemetry[^:]* are encrypted with arn:aws:kms:us-east-1:444455556666:key\/0c7e6f3a/);
+        assert.match(err.message, /Fix: set volumeKmsKeyId back to arn:aws:kms:us-east-1:444455556666:key\/0c7e6f3a-1b2c-4d5e-8f90-123456789abc/);
+        return true;
+    });
+});
+
 test("moving a database to another AZ is refused: its data cannot follow", async () => {
     const moved = editedProd((dbs) => (entry(dbs, "acme-analytics").availabilityZone = "us-east-1b"));
     await assert.rejects(renderAfter(base, moved), /database "acme-analytics": availabilityZone = "us-east-1b": the data volume lives in us-east-1a/);

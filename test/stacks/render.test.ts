@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { validateInventory } from "../../inventory";
+import { AWS_MANAGED_EBS_KEY, validateInventory } from "../../inventory";
 import { Render, RenderedResource } from "../../render";
 import {
     TYPES, rawConfigOf, renderShippedStack, resource, resourcesOfDatabase, resourcesOfType, shippedStackBody, shippedStacks,
@@ -167,7 +167,7 @@ for (const stack of shippedStacks()) {
             }
 
             // Computed values are unknown in a first preview; the outputs resolve on `up`.
-            test("exports endpoint, volume id, node group name and state per database", { skip: preview && "unknown in a first preview" }, () => {
+            test("exports endpoint, volume id, node group name, state and the volume's key per database", { skip: preview && "unknown in a first preview" }, () => {
                 const outputs = render.outputs.databases as Record<string, Record<string, string>>;
                 assert.deepEqual(Object.keys(outputs).sort(), inventory.databases.map((d) => d.id).sort());
                 for (const database of inventory.databases) {
@@ -177,6 +177,7 @@ for (const stack of shippedStacks()) {
                     assert.equal(out.availabilityZone, database.availabilityZone);
                     assert.equal(out.sizeGiB, database.volume.sizeGiB);
                     assert.equal(out.questdbVersion, database.questdbVersion);
+                    assert.equal(out.volumeKmsKeyId, inventory.region.volumeKmsKeyId ?? AWS_MANAGED_EBS_KEY);
                     if (database.state === "decommissioned") {
                         assert.equal(out.endpoint, undefined);
                         assert.match(out.finalSnapshotId, /^snap-/);
