@@ -126,7 +126,7 @@ export class FieldReader {
             if (known.includes(key)) {
                 continue;
             }
-            const guess = closest(key, known);
+            const guess = key.trim() === "" ? undefined : closest(key, known);
             const fix = guess
                 ? `did you mean ${this.path(guess)}? Rename it, or remove the field`
                 : `remove it; known fields here are ${known.join(", ")}`;

@@ -16,11 +16,26 @@ export function formatValue(value: unknown): string {
     if (value === undefined) {
         return "(missing)";
     }
-    return JSON.stringify(value) ?? String(value);
+    try {
+        return JSON.stringify(value, printableAsJson) ?? String(value);
+    } catch {
+        // A cycle: name what it is rather than fail while reporting a problem.
+        return Object.prototype.toString.call(value);
+    }
+}
+
+/** JSON has no BigInt: print one as the number it is. */
+function printableAsJson(_key: string, value: unknown): unknown {
+    return typeof value === "bigint" ? Number(value) : value;
+}
+
+/** A field path as the message shows it: a blank key would be invisible, so it is quoted. */
+function formatField(field: string): string {
+    return field.split(".").map((part) => (part.trim() === "" ? JSON.stringify(part) : part)).join(".");
 }
 
 export function formatProblem(stack: string, p: Problem): string {
-    return `stack "${stack}", ${p.where}: ${p.field} = ${formatValue(p.value)}: ${p.reason}. Fix: ${p.fix}.`;
+    return `stack "${stack}", ${p.where}: ${formatField(p.field)} = ${formatValue(p.value)}: ${p.reason}. Fix: ${p.fix}.`;
 }
 
 /**

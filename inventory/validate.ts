@@ -41,13 +41,9 @@ function readDatabases(raw: unknown, region: RegionFacts, problems: ProblemList)
         problems.add("databases", "questdb-cloud:databases", raw, "expected a list", "write questdb-cloud:databases as a YAML list of database entries");
         return undefined;
     }
-    const databases: DatabaseSpec[] = [];
-    raw.forEach((entry, index) => {
-        const database = readDatabase(entry, index, region, problems);
-        if (database) {
-            databases.push(database);
-        }
-    });
+    // Array.from, not forEach: a hole in the list is an entry too (a missing one), never skipped.
+    const read = Array.from(raw, (entry: unknown, index) => readDatabase(entry, index, region, problems));
+    const databases = read.filter((d): d is DatabaseSpec => d !== undefined);
     return databases.length === raw.length ? databases : undefined;
 }
 

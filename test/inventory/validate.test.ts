@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { InventoryError, RawStackConfig, validateInventory } from "../../inventory";
+import { formatValue } from "../../inventory/problems";
 import { rawConfigOf, shippedStackBody } from "../support/stacks";
 
 type Entry = Record<string, unknown>;
@@ -60,6 +61,42 @@ test("an unknown field is rejected with a did-you-mean", () => {
 test("an unknown field inside a nested block names its full path", () => {
     const err = problemsOf(prodWith((region) => ((region.defaults as Entry).volume = { sizeGB: 10 })));
     assertProblem(err, "region", "defaults.volume.sizeGB", [/10/, /did you mean defaults\.volume\.sizeGiB\?/]);
+});
+
+test("a blank key is quoted in the message, with the known fields instead of a guess", () => {
+    const err = problemsOf(prodWith((region, dbs) => {
+        dbs[0][""] = 5;
+        (region.defaults as Entry).volume = { ...((region.defaults as Entry).volume as Entry), " ": "x" };
+    }));
+    assert.ok(err.problems.some((p) => p.where === 'database "acme-analytics"' && p.field === ""), err.message);
+    assert.match(err.message, /stack "prod", database "acme-analytics": "" = 5: is not a known field\. Fix: remove it; known fields here are id, /);
+    assert.match(err.message, /stack "prod", region: defaults\.volume\." " = "x": is not a known field/);
+    assert.doesNotMatch(err.message, /did you mean/);
+});
+
+test("a hole in the databases list is reported by position, like any entry that is not a map", () => {
+    const raw = prodWith(() => undefined);
+    const [first, ...rest] = raw.databases as Entry[];
+    const withHoles: (Entry | undefined)[] = [first, , ...rest]; // eslint-disable-line no-sparse-arrays
+    withHoles.length += 1;
+    const err = problemsOf({ ...raw, databases: withHoles });
+    assert.equal(err.problems.length, 2, err.message);
+    assertProblem(err, "database #2 (no valid id)", "(entry)", [/\(missing\)/, /expected an object/]);
+    assertProblem(err, `database #${withHoles.length} (no valid id)`, "(entry)", [/expected an object/]);
+});
+
+test("a value JSON cannot print (a BigInt) is still reported, not a crash while reporting", () => {
+    const err = problemsOf(prodWith((_, dbs) => (dbs[0].volume = { sizeGiB: BigInt(5) })));
+    assertProblem(err, 'database "acme-analytics"', "volume.sizeGiB", [/volume\.sizeGiB = 5:/]);
+});
+
+test("formatValue prints anything a config could hold, a cycle included, and never throws", () => {
+    const cycle: Entry = {};
+    cycle.self = cycle;
+    assert.equal(formatValue(cycle), "[object Object]");
+    assert.equal(formatValue({ n: BigInt(7) }), '{"n":7}');
+    assert.equal(formatValue(undefined), "(missing)");
+    assert.equal(formatValue(Symbol("s")), "Symbol(s)");
 });
 
 test("a duplicate id is rejected", () => {
