@@ -3,7 +3,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { Render } from "../../render";
-import { TYPES, databasesOf, resourcesOfDatabase, shippedStackBody, shippedStacks } from "../../test/support/stacks";
+import { TYPES, resourcesOfDatabase, shippedStacks } from "../../test/support/stacks";
+import { GENERATED_STACK, generatedStackBody } from "../support/stacks";
 import { renderBodyForE2e, renderShippedForE2e } from "../support/render";
 import { pollUntil } from "../support/process";
 import { QuestDbLaunch, questDbLaunch } from "./fromRender";
@@ -13,27 +14,6 @@ import { questdbMetricsOfDashboard, questdbMetricsOfRules } from "./renderedMetr
 import { PORTS } from "../../inventory";
 import { QUESTDB_METRIC_SINCE } from "../../components/monitoring/metrics";
 import { compareReleases } from "./versions";
-
-/** A stack no file ships: the dev stack with a database whose serverConf overrides many keys. */
-function generatedStack(): unknown {
-    const body = shippedStackBody("dev");
-    const first = databasesOf(body)[0];
-    databasesOf(body).push({
-        id: "generated-tuned",
-        availabilityZone: first.availabilityZone,
-        questdbVersion: "9.0.3",
-        serverConf: {
-            "cairo.max.uncommitted.rows": 250000,
-            "cairo.wal.enabled.default": true,
-            "line.tcp.writer.worker.count": 2,
-            "pg.select.cache.enabled": false,
-            "cairo.commit.mode": "sync",
-            "line.tcp.maintenance.job.interval": 2000,
-            "shared.worker.count": 2,
-        },
-    });
-    return body;
-}
 
 /** Active databases (a StatefulSet with one replica), one per distinct version and server.conf. */
 function launchesOf(render: Render, seen: Set<string>): QuestDbLaunch[] {
@@ -58,13 +38,13 @@ const cases: Case[] = [];
 before(async () => {
     const renders = await Promise.all([
         ...shippedStacks().map(renderShippedForE2e),
-        renderBodyForE2e("generated", generatedStack()),
+        renderBodyForE2e(GENERATED_STACK, generatedStackBody()),
     ]);
     const seen = new Set<string>();
     for (const render of renders) {
         cases.push(...launchesOf(render, seen).map((launch) => ({ stack: render.stack, render, launch })));
     }
-    assert.ok(cases.some((c) => c.stack === "generated"), "the generated stack's tuned database is among the cases");
+    assert.ok(cases.some((c) => c.stack === GENERATED_STACK), "the generated stack's tuned database is among the cases");
     console.log(`[e2e] QuestDB cases: ${cases.map((c) => `${c.stack}/${c.launch.id}@${c.launch.version}`).join(", ")}`);
 });
 
