@@ -1,10 +1,9 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetMonitoring, QuestDbDeployment, RegionBackups } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
-import { DeployedFacts, Inventory, RegionSpec } from "../inventory";
-import { kubeconfigFor } from "./kubeconfig";
+import { DeployedFacts, Inventory } from "../inventory";
+import { clusterProvider } from "./provider";
 
 export const STORAGE_CLASS_NAME = "questdb-ebs-static";
 
@@ -14,14 +13,6 @@ export interface DatabaseOutputs extends DeployedFacts {
     readonly volumeId: pulumi.Output<string>;
     readonly nodeGroupName: pulumi.Output<string> | undefined;
     readonly finalSnapshotId: pulumi.Output<string> | undefined;
-}
-
-/** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
-export function clusterProvider(region: RegionSpec): k8s.Provider {
-    const cluster = aws.eks.getClusterOutput({ name: region.clusterName });
-    const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, authorities]) =>
-        kubeconfigFor({ name: region.clusterName, endpoint, certificateAuthorityData: authorities[0].data, awsRegion: region.awsRegion }));
-    return new k8s.Provider(`${region.clusterName}-cluster`, { kubeconfig });
 }
 
 /**

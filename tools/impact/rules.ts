@@ -3,6 +3,7 @@
  * resource type and input path only, never by inventory field names, so new inventory fields
  * (state, backups, channels) are classified by the resources they end up changing.
  */
+import { parse } from "yaml";
 import { ResourceChange } from "../../render/diff";
 import { ImpactKind, ResourceAction } from "./types";
 
@@ -12,6 +13,7 @@ export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 export const PV = "kubernetes:core/v1:PersistentVolume";
 export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 export const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+export const K8S_PROVIDER = "pulumi:providers:kubernetes";
 
 /**
  * Input paths whose change replaces the resource (prefix match: "spec.csi" covers
@@ -46,8 +48,38 @@ export function matches(path: string, prefixes: readonly string[]): boolean {
     return prefixes.some((p) => path === p || path.startsWith(`${p}.`));
 }
 
+/** The server and CA of a kubeconfig's current context: what the provider compares without an identifier. */
+function activeCluster(kubeconfig: unknown): unknown {
+    try {
+        const config = parse(String(kubeconfig)) as { clusters?: { name: string; cluster: unknown }[]; contexts?: { name: string; context: { cluster: string } }[]; "current-context"?: string };
+        const context = config.contexts?.find((c) => c.name === config["current-context"]);
+        return JSON.stringify(config.clusters?.find((c) => c.name === context?.context.cluster)?.cluster);
+    } catch {
+        return kubeconfig;
+    }
+}
+
+/**
+ * pulumi-kubernetes' DiffConfig (provider/pkg/provider/provider.go): with the same
+ * `clusterIdentifier` on both sides nothing replaces the provider; a changed identifier does;
+ * when it is added, removed or absent, a change of the kubeconfig's active cluster does.
+ */
+function providerReplacingPaths(change: ResourceChange): string[] {
+    const before = change.before?.inputs ?? {};
+    const after = change.after?.inputs ?? {};
+    const [was, now] = [before.clusterIdentifier, after.clusterIdentifier];
+    if (was !== undefined && now !== undefined) {
+        return was === now ? [] : ["clusterIdentifier"];
+    }
+    const moved = activeCluster(before.kubeconfig) !== activeCluster(after.kubeconfig);
+    return change.inputPaths.filter((p) => p === "renderYamlToDirectory" || (moved && ["kubeconfig", "context", "cluster"].includes(p)));
+}
+
 /** The paths of a change that force replacement, from the table and the resource's replaceOnChanges. */
 export function replacingPaths(change: ResourceChange): string[] {
+    if (change.type === K8S_PROVIDER) {
+        return providerReplacingPaths(change);
+    }
     const table = [...(FORCE_REPLACE[change.type] ?? []), ...(change.type.startsWith("kubernetes:") ? K8S_IDENTITY : [])];
     const declared = (change.after?.options.replaceOnChanges ?? []).map((p) => p.replace(/\[\*\]|\*$/g, "").replace(/\.$/, ""));
     const all = declared.includes("") ? [""] : [...table, ...declared];
