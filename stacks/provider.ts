@@ -19,6 +19,11 @@ export function clusterProviderArgs(region: Pick<RegionSpec, "awsRegion" | "clus
     return {
         kubeconfig,
         clusterIdentifier: clusterIdentifierFor(region),
+        // Without these a server.conf edit or a credentials rotation replaces the ConfigMap or
+        // Secret, delete-first (it has a fixed name): a window with no config. With them, both
+        // update in place, and the pod template's annotations roll the pod.
+        enableConfigMapMutable: true,
+        enableSecretMutable: true,
     };
 }
 
