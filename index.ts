@@ -8,7 +8,8 @@ export = async () => {
     // Config errors stop the program here, before anything is registered.
     const { inventory, credentialsSeed } = loadStackConfig();
     // Unsafe transitions (shrink, AZ move, removing a live database) stop it before any cloud resource.
-    assertSafeTransitions(await readPreviousDeployment(), inventory);
+    const previous = await readPreviousDeployment();
+    assertSafeTransitions(previous, inventory);
     /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-    return { databases: createRegionStack(inventory, credentialsSeed) };
+    return { databases: createRegionStack(inventory, credentialsSeed, previous) };
 };

@@ -19,8 +19,11 @@ export interface QuestDbDeploymentArgs {
     readonly region: RegionSpec;
     /** Secret seed that the database's passwords are derived from. Required; pass a Pulumi secret. */
     readonly credentialsSeed: pulumi.Input<string>;
-    /** StorageClass of the static PersistentVolume; it must allow volume expansion. Required. */
-    readonly storageClassName: pulumi.Input<string>;
+    /**
+     * StorageClass of the static PersistentVolume and its claim: its name (recorded in the facts)
+     * and the class resource, which the PV and PVC wait for; it must allow volume expansion. Required.
+     */
+    readonly storageClass: { readonly name: string; readonly resource: pulumi.Resource };
 }
 
 /**
@@ -57,7 +60,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         this.nodeGroupName = running?.nodeGroup.nodeGroupName;
         this.finalSnapshotId = snapshot?.id;
         this.state = args.database.state;
-        this.facts = deployedFactsOf(args.database, args.region);
+        this.facts = deployedFactsOf(args.database, args.region, args.storageClass.name);
         this.registerOutputs({
             endpoint: this.endpoint,
             volumeId: this.volumeId,
@@ -72,7 +75,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
 function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args: QuestDbDeploymentArgs) {
     const { namespace } = createTenantIsolation(ctx);
     const node = createDedicatedNode(ctx);
-    const binding = bindVolume(ctx, volume, namespace, args.storageClassName);
+    const binding = bindVolume(ctx, volume, namespace, args.storageClass);
     const credentials = databaseCredentials(args.credentialsSeed, ctx.database.id);
     createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, binding.claim]);
     createEndpoint(ctx, namespace);

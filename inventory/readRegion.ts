@@ -24,6 +24,8 @@ export interface RegionFacts {
     readonly dnsSuffix?: string;
     readonly defaults?: RegionDefaults;
     readonly channels?: Readonly<Record<string, string>>;
+    /** The capacity guard, when it validated: fleet-wide checks run even when the rest did not. */
+    readonly maxDatabases?: number;
 }
 
 export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
@@ -48,11 +50,13 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const monitoringNamespace = r.optionalString("monitoringNamespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.monitoringNamespace;
     const monitoring = readMonitoring(r);
     // 1000 is the largest inventory the program is benchmarked at (npm run bench); shard beyond it.
-    const maxDatabases = r.optionalInteger("maxDatabases", { min: 1, max: 1000 }) ?? DEFAULTS.maxDatabases;
+    const maxRead = r.optionalInteger("maxDatabases", { min: 1, max: 1000 });
+    const maxDatabases = maxRead ?? DEFAULTS.maxDatabases;
     const volumeKmsKeyId = r.optionalString("volumeKmsKeyId", { pattern: /^arn:aws[a-z-]*:kms:/, expected: "a KMS key ARN" });
     const defaults = readRegionDefaults(r);
     const channels = readChannels(r);
-    const facts = { subnets, dnsSuffix, defaults, channels };
+    const maxValid = maxRead !== undefined || !r.has("maxDatabases");
+    const facts = { subnets, dnsSuffix, defaults, channels, maxDatabases: maxValid ? maxDatabases : undefined };
     if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults || !channels) {
         return facts;
     }

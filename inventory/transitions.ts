@@ -1,3 +1,4 @@
+import { STORAGE_CLASSES } from "./binding";
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
@@ -16,13 +17,18 @@ export interface DeployedFacts {
     readonly restoreFromSnapshot?: string;
     /** The KMS key its data volume is encrypted with: the region's `volumeKmsKeyId`, or AWS_MANAGED_EBS_KEY. */
     readonly volumeKmsKeyId?: string;
+    /** The StorageClass its PV and PVC name; absent once decommissioned, and in outputs written before #12. */
+    readonly storageClassName?: string;
 }
 
 /** Recorded as a volume's key when the region names none: EBS then uses the account's AWS-managed key. */
 export const AWS_MANAGED_EBS_KEY = "alias/aws/ebs";
 
-export function deployedFactsOf(database: DatabaseSpec, region: Pick<RegionSpec, "volumeKmsKeyId">): DeployedFacts {
+export function deployedFactsOf(
+    database: DatabaseSpec, region: Pick<RegionSpec, "volumeKmsKeyId">, storageClassName: string = STORAGE_CLASSES.current,
+): DeployedFacts {
     return {
+        ...(database.state !== "decommissioned" ? { storageClassName } : {}),
         state: database.state,
         availabilityZone: database.availabilityZone,
         sizeGiB: database.volume.sizeGiB,

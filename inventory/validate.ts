@@ -1,8 +1,9 @@
-import { FieldReader } from "./fields";
+import { DEFAULTS } from "./defaults";
+import { FieldReader, isPlainObject } from "./fields";
 import { InventoryError, ProblemList } from "./problems";
 import { databaseWhere, readDatabase } from "./readDatabase";
 import { RegionFacts, readRegion } from "./readRegion";
-import { DatabaseSpec, Inventory, RegionSpec } from "./types";
+import { DatabaseSpec, Inventory } from "./types";
 
 /** The stack config as Pulumi hands it over: `questdb-cloud:region` and `questdb-cloud:databases`. */
 export interface RawStackConfig {
@@ -24,9 +25,9 @@ export function validateInventory(raw: RawStackConfig): Inventory {
     const facts = readRegion(raw, problems);
     const region = facts.spec;
     const databases = readDatabases(raw.databases, facts, problems);
-    if (region && databases) {
-        checkFleet(region, databases, problems);
-    }
+    // Across entries, on every entry as written: one bad entry must not hide a duplicate id or a
+    // capacity overrun elsewhere, so one preview lists everything.
+    checkFleet(fleetEntries(raw.databases), facts.maxDatabases, problems);
     if (problems.items.length > 0 || !region || !databases) {
         throw new InventoryError(raw.stack, problems.items);
     }
@@ -52,23 +53,48 @@ export function holdsNodeGroup(database: DatabaseSpec): boolean {
     return database.state !== "decommissioned";
 }
 
-function checkFleet(region: RegionSpec, databases: DatabaseSpec[], problems: ProblemList): void {
+/** What the fleet-wide checks need of one entry, read from the entry as written, valid or not. */
+export interface FleetEntry {
+    readonly index: number;
+    /** The id when it is a non-empty string, valid or not. */
+    readonly id?: string;
+    /** The state as written; anything but "decommissioned" holds a node group. */
+    readonly state: unknown;
+    readonly adoptNodeGroupName: unknown;
+}
+
+export function fleetEntries(raw: unknown): FleetEntry[] {
+    if (!Array.isArray(raw)) {
+        return [];
+    }
+    return Array.from(raw, (entry: unknown, index) => {
+        const e = isPlainObject(entry) ? entry : {};
+        const adopt = isPlainObject(e.adopt) ? e.adopt : {};
+        return { index, id: typeof e.id === "string" && e.id !== "" ? e.id : undefined, state: e.state ?? DEFAULTS.state, adoptNodeGroupName: adopt.nodeGroupName };
+    });
+}
+
+/** Checks across entries. Runs on every entry, including those with problems of their own. */
+function checkFleet(entries: FleetEntry[], maxDatabases: number | undefined, problems: ProblemList): void {
     const seen = new Set<string>();
-    for (const database of databases) {
-        if (seen.has(database.id)) {
-            problems.add(`database "${database.id}"`, "id", database.id, "appears more than once",
+    for (const { id } of entries) {
+        if (id !== undefined && seen.has(id)) {
+            problems.add(`database "${id}"`, "id", id, "appears more than once",
                 "give each database a unique id; ids name every resource, so never reuse one");
         }
-        seen.add(database.id);
+        if (id !== undefined) {
+            seen.add(id);
+        }
     }
-    const counted = databases.filter(holdsNodeGroup).length;
-    if (counted > region.maxDatabases) {
-        problems.add("region", "maxDatabases", region.maxDatabases,
+    // An entry whose state is unreadable counts: it would hold a node group once fixed to active.
+    const counted = entries.filter((e) => e.state !== "decommissioned").length;
+    if (maxDatabases !== undefined && counted > maxDatabases) {
+        problems.add("region", "maxDatabases", maxDatabases,
             `the stack lists ${counted} databases that hold a node group, more than maxDatabases allows`,
             "open a new region stack (or cluster) for more databases, or raise maxDatabases after raising the EKS node group quota");
     }
-    for (const database of databases.filter((d) => d.adopt?.nodeGroupName && d.state === "decommissioned")) {
-        new FieldReader({}, databaseWhere({ id: database.id }, 0), problems).problem("adopt.nodeGroupName",
-            "a decommissioned database has no node group to adopt", "remove adopt.nodeGroupName", database.adopt?.nodeGroupName);
+    for (const e of entries.filter((x) => x.adoptNodeGroupName !== undefined && x.state === "decommissioned")) {
+        new FieldReader({}, databaseWhere({ id: e.id }, e.index), problems).problem("adopt.nodeGroupName",
+            "a decommissioned database has no node group to adopt", "remove adopt.nodeGroupName", e.adoptNodeGroupName);
     }
 }

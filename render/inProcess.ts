@@ -92,7 +92,7 @@ export async function runProgram(program: Program): Promise<Record<string, unkno
  */
 export async function renderInProcess(request: RenderRequest, program: Program = MAIN_PROGRAM): Promise<Render> {
     quietStackTraces();
-    const mocks = new RecordingMocks(request.preview, request.previousOutputs);
+    const mocks = new RecordingMocks(request.preview, request.previousOutputs, request.cluster);
     const captured = new Map<string, CapturedOptions>();
     pulumi.runtime.setAllConfig(request.config, request.secretKeys);
     await pulumi.runtime.setMocks(mocks, "questdb-cloud", request.stack, request.preview, "organization");

@@ -50,11 +50,17 @@ function idFor(type: string, name: string): string {
     return type in ID_PREFIXES ? fakeId(ID_PREFIXES[type], name) : fakeId(`${name}-`, type, 8);
 }
 
-export const FAKE_CLUSTER = {
+/** What the mocks answer about the region's cluster; a render request may override any of it. */
+export interface MockCluster {
+    /** The API server's URL. */
+    readonly endpoint: string;
+    /** The cluster CA, base64; a CA rotation changes it. */
+    readonly certificateAuthorityData: string;
+}
+
+export const FAKE_CLUSTER: MockCluster = {
     endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
-    certificateAuthorities: [{ data: Buffer.from("mock certificate authority").toString("base64") }],
-    version: "1.31",
-    status: "ACTIVE",
+    certificateAuthorityData: Buffer.from("mock certificate authority").toString("base64"),
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -75,10 +81,15 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly records: MockRecord[] = [];
     readonly invokes: Record<string, number> = {};
 
+    private readonly cluster: MockCluster;
+
     constructor(
         private readonly preview: boolean,
         private readonly previousOutputs: Record<string, unknown> = {},
-    ) {}
+        cluster: Partial<MockCluster> = {},
+    ) {
+        this.cluster = { ...FAKE_CLUSTER, ...cluster };
+    }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, unknown> } {
         this.records.push({ type: args.type, name: args.name, custom: args.custom ?? true, inputs: args.inputs });
@@ -98,7 +109,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes[args.token] = (this.invokes[args.token] ?? 0) + 1;
         if (args.token === "aws:eks/getCluster:getCluster") {
-            return { ...FAKE_CLUSTER, name: args.inputs.name, id: args.inputs.name };
+            const { endpoint, certificateAuthorityData } = this.cluster;
+            return { endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name };
         }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
     }

@@ -1,3 +1,5 @@
+import type { MockCluster } from "./mocks";
+
 /** The resource options a reviewer cares about, as the program set them. */
 export interface RecordedOptions {
     readonly protect?: boolean;
@@ -49,6 +51,11 @@ export interface RenderRequest {
      * @default false
      */
     readonly revealSecrets?: boolean;
+    /**
+     * What the mocks answer about the cluster (render/mocks.ts `MockCluster`), to render a CA
+     * rotation, a new endpoint or a missing add-on. @default FAKE_CLUSTER
+     */
+    readonly cluster?: Partial<MockCluster>;
 }
 
 export const SECRET_MASK = "[secret]";

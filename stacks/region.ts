@@ -1,12 +1,9 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FleetMonitoring, QuestDbDeployment, RegionBackups } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
-import { DeployedFacts, Inventory, RegionSpec } from "../inventory";
-import { kubeconfigFor } from "./kubeconfig";
-
-export const STORAGE_CLASS_NAME = "questdb-ebs-static";
+import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
+import { clusterProvider } from "./provider";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
 export interface DatabaseOutputs extends DeployedFacts {
@@ -16,41 +13,55 @@ export interface DatabaseOutputs extends DeployedFacts {
     readonly finalSnapshotId: pulumi.Output<string> | undefined;
 }
 
-/** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
-export function clusterProvider(region: RegionSpec): k8s.Provider {
-    const cluster = aws.eks.getClusterOutput({ name: region.clusterName });
-    const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, authorities]) =>
-        kubeconfigFor({ name: region.clusterName, endpoint, certificateAuthorityData: authorities[0].data, awsRegion: region.awsRegion }));
-    return new k8s.Provider(`${region.clusterName}-cluster`, { kubeconfig });
-}
+/** Logical names of the classes: the legacy one keeps its original name, so its object is never touched. */
+const STORAGE_CLASS_RESOURCES: Readonly<Record<string, string>> = {
+    [STORAGE_CLASSES.legacy]: "questdb-storage-class",
+    [STORAGE_CLASSES.current]: "questdb-storage-class-immediate",
+};
 
 /**
  * Volumes are created by the program, not provisioned by the driver; the class exists so that a
- * larger claim is allowed to expand them (a static PV with no class cannot be resized).
+ * larger claim is allowed to expand them (a static PV with no class cannot be resized). The
+ * legacy class keeps its `WaitForFirstConsumer` (immutable); new bindings use `Immediate`.
  */
-export function storageClassArgs(): k8s.storage.v1.StorageClassArgs {
+export function storageClassArgs(name: string): k8s.storage.v1.StorageClassArgs {
     return {
-        metadata: { name: STORAGE_CLASS_NAME },
+        metadata: { name },
         provisioner: EBS_CSI_DRIVER,
         allowVolumeExpansion: true,
         reclaimPolicy: "Retain",
-        volumeBindingMode: "WaitForFirstConsumer",
+        volumeBindingMode: name === STORAGE_CLASSES.legacy ? "WaitForFirstConsumer" : "Immediate",
         parameters: { type: "gp3", encrypted: "true" },
     };
 }
 
+/**
+ * The classes the region needs: always the current one (for the next new database), and the
+ * legacy one while any database's PV still names it. Once none does, it leaves the program and
+ * Pulumi deletes it; a StorageClass delete touches no PV.
+ */
+function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8s.Provider): Map<string, pulumi.Resource> {
+    const needed = new Set<string>([STORAGE_CLASSES.current, ...classOf.values()]);
+    return new Map([...needed].sort().map((name) => [name,
+        new k8s.storage.v1.StorageClass(STORAGE_CLASS_RESOURCES[name] ?? `questdb-storage-class-${name}`, storageClassArgs(name), { provider })]));
+}
+
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
-export function createRegionStack(inventory: Inventory, credentialsSeed: pulumi.Input<string>): Record<string, DatabaseOutputs> {
+export function createRegionStack(
+    inventory: Inventory, credentialsSeed: pulumi.Input<string>, previous: Readonly<Record<string, DeployedFacts>> = {},
+): Record<string, DatabaseOutputs> {
     const { region } = inventory;
     const provider = clusterProvider(region);
-    const storageClass = new k8s.storage.v1.StorageClass("questdb-storage-class", storageClassArgs(), { provider });
+    const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
+    const classes = createStorageClasses(classOf, provider);
     const outputs: Record<string, DatabaseOutputs> = {};
     for (const database of inventory.databases) {
+        const name = classOf.get(database.id) ?? STORAGE_CLASSES.current;
         const deployment = new QuestDbDeployment(database.id, {
             database,
             region,
             credentialsSeed,
-            storageClassName: storageClass.metadata.name,
+            storageClass: { name, resource: classes.get(name) as pulumi.Resource },
         }, { providers: [provider] });
         outputs[database.id] = {
             ...deployment.facts,

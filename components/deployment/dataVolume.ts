@@ -116,15 +116,17 @@ export function bindVolume(
     ctx: DeploymentContext,
     volume: aws.ebs.Volume,
     namespace: k8s.core.v1.Namespace,
-    storageClassName: pulumi.Input<string>,
+    storageClass: { readonly name: string; readonly resource: pulumi.Resource },
 ): VolumeBinding {
+    const storageClassName = storageClass.name;
     // After creation the CSI resizer owns the PV's capacity: a larger claim makes it expand the
     // volume (already grown by Pulumi, so the driver only confirms the size), set the PV's
     // capacity and grow the filesystem online.
     const persistentVolume = new k8s.core.v1.PersistentVolume(
-        partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName), { parent: ctx.parent, ignoreChanges: ["spec.capacity"] });
+        partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName),
+        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: ["spec.capacity"] });
     // The claim grows only after the EBS volume did.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
-        partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume] });
+        partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume, storageClass.resource] });
     return { persistentVolume, claim };
 }

@@ -7,6 +7,8 @@ import { ADMIN_USER, Credentials } from "./credentials";
 import { questdbPodSpec } from "./podSpec";
 
 export const CONFIG_CHECKSUM_ANNOTATION = "questdb.cloud/config-checksum";
+/** Changes with the credentials seed: a Secret read through env does not restart a pod, a template change does. */
+export const CREDENTIALS_VERSION_ANNOTATION = "questdb.cloud/credentials-version";
 
 export function configChecksum(serverConf: string): string {
     return crypto.createHash("sha256").update(serverConf).digest("hex");
@@ -36,7 +38,7 @@ export function credentialsSecretArgs(ctx: DeploymentContext, credentials: Crede
     };
 }
 
-export function statefulSetArgs(ctx: DeploymentContext, serverConf: string): k8s.apps.v1.StatefulSetArgs {
+export function statefulSetArgs(ctx: DeploymentContext, serverConf: string, credentialsVersion: pulumi.Input<string>): k8s.apps.v1.StatefulSetArgs {
     const selector = { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": ctx.database.id };
     return {
         metadata: { name: IN_NAMESPACE.statefulSet, namespace: ctx.names.namespace, labels: ctx.labels },
@@ -49,8 +51,9 @@ export function statefulSetArgs(ctx: DeploymentContext, serverConf: string): k8s
             template: {
                 metadata: {
                     labels: { ...ctx.labels, ...selector },
-                    // A server.conf edit changes this hash, which rolls the pod.
-                    annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(serverConf) },
+                    // A server.conf edit or a credentials rotation changes these, which rolls the pod:
+                    // the ConfigMap and Secret are updated in place and a running pod never rereads them.
+                    annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(serverConf), [CREDENTIALS_VERSION_ANNOTATION]: credentialsVersion },
                 },
                 spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion) }),
             },
@@ -90,7 +93,7 @@ export function createQuestDbServer(
     const inNamespace: pulumi.CustomResourceOptions = { parent: ctx.parent, dependsOn: [namespace] };
     const configMap = new k8s.core.v1.ConfigMap(partName(ctx, "config"), configMapArgs(ctx, serverConf), inNamespace);
     const secret = new k8s.core.v1.Secret(partName(ctx, "credentials"), credentialsSecretArgs(ctx, credentials), inNamespace);
-    const statefulSet = new k8s.apps.v1.StatefulSet(partName(ctx, "questdb"), statefulSetArgs(ctx, serverConf), {
+    const statefulSet = new k8s.apps.v1.StatefulSet(partName(ctx, "questdb"), statefulSetArgs(ctx, serverConf, credentials.version), {
         parent: ctx.parent,
         // The node and the claim must exist first, or the pod waits Pending and `up` times out.
         dependsOn: [namespace, configMap, secret, ...runsAfter],

@@ -177,6 +177,26 @@ test("every problem is listed at once, not just the first", () => {
     assert.equal(err.message.split("\n").length, 6);
 });
 
+test("fleet-wide checks run even when entries have problems of their own: one run lists everything", () => {
+    const err = problemsOf(prodWith((region, dbs) => {
+        region.maxDatabases = 5;
+        // Both copies of the duplicate id carry a problem of their own, and a third entry too.
+        dbs[0].volume = { sizeGiB: 0 };
+        dbs[3].id = "acme-analytics";
+        dbs[3].colour = "blue";
+        dbs[5].state = "sleeping";
+        (dbs[6] as Entry).adopt = { nodeGroupName: "legacy-ng" };
+        dbs[6].state = "decommissioned";
+        dbs[6].instanceType = "nope.large";
+    }));
+    assertProblem(err, 'database "acme-analytics"', "volume.sizeGiB", [/= 0/]);
+    assertProblem(err, 'database "acme-analytics"', "id", [/appears more than once/]);
+    assertProblem(err, 'database "acme-analytics"', "colour", [/not a known field/]);
+    // 12 entries, one decommissioned by the edit and one before it; the unreadable state counts.
+    assertProblem(err, "region", "maxDatabases", [/= 5/, /lists 10 databases that hold a node group/]);
+    assertProblem(err, 'database "wayne-finance"', "adopt.nodeGroupName", [/decommissioned database has no node group/]);
+});
+
 test("validation is pure: the same input gives the same output", () => {
     const raw = rawConfigOf(shippedStackBody("prod"), "prod");
     assert.deepEqual(validateInventory(raw), validateInventory(structuredClone(raw)));

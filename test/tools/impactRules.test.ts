@@ -50,8 +50,32 @@ test("a protected volume that is deleted is data at risk and blocks the real pre
     assert.equal(impactOfRenders(render(unprotected), render()).previewWillFail, false);
 });
 
+/** The region's Kubernetes provider with the shipped program's flags. */
+const mutableProvider: RenderedResource = {
+    type: "pulumi:providers:kubernetes", name: "cluster", custom: true, options: {},
+    inputs: { clusterIdentifier: "c", enableConfigMapMutable: true, enableSecretMutable: true },
+};
+
+function actionsWith(provider: RenderedResource | undefined, before: RenderedResource, after: RenderedResource): string[] {
+    const extra = provider ? [provider] : [];
+    const report = impactOfRenders(render(...extra, before), render(...extra, after));
+    return report.databases.flatMap((d) => d.resources.map((r) => `${r.action}:${r.name}`));
+}
+
 test("replaceOnChanges declared on a resource turns a changed path into a replacement", () => {
     const cm = (data: string, options = {}) => part("kubernetes:core/v1:ConfigMap", "db1-config", { data: { x: data } }, options);
-    assert.deepEqual(kindOf(cm("a"), cm("b")), ["update:in-place-update"]);
-    assert.deepEqual(kindOf(cm("a", { replaceOnChanges: ["data"] }), cm("b", { replaceOnChanges: ["data"] })), ["replace:in-place-update"]);
+    assert.deepEqual(actionsWith(mutableProvider, cm("a"), cm("b")), ["update:db1-config"]);
+    assert.deepEqual(actionsWith(mutableProvider, cm("a", { replaceOnChanges: ["data"] }), cm("b", { replaceOnChanges: ["data"] })), ["replace:db1-config"]);
+});
+
+test("ConfigMap and Secret data replace under the provider's defaults and update in place once the provider makes them mutable", () => {
+    const cm = (data: string, extra = {}) => part("kubernetes:core/v1:ConfigMap", "db1-config", { data: { x: data }, ...extra });
+    const secret = (data: string, type = "Opaque") => part("kubernetes:core/v1:Secret", "db1-credentials", { type, stringData: { x: data } });
+    assert.deepEqual(actionsWith(undefined, cm("a"), cm("b")), ["replace:db1-config"]);
+    assert.deepEqual(actionsWith(undefined, secret("a"), secret("b")), ["replace:db1-credentials"]);
+    assert.deepEqual(actionsWith(mutableProvider, cm("a"), cm("b")), ["update:db1-config"]);
+    assert.deepEqual(actionsWith(mutableProvider, secret("a"), secret("b")), ["update:db1-credentials"]);
+    // An immutable object, or a Secret's type, replaces whatever the flags say (provider diff.go).
+    assert.deepEqual(actionsWith(mutableProvider, cm("a", { immutable: true }), cm("b", { immutable: true })), ["replace:db1-config"]);
+    assert.deepEqual(actionsWith(mutableProvider, secret("a"), secret("a", "kubernetes.io/basic-auth")), ["replace:db1-credentials"]);
 });

@@ -5,7 +5,7 @@
  */
 import { ResourceChange } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
-import { actionOf, kindOf, replacingPaths } from "./rules";
+import { PROVIDER_DEFAULTS, ProviderFlags, actionOf, kindOf, replacingPaths } from "./rules";
 import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
@@ -64,8 +64,8 @@ function describe(change: ResourceChange, paths: readonly string[]): string {
 }
 
 /** The impact of one resource change. */
-export function resourceImpact(change: ResourceChange): ResourceImpact {
-    const action = actionOf(change);
+export function resourceImpact(change: ResourceChange, flags: ProviderFlags = PROVIDER_DEFAULTS): ResourceImpact {
+    const action = actionOf(change, flags);
     const removed = action === "delete" || action === "replace";
     return {
         type: change.type,
@@ -73,7 +73,7 @@ export function resourceImpact(change: ResourceChange): ResourceImpact {
         action,
         kind: kindOf(change, action),
         paths: [...change.inputPaths, ...change.optionPaths.map((o) => `options.${o}`)],
-        replaceBecause: action === "replace" ? replacingPaths(change) : [],
+        replaceBecause: action === "replace" ? replacingPaths(change, flags) : [],
         reason: describe(change, change.inputPaths),
         blockedByProtect: removed && change.before?.options.protect === true,
     };
@@ -81,12 +81,12 @@ export function resourceImpact(change: ResourceChange): ResourceImpact {
 
 /** One DatabaseImpact per group that has at least one change. */
 export function groupImpacts(
-    changes: readonly ResourceChange[], groups: Map<string, string>, databases: Set<string>,
+    changes: readonly ResourceChange[], groups: Map<string, string>, databases: Set<string>, flags: ProviderFlags = PROVIDER_DEFAULTS,
 ): DatabaseImpact[] {
     const perGroup = new Map<string, ResourceImpact[]>();
     for (const change of changes) {
         const id = groups.get(change.name) ?? REGION_GROUP;
-        perGroup.set(id, [...(perGroup.get(id) ?? []), resourceImpact(change)]);
+        perGroup.set(id, [...(perGroup.get(id) ?? []), resourceImpact(change, flags)]);
     }
     return [...perGroup.entries()].map(([id, resources]) => {
         const kinds = [...new Set(resources.map((r) => r.kind))].sort(bySeverity);

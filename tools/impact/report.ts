@@ -6,6 +6,7 @@
 import { StackFile, formatProblem, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { databaseIds, groupImpacts, groupsOf } from "./group";
+import { providerFlagsOf } from "./rules";
 import { ImpactReport } from "./types";
 
 export * from "./types";
@@ -16,7 +17,8 @@ export { formatImpactMarkdown, formatImpactSummary } from "./format";
 /** Pure: the impact of going from one render to another. */
 export function impactOfRenders(before: Render, after: Render): ImpactReport {
     const ids = databaseIds(before, after);
-    const databases = groupImpacts(diffRenders(before, after), groupsOf(before, after), ids);
+    // The provider is updated before the objects it manages, so its new flags decide their diffs.
+    const databases = groupImpacts(diffRenders(before, after), groupsOf(before, after), ids, providerFlagsOf(after.resources));
     const touched = new Set(databases.map((d) => d.id));
     const resources = databases.flatMap((d) => d.resources);
     return {

@@ -3,6 +3,7 @@
  * resource type and input path only, never by inventory field names, so new inventory fields
  * (state, backups, channels) are classified by the resources they end up changing.
  */
+import { parse } from "yaml";
 import { ResourceChange } from "../../render/diff";
 import { ImpactKind, ResourceAction } from "./types";
 
@@ -12,6 +13,43 @@ export const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
 export const PV = "kubernetes:core/v1:PersistentVolume";
 export const PVC = "kubernetes:core/v1:PersistentVolumeClaim";
 export const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+export const K8S_PROVIDER = "pulumi:providers:kubernetes";
+export const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+export const SECRET = "kubernetes:core/v1:Secret";
+
+/** The region provider's switches that change what replaces a ConfigMap or a Secret. */
+export interface ProviderFlags {
+    readonly configMapMutable: boolean;
+    readonly secretMutable: boolean;
+}
+
+/** pulumi-kubernetes' defaults: ConfigMap and Secret data are replace-on-change. */
+export const PROVIDER_DEFAULTS: ProviderFlags = { configMapMutable: false, secretMutable: false };
+
+/** The flags of a render's Kubernetes provider (one per region stack); provider inputs travel as strings. */
+export function providerFlagsOf(resources: readonly { type: string; inputs: Record<string, unknown> }[]): ProviderFlags {
+    const provider = resources.find((r) => r.type === K8S_PROVIDER);
+    const on = (value: unknown) => value === true || value === "true";
+    return {
+        configMapMutable: on(provider?.inputs.enableConfigMapMutable),
+        secretMutable: on(provider?.inputs.enableSecretMutable),
+    };
+}
+
+/**
+ * ConfigMap and Secret paths that replace unless the provider makes them mutable, and the object
+ * is not `immutable: true` (pulumi-kubernetes provider/pkg/provider/diff.go, forceNewProperties).
+ */
+function dataReplacingPaths(change: ResourceChange, flags: ProviderFlags): string[] {
+    const immutable = change.before?.inputs.immutable === true || change.after?.inputs.immutable === true;
+    if (change.type === CONFIG_MAP && (immutable || !flags.configMapMutable)) {
+        return ["data", "binaryData"];
+    }
+    if (change.type === SECRET && (immutable || !flags.secretMutable)) {
+        return ["data", "stringData"];
+    }
+    return [];
+}
 
 /**
  * Input paths whose change replaces the resource (prefix match: "spec.csi" covers
@@ -27,7 +65,9 @@ export const FORCE_REPLACE: Readonly<Record<string, readonly string[]>> = {
     [LAUNCH_TEMPLATE]: ["name", "namePrefix"],
     [PV]: ["spec.csi", "spec.storageClassName", "spec.claimRef", "spec.nodeAffinity", "spec.volumeMode"],
     [PVC]: ["spec.storageClassName", "spec.volumeName", "spec.accessModes", "spec.selector", "spec.volumeMode"],
-    [STATEFUL_SET]: ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy"],
+    [STATEFUL_SET]: ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy", "spec.revisionHistoryLimit"],
+    // Always, whatever the provider's flags (diff.go: a Secret's type).
+    [SECRET]: ["type"],
     "aws:route53/record:Record": ["name", "type", "zoneId", "setIdentifier"],
     "kubernetes:storage.k8s.io/v1:StorageClass": ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"],
 };
@@ -46,19 +86,52 @@ export function matches(path: string, prefixes: readonly string[]): boolean {
     return prefixes.some((p) => path === p || path.startsWith(`${p}.`));
 }
 
+/** The server and CA of a kubeconfig's current context: what the provider compares without an identifier. */
+function activeCluster(kubeconfig: unknown): unknown {
+    try {
+        const config = parse(String(kubeconfig)) as { clusters?: { name: string; cluster: unknown }[]; contexts?: { name: string; context: { cluster: string } }[]; "current-context"?: string };
+        const context = config.contexts?.find((c) => c.name === config["current-context"]);
+        return JSON.stringify(config.clusters?.find((c) => c.name === context?.context.cluster)?.cluster);
+    } catch {
+        return kubeconfig;
+    }
+}
+
+/**
+ * pulumi-kubernetes' DiffConfig (provider/pkg/provider/provider.go): with the same
+ * `clusterIdentifier` on both sides nothing replaces the provider; a changed identifier does;
+ * when it is added, removed or absent, a change of the kubeconfig's active cluster does.
+ */
+function providerReplacingPaths(change: ResourceChange): string[] {
+    const before = change.before?.inputs ?? {};
+    const after = change.after?.inputs ?? {};
+    const [was, now] = [before.clusterIdentifier, after.clusterIdentifier];
+    if (was !== undefined && now !== undefined) {
+        return was === now ? [] : ["clusterIdentifier"];
+    }
+    const moved = activeCluster(before.kubeconfig) !== activeCluster(after.kubeconfig);
+    return change.inputPaths.filter((p) => p === "renderYamlToDirectory" || (moved && ["kubeconfig", "context", "cluster"].includes(p)));
+}
+
 /** The paths of a change that force replacement, from the table and the resource's replaceOnChanges. */
-export function replacingPaths(change: ResourceChange): string[] {
-    const table = [...(FORCE_REPLACE[change.type] ?? []), ...(change.type.startsWith("kubernetes:") ? K8S_IDENTITY : [])];
+export function replacingPaths(change: ResourceChange, flags: ProviderFlags = PROVIDER_DEFAULTS): string[] {
+    if (change.type === K8S_PROVIDER) {
+        return providerReplacingPaths(change);
+    }
+    const table = [
+        ...(FORCE_REPLACE[change.type] ?? []), ...dataReplacingPaths(change, flags),
+        ...(change.type.startsWith("kubernetes:") ? K8S_IDENTITY : []),
+    ];
     const declared = (change.after?.options.replaceOnChanges ?? []).map((p) => p.replace(/\[\*\]|\*$/g, "").replace(/\.$/, ""));
     const all = declared.includes("") ? [""] : [...table, ...declared];
     return change.inputPaths.filter((p) => all.includes("") || matches(p, all));
 }
 
-export function actionOf(change: ResourceChange): ResourceAction {
+export function actionOf(change: ResourceChange, flags: ProviderFlags = PROVIDER_DEFAULTS): ResourceAction {
     if (change.kind !== "update") {
         return change.kind;
     }
-    return replacingPaths(change).length > 0 ? "replace" : "update";
+    return replacingPaths(change, flags).length > 0 ? "replace" : "update";
 }
 
 function valueAt(inputs: Record<string, unknown> | undefined, path: string): unknown {
