@@ -4,7 +4,7 @@ export { GP3 } from "./limits";
 export { BACKUP_POLICY_TAG, DATABASE_LABEL, QUESTDB_DEPLOYMENT_TYPE, STATE_TAG, DerivedNames, IN_NAMESPACE, backupPolicyKey, derivedNames, logicalName } from "./names";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";
-export { MANAGED_SERVER_CONF, PORTS, renderServerConf } from "./serverConf";
+export { DANGEROUS_SERVER_CONF, MANAGED_SERVER_CONF, PORTS, SERVER_CONF_KEYS, renderServerConf } from "./serverConf";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
