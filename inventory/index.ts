@@ -8,6 +8,6 @@ export { DANGEROUS_SERVER_CONF, MANAGED_SERVER_CONF, PORTS, SERVER_CONF_KEYS, re
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
-export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, refusedTransitions } from "./transitions";
+export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, parseDeployedFacts, parseRetiredIds, refusedTransitions, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";

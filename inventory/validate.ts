@@ -60,6 +60,11 @@ function checkFleet(region: RegionSpec, databases: DatabaseSpec[], problems: Pro
                 "give each database a unique id; ids name every resource, so never reuse one");
         }
         seen.add(database.id);
+        if (region.retiredIds.includes(database.id)) {
+            problems.add(`database "${database.id}"`, "id", database.id,
+                "was the id of a removed database (questdb-cloud:region.retiredIds); ids are never reused",
+                "choose a new id: every resource, DNS name and snapshot tag derives from it");
+        }
     }
     const counted = databases.filter(holdsNodeGroup).length;
     if (counted > region.maxDatabases) {

@@ -12,6 +12,13 @@ import { QdbError, USAGE_EXIT } from "./errors";
 export interface Target {
     readonly stack: string;
     readonly file: string;
+    /** How a command names this file, for commands printed in messages: `--stack prod` or `--config-file <path>`. */
+    readonly flag: string;
+}
+
+/** A word as a shell reads it back: quoted when it holds anything but safe characters. */
+export function shellWord(word: string): string {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The nearest directory at or above `from` holding Pulumi.yaml, so qdb works from any subfolder. */
@@ -30,12 +37,12 @@ export function findProjectDir(from: string): string {
 export function resolveTarget(opts: { stack?: string; configFile?: string; projectDir: string }): Target {
     if (opts.configFile) {
         const file = path.resolve(opts.configFile);
-        return { stack: opts.stack ?? stackNameOf(file), file };
+        return { stack: opts.stack ?? stackNameOf(file), file, flag: `--config-file ${shellWord(opts.configFile)}` };
     }
     if (!opts.stack) {
         throw new QdbError("which stack? Pass --stack <name> (for Pulumi.<name>.yaml) or --config-file <path>", USAGE_EXIT);
     }
-    return { stack: opts.stack, file: stackFilePath(opts.projectDir, opts.stack) };
+    return { stack: opts.stack, file: stackFilePath(opts.projectDir, opts.stack), flag: `--stack ${shellWord(opts.stack)}` };
 }
 
 /** Every `Pulumi.<stack>.yaml` in the project directory, sorted by stack name. */
@@ -43,7 +50,7 @@ export function allTargets(projectDir: string): Target[] {
     return fs.readdirSync(projectDir)
         .filter((name) => /^Pulumi\.(.+)\.ya?ml$/.test(name))
         .sort()
-        .map((name) => ({ stack: stackNameOf(name), file: path.join(projectDir, name) }));
+        .map((name) => ({ stack: stackNameOf(name), file: path.join(projectDir, name), flag: `--stack ${shellWord(stackNameOf(name))}` }));
 }
 
 /** A reminder when the file has no credentials seed, which `pulumi up` requires. */
