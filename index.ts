@@ -1,5 +1,5 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
-import { assertSafeTransitions } from "./inventory";
+import { assertSafeTransitions, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
@@ -7,9 +7,13 @@ import { createRegionStack } from "./stacks/region";
 export = async () => {
     // Config errors stop the program here, before anything is registered.
     const { inventory, credentialsSeed } = loadStackConfig();
-    // Unsafe transitions (shrink, AZ move, removing a live database) stop it before any cloud resource.
+    // Unsafe transitions (shrink, AZ move, removing a live database, a reused id) stop it before any cloud resource.
     const previous = await readPreviousDeployment();
-    assertSafeTransitions(previous, inventory);
-    /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-    return { databases: createRegionStack(inventory, credentialsSeed, previous) };
+    assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
+    return {
+        /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
+        databases: createRegionStack(inventory, credentialsSeed, previous.databases),
+        /** Every id a removed database used: never reused (inventory/transitions.ts). */
+        retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
+    };
 };

@@ -11,7 +11,7 @@ import { DEFAULTS } from "./defaults";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
-    "nodeImage", "serverConf", "state", "backup", "restoreFromSnapshot", "adopt",
+    "nodeImage", "serverConf", "allowDangerousServerConf", "state", "backup", "restoreFromSnapshot", "adopt",
 ];
 const ADOPT_FIELDS = ["volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord"];
 export const STATES: readonly DatabaseState[] = ["active", "paused", "decommissioned"];

@@ -9,7 +9,7 @@ import type { RawStackConfig } from "./validate";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress",
-    "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels",
+    "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels", "retiredIds",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
 const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup"];
@@ -26,6 +26,8 @@ export interface RegionFacts {
     readonly channels?: Readonly<Record<string, string>>;
     /** The capacity guard, when it validated: fleet-wide checks run even when the rest did not. */
     readonly maxDatabases?: number;
+    /** Ids of removed databases, when they validated: never reused, checked fleet-wide. */
+    readonly retiredIds?: readonly string[];
 }
 
 export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
@@ -55,14 +57,15 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const volumeKmsKeyId = r.optionalString("volumeKmsKeyId", { pattern: /^arn:aws[a-z-]*:kms:/, expected: "a KMS key ARN" });
     const defaults = readRegionDefaults(r);
     const channels = readChannels(r);
+    const retiredIds = readRetiredIds(r);
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
-    const facts = { subnets, dnsSuffix, defaults, channels, maxDatabases: maxValid ? maxDatabases : undefined };
-    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults || !channels) {
+    const facts = { subnets, dnsSuffix, defaults, channels, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
+    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults || !channels || !retiredIds) {
         return facts;
     }
     const spec: RegionSpec = {
         stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress,
-        monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels,
+        monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
     };
     return { ...facts, spec };
 }
@@ -149,4 +152,21 @@ function readChannels(r: FieldReader): Record<string, string> | undefined {
         }
     }
     return channels;
+}
+
+/** The ids of removed databases: a list of DNS labels, never reused (checked in validate.ts). */
+function readRetiredIds(r: FieldReader): string[] | undefined {
+    const raw = r.raw("retiredIds");
+    if (raw === undefined) {
+        return [];
+    }
+    if (!Array.isArray(raw)) {
+        r.problem("retiredIds", "expected a list of database ids", "write retiredIds as a YAML list, such as [old-customer]; `qdb remove` maintains it");
+        return undefined;
+    }
+    const bad = Array.from(raw).map((id, i) => [id, i] as const).filter(([id]) => typeof id !== "string" || !DNS_LABEL.test(id));
+    for (const [id, i] of bad) {
+        r.problem(`retiredIds.${i}`, "is not a database id", "list the ids of removed databases, as they were written", id);
+    }
+    return bad.length === 0 ? [...(raw as string[])] : undefined;
 }

@@ -2,7 +2,8 @@ import { STORAGE_CLASSES } from "./binding";
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
-import { StackFile, offlineInventoryOf } from "./stackFile";
+import { StackFile, offlineInventoryOf, offlineRawOf } from "./stackFile";
+import { validateInventory } from "./validate";
 import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
 /**
@@ -126,10 +127,31 @@ function checkVolumeKey(previous: Record<string, DeployedFacts>, inventory: Inve
     }];
 }
 
+/**
+ * Ids are never reused: an id the last deployment recorded as retired may not come back. The
+ * program reads them from its `retiredIds` output; offline tools from the before file's
+ * `region.retiredIds`, which `qdb remove` maintains.
+ */
+function checkRetired(previousRetired: readonly string[], inventory: Inventory): Problem[] {
+    const retired = new Set(previousRetired);
+    return inventory.databases.filter((d) => retired.has(d.id)).map((d) => problem(d.id, "id", d.id,
+        "was the id of a removed database; ids are never reused", "choose a new id: every resource, DNS name and snapshot tag derives from it"));
+}
+
+/**
+ * The ids retired by the end of this deployment, for the stack outputs: those retired before,
+ * those in the file's `retiredIds`, and those whose entry this deployment removes.
+ */
+export function retiredIdsAfter(previous: Record<string, DeployedFacts>, previousRetired: readonly string[], inventory: Inventory): string[] {
+    const kept = new Set(inventory.databases.map((d) => d.id));
+    const removed = Object.keys(previous).filter((id) => !kept.has(id));
+    return [...new Set([...previousRetired, ...inventory.region.retiredIds, ...removed])].sort();
+}
+
 /** Every way the new inventory would contradict what is deployed. Pure; shared by program and tools. */
-export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
+export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = []): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
-    const found: Problem[] = checkVolumeKey(previous, inventory);
+    const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory)];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was) : checkRemoved(id, was)));
@@ -137,27 +159,110 @@ export function checkTransitions(previous: Record<string, DeployedFacts>, invent
     return found;
 }
 
-export function assertSafeTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory): void {
-    const problems = checkTransitions(previous, inventory);
+export function assertSafeTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = []): void {
+    const problems = checkTransitions(previous, inventory, previousRetired);
     if (problems.length > 0) {
         throw new InventoryError(inventory.region.stack, problems);
     }
 }
 
 /**
+ * Reads the `retiredIds` stack output of the last deployment (none before this output existed).
+ * Fails closed like `parseDeployedFacts`.
+ */
+export function parseRetiredIds(output: unknown, stack = "(this stack)"): string[] {
+    if (output === undefined || output === null) {
+        return [];
+    }
+    if (!Array.isArray(output) || output.some((id) => typeof id !== "string")) {
+        throw new InventoryError(stack, [{
+            where: "region", field: "retiredIds output of the last deployment", value: output,
+            reason: "cannot be read, so a reused id cannot be refused",
+            fix: "run `pulumi stack output retiredIds --json` to see it; a deployment by this program's current version writes it correctly",
+        }]);
+    }
+    return output as string[];
+}
+
+/**
+ * What offline tools can know of the last deployment: the `before` file, taken as deployed. It
+ * stands in for the stack outputs the program reads, so it cannot see a deployment that differs
+ * from the file (an edit merged but not yet deployed, or a failed `pulumi up`); `pulumi preview`
+ * checks against the real outputs. Entries are read one by one, so one broken entry does not
+ * switch the checks off for the others.
+ */
+export interface OfflinePrevious {
+    readonly facts: Record<string, DeployedFacts>;
+    readonly retiredIds: readonly string[];
+}
+
+/** The entries of a stack file that validate, each on its own, with its region; ids listed twice are left out. */
+function validEntries(file: StackFile): { inventory?: Inventory; invalidIds: Set<string> } {
+    try {
+        return { inventory: offlineInventoryOf(file), invalidIds: new Set() };
+    } catch (err) {
+        if (!(err instanceof InventoryError)) {
+            throw err;
+        }
+    }
+    const raw = offlineRawOf(file);
+    const entries = Array.isArray(raw.databases) ? Array.from(raw.databases as unknown[]) : [];
+    const idOf = (entry: unknown) => (isPlainObject(entry) && typeof entry.id === "string" ? entry.id : undefined);
+    const counts = new Map<string, number>();
+    entries.forEach((e) => idOf(e) !== undefined && counts.set(idOf(e) as string, (counts.get(idOf(e) as string) ?? 0) + 1));
+    const invalidIds = new Set([...counts].filter(([, n]) => n > 1).map(([id]) => id));
+    let region: RegionSpec | undefined;
+    const databases: DatabaseSpec[] = [];
+    for (const entry of entries) {
+        const id = idOf(entry);
+        if (id === undefined || invalidIds.has(id)) {
+            continue;
+        }
+        try {
+            const one = validateInventory({ ...raw, databases: [entry] });
+            region = one.region;
+            databases.push(...one.databases);
+        } catch (err) {
+            if (!(err instanceof InventoryError)) {
+                throw err;
+            }
+            invalidIds.add(id);
+        }
+    }
+    if (!region) {
+        try {
+            region = validateInventory({ ...raw, databases: [] }).region;
+        } catch {
+            return { invalidIds };
+        }
+    }
+    return { inventory: { region, databases }, invalidIds };
+}
+
+export function offlinePrevious(before: StackFile): OfflinePrevious {
+    const { inventory } = validEntries(before);
+    if (!inventory) {
+        return { facts: {}, retiredIds: [] };
+    }
+    const facts = Object.fromEntries(inventory.databases.map((d) => [d.id, deployedFactsOf(d, inventory.region)]));
+    return { facts, retiredIds: inventory.region.retiredIds };
+}
+
+/**
  * What the program would refuse when a stack deployed from `before` is changed to `after`: the
- * same checks `pulumi preview` runs. Empty when either file is itself invalid, since validating
- * it reports that first.
+ * same checks `pulumi preview` runs (checkTransitions), with `before` standing in for the last
+ * deployment's outputs (see OfflinePrevious). Entries that do not validate are left to the
+ * validator, which reports them first.
  */
 export function refusedTransitions(before: StackFile, after: StackFile): Problem[] {
-    try {
-        const { databases, region } = offlineInventoryOf(before);
-        const deployed = databases.map((d) => [d.id, deployedFactsOf(d, region)] as const);
-        return checkTransitions(Object.fromEntries(deployed), offlineInventoryOf(after));
-    } catch (err) {
-        if (err instanceof InventoryError) {
-            return [];
-        }
-        throw err;
+    const previous = offlinePrevious(before);
+    const { inventory, invalidIds } = validEntries(after);
+    if (!inventory) {
+        return [];
     }
+    const rawIds = new Set((Array.isArray(after.raw.databases) ? Array.from(after.raw.databases as unknown[]) : [])
+        .map((e) => (isPlainObject(e) ? e.id : undefined)));
+    // An entry still in the file but invalid is not "removed": the validator speaks for it.
+    const facts = Object.fromEntries(Object.entries(previous.facts).filter(([id]) => !invalidIds.has(id) && !(rawIds.has(id) && !inventory.databases.some((d) => d.id === id))));
+    return checkTransitions(facts, inventory, previous.retiredIds);
 }

@@ -125,6 +125,12 @@ export interface RegionSpec {
     readonly defaults: RegionDefaults;
     /** Release channels: channel name to QuestDB version, e.g. {stable: "8.2.3", canary: "8.2.4"}. @default {} */
     readonly channels: Readonly<Record<string, string>>;
+    /**
+     * Ids of databases removed from this stack. Ids are never reused (a new database under an old
+     * id would inherit its DNS name, its snapshots' tags and its place in the stack's history), so
+     * an entry with one of these ids is refused. `qdb remove` appends to it. @default []
+     */
+    readonly retiredIds: readonly string[];
 }
 
 /** One customer database, every field resolved. */

@@ -27,7 +27,7 @@ export function validateInventory(raw: RawStackConfig): Inventory {
     const databases = readDatabases(raw.databases, facts, problems);
     // Across entries, on every entry as written: one bad entry must not hide a duplicate id or a
     // capacity overrun elsewhere, so one preview lists everything.
-    checkFleet(fleetEntries(raw.databases), facts.maxDatabases, problems);
+    checkFleet(fleetEntries(raw.databases), facts, problems);
     if (problems.items.length > 0 || !region || !databases) {
         throw new InventoryError(raw.stack, problems.items);
     }
@@ -75,7 +75,8 @@ export function fleetEntries(raw: unknown): FleetEntry[] {
 }
 
 /** Checks across entries. Runs on every entry, including those with problems of their own. */
-function checkFleet(entries: FleetEntry[], maxDatabases: number | undefined, problems: ProblemList): void {
+function checkFleet(entries: FleetEntry[], facts: RegionFacts, problems: ProblemList): void {
+    const { maxDatabases, retiredIds = [] } = facts;
     const seen = new Set<string>();
     for (const { id } of entries) {
         if (id !== undefined && seen.has(id)) {
@@ -84,6 +85,11 @@ function checkFleet(entries: FleetEntry[], maxDatabases: number | undefined, pro
         }
         if (id !== undefined) {
             seen.add(id);
+        }
+        if (id !== undefined && retiredIds.includes(id)) {
+            problems.add(`database "${id}"`, "id", id,
+                "was the id of a removed database (questdb-cloud:region.retiredIds); ids are never reused",
+                "choose a new id: every resource, DNS name and snapshot tag derives from it");
         }
     }
     // An entry whose state is unreadable counts: it would hold a node group once fixed to active.

@@ -232,3 +232,39 @@ test("a database follows its channel unless it pins a version, and decommissione
     assert.equal(byId.get("globex-ticks")?.questdbVersion, "8.2.3");
     assert.equal(inventory.databases.length, 12);
 });
+
+test("issue 17.3: cairo.root is managed, the enabled switches are dangerous, control characters are refused; every problem at once", () => {
+    const err = problemsOf(prodWith((_, dbs) => {
+        dbs[0].serverConf = {
+            "cairo.root": "/tmp/data",
+            "http.enabled": false,
+            "pg.enabled": false,
+            "line.tcp.enabled": false,
+            "a.b": "x\npg.password=hunter2",
+            "query.timeout.sec": "60\r",
+        };
+    }));
+    assertProblem(err, 'database "acme-analytics"', "serverConf.cairo.root", [/= "\/tmp\/data"/, /EBS volume/, /emptyDir/, /Fix: remove it/]);
+    for (const key of ["http.enabled", "pg.enabled", "line.tcp.enabled"]) {
+        assertProblem(err, 'database "acme-analytics"', `serverConf.${key}`, [/= false/, /dangerous key/, new RegExp(`allowDangerousServerConf`)]);
+    }
+    assertProblem(err, 'database "acme-analytics"', "serverConf.a.b", [/control character/, /one line/]);
+    assertProblem(err, 'database "acme-analytics"', "serverConf.query.timeout.sec", [/control character/]);
+    assert.equal(err.problems.length, 6, err.message);
+});
+
+test("issue 17.3: allowDangerousServerConf opts one database into a dangerous key; it lists only dangerous keys", () => {
+    const ok = validateInventory(prodWith((_, dbs) => {
+        dbs[0].serverConf = { "pg.enabled": false };
+        dbs[0].allowDangerousServerConf = ["pg.enabled"];
+    }));
+    assert.equal(ok.databases[0].serverConf["pg.enabled"], "false");
+    const err = problemsOf(prodWith((_, dbs) => {
+        dbs[0].allowDangerousServerConf = ["query.timeout.sec", "cairo.root"];
+        dbs[1].allowDangerousServerConf = "pg.enabled";
+        dbs[1].serverConf = { "pg.enabled": false };
+    }));
+    assertProblem(err, 'database "acme-analytics"', "allowDangerousServerConf.0", [/= "query.timeout.sec"/, /not a dangerous server.conf key/, /pg.enabled/]);
+    assertProblem(err, 'database "acme-analytics"', "allowDangerousServerConf.1", [/= "cairo.root"/]);
+    assertProblem(err, 'database "globex-ticks"', "allowDangerousServerConf", [/expected a list/]);
+});

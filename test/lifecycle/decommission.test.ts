@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { Render } from "../../render";
 import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
-import { TYPES, renderShippedStack, resource } from "../support/stacks";
+import { TYPES, databasesOf, renderShippedStack, renderStackBody, resource, shippedStackBody } from "../support/stacks";
 
 let base: Render;
 before(async () => {
@@ -54,4 +54,18 @@ test("a decommissioned database can be brought back on its retained volume", asy
     const pv = resource(after, TYPES.persistentVolume, "oldcorp-archive-pv").inputs.spec as any;
     assert.equal(pv.csi.volumeHandle, (base.outputs.databases as any)["oldcorp-archive"].volumeId);
     assert.deepEqual(resource(after, TYPES.volume, "oldcorp-archive-volume").options, { protect: true, retainOnDelete: true });
+});
+
+test("issue 17.8: the stack outputs record a removed id, and the program refuses it when it comes back, even without retiredIds in the file", async () => {
+    const removed = editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === "oldcorp-archive"), 1));
+    const afterRemove = await renderAfter(base, removed);
+    assert.deepEqual(afterRemove.outputs.retiredIds, ["oldcorp-archive"]);
+    assert.deepEqual(base.outputs.retiredIds, []);
+    const readded = structuredClone(shippedStackBody("prod"));
+    entry(databasesOf(readded), "oldcorp-archive").state = "active";
+    await assert.rejects(renderStackBody("prod", readded, false, afterRemove.outputs),
+        /stack "prod", database "oldcorp-archive": id = "oldcorp-archive": was the id of a removed database; ids are never reused/);
+    // The record survives later deployments that no longer see the entry.
+    const later = await renderStackBody("prod", removed, false, afterRemove.outputs);
+    assert.deepEqual(later.outputs.retiredIds, ["oldcorp-archive"]);
 });

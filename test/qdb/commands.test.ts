@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { parse } from "yaml";
+import { run } from "../../tools/qdb/main";
 import { FIXTURES, assertChangedOnlyWithin, entrySpan, qdb, stackText, tempProject } from "./helpers";
 
 function databases(text: string): Record<string, unknown>[] {
@@ -92,14 +93,14 @@ describe("qdb set", () => {
 
     it("refuses a volume shrink", () =>
         assertRefused("fleet", ["set", "--stack", "fleet", "alpha-metrics", "volume.sizeGiB=100"],
-            /database "alpha-metrics": volume\.sizeGiB 200 -> 100: an EBS volume can never shrink/));
+            /database "alpha-metrics": volume\.sizeGiB = 100: the volume has 200 GiB and EBS volumes cannot shrink/));
 
     it("refuses a shrink below the region default", () =>
-        assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "volume.sizeGiB=10"], /database "charlie-logs": volume\.sizeGiB 50 -> 10/));
+        assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "volume.sizeGiB=10"], /database "charlie-logs": volume\.sizeGiB = 10: the volume has 50 GiB/));
 
     it("refuses an AZ change", () =>
         assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "availabilityZone=eu-central-1c"],
-            /database "charlie-logs": availabilityZone "eu-central-1b" -> "eu-central-1c": an EBS volume cannot move between AZs/));
+            /database "charlie-logs": availabilityZone = "eu-central-1c": the data volume lives in eu-central-1b; an EBS volume cannot move/));
 
     it("refuses an unknown field with the validator's did-you-mean", () =>
         assertRefused("fleet", ["set", "--stack", "fleet", "charlie-logs", "instanceTyp=m7i.large"], /instanceTyp = "m7i\.large": is not a known field\. Fix: did you mean instanceType\?/));
@@ -140,7 +141,7 @@ describe("qdb pause, resume, decommission, remove", () => {
 
     it("refuses to remove a database that is not decommissioned", () =>
         assertRefused("fleet", ["remove", "--stack", "fleet", "charlie-logs"],
-            /database "charlie-logs": state is "active"; removing it would delete its volume and data\. Fix: run `qdb decommission charlie-logs`/));
+            /database "charlie-logs" is active; removing its entry would delete its data\. Fix: run `qdb decommission --stack fleet charlie-logs`, deploy that, then `qdb remove --stack fleet charlie-logs`/));
 
     it("removes a decommissioned database with its comment, keeping every other byte", async () => {
         const dir = tempProject("retiring");
@@ -149,7 +150,25 @@ describe("qdb pause, resume, decommission, remove", () => {
         assert.equal(result.code, 0, result.err);
         const span = entrySpan(before, "retired-db");
         const lines = before.split("\n");
-        assert.equal(stackText(dir, "retiring"), [...lines.slice(0, span.start), ...lines.slice(span.end)].join("\n"));
+        const retired = lines.indexOf("  questdb-cloud:databases:");
+        assert.equal(stackText(dir, "retiring"), [...lines.slice(0, retired), "    retiredIds:", "      - retired-db",
+            ...lines.slice(retired, span.start), ...lines.slice(span.end)].join("\n"));
+    });
+
+    it("issue 17.8: a removed id is recorded and can never be added again; a duplicate id opens with \"appears more than once\"", async () => {
+        const dir = tempProject("retiring");
+        assert.equal((await qdb(dir, "remove", "--stack", "retiring", "retired-db")).code, 0);
+        const before = stackText(dir, "retiring");
+        const again = await qdb(dir, "add", "--stack", "retiring", "retired-db");
+        assert.equal(again.code, 1);
+        assert.match(again.err.split("\n")[1], /database "retired-db": id = "retired-db": was the id of a removed database \(questdb-cloud:region\.retiredIds\); ids are never reused/);
+        assert.equal(stackText(dir, "retiring"), before);
+        const dir2 = tempProject("fleet");
+        const dup = await qdb(dir2, "add", "--stack", "fleet", "bravo-ticks");
+        assert.equal(dup.code, 1);
+        const reasons = dup.err.split("\n").slice(1);
+        assert.match(reasons[0], /database "bravo-ticks": id = "bravo-ticks": appears more than once/);
+        assert.doesNotMatch(dup.err, /availabilityZone/, "no unrelated AZ message");
     });
 });
 
@@ -201,5 +220,90 @@ describe("qdb --dry-run, bad files, validate", () => {
         assert.equal(result.code, 0, result.err);
         assert.equal(databases(fs.readFileSync(file, "utf8"))[1].state, "paused");
         assert.ok(fs.existsSync(path.join(FIXTURES, "Pulumi.fleet.yaml")));
+    });
+});
+
+describe("issue 17.10: bytes outside the edit are kept", () => {
+    /** Writes `text` as Pulumi.fmt.yaml, runs `qdb set` on charlie-logs and returns before and after. */
+    async function editFormatted(text: string, ...assignments: string[]): Promise<{ before: string; after: string }> {
+        const dir = tempProject();
+        fs.writeFileSync(path.join(dir, "Pulumi.fmt.yaml"), text);
+        const result = await qdb(dir, "set", "--stack", "fmt", "charlie-logs", ...(assignments.length ? assignments : ["instanceType=m7i.xlarge"]));
+        assert.equal(result.code, 0, result.err);
+        return { before: text, after: stackText(dir, "fmt") };
+    }
+    const fleet = fs.readFileSync(path.join(FIXTURES, "Pulumi.fleet.yaml"), "utf8");
+    const expected = (text: string) => text.replace("      availabilityZone: eu-central-1b\n", "      availabilityZone: eu-central-1b\n      instanceType: m7i.xlarge\n");
+
+    it("a file ending with a blank line", async () => {
+        const { before, after } = await editFormatted(`${fleet}\n`);
+        assert.equal(after, expected(before));
+    });
+
+    it("a CRLF file stays CRLF", async () => {
+        const crlf = fleet.replace(/\n/g, "\r\n");
+        const { after } = await editFormatted(crlf);
+        assert.equal(after, expected(fleet).replace(/\n/g, "\r\n"));
+    });
+
+    it("aligned comments, flow maps and a long secure: value next to the edit", async () => {
+        const text = fleet
+            .replace("    secure: v1:dGVzdC1vbmx5LWNpcGhlcnRleHQ=", `    secure: v1:${"QUJD".repeat(40)}`)
+            .replace("    - id: charlie-logs\n      availabilityZone: eu-central-1b\n",
+                "    - id: charlie-logs          # aligned\n      availabilityZone: eu-central-1b   # aligned\n      volume: {sizeGiB: 60, iops: 3000}\n")
+            .replace("      serverConf:\n        query.timeout.sec: 60\n", "      serverConf: {query.timeout.sec: 60}\n");
+        const { before, after } = await editFormatted(text, "backup.retainDays=9");
+        assert.equal(after, before.replace("      volume: {sizeGiB: 60, iops: 3000}\n", "      volume: {sizeGiB: 60, iops: 3000}\n      backup:\n        retainDays: 9\n"));
+    });
+
+    it("an edit inside a flow map changes only that line", async () => {
+        const text = fleet.replace("      availabilityZone: eu-central-1b\n", "      availabilityZone: eu-central-1b   # aligned\n      volume: {sizeGiB: 60}\n");
+        const { before, after } = await editFormatted(text, "volume.sizeGiB=70");
+        assert.equal(after, before.replace("      volume: {sizeGiB: 60}\n", "      volume: { sizeGiB: 70 }\n"));
+    });
+});
+
+describe("issue 17.1: every write goes through the program's transition checks", () => {
+    for (const impact of [true, false]) {
+        it(`a restore snapshot on an existing database and a major downgrade are refused (${impact ? "with" : "--no-impact,"} the impact report)`, async () => {
+            const dir = tempProject("fleet");
+            const before = stackText(dir, "fleet");
+            for (const [assignment, reason] of [
+                ["restoreFromSnapshot=snap-0123456789abcdef0", /restoreFromSnapshot = "snap-0123456789abcdef0": a volume is restored from a snapshot only when it is created/],
+                ["questdbVersion=7.4.2", /questdbVersion = "7\.4\.2": this downgrades 8\.2\.3 across a major version/],
+            ] as const) {
+                const out: string[] = [];
+                const err: string[] = [];
+                const argv = ["--project-dir", dir, ...(impact ? [] : ["--no-impact"]), "set", "--stack", "fleet", "alpha-metrics", assignment];
+                const code = await run(argv, { out: (t) => out.push(t), err: (t) => err.push(t) }, dir);
+                assert.equal(code, 1, err.join("\n"));
+                assert.match(err.join("\n"), /refused to write .*nothing was changed/);
+                assert.match(err.join("\n"), reason);
+                assert.deepEqual(out, []);
+                assert.equal(stackText(dir, "fleet"), before, "a refused edit leaves the file byte-identical");
+            }
+        });
+    }
+});
+
+describe("issue 17.9: messages", () => {
+    it("questdbVersion=8.3 suggests quoting, with a runnable command", async () => {
+        const dir = tempProject("fleet");
+        const result = await qdb(dir, "set", "--stack", "fleet", "alpha-metrics", "questdbVersion=8.3");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /hint: questdbVersion=8\.3 was read as a number; to write the string "8\.3", quote it: qdb set --stack fleet alpha-metrics 'questdbVersion="8\.3"'/);
+    });
+
+    it("suggested commands carry --stack, or --config-file naming the file", async () => {
+        const dir = tempProject("fleet");
+        const unknown = await qdb(dir, "set", "--stack", "fleet", "bravo-tick", "volume.sizeGiB=500");
+        assert.match(unknown.err, /Run `qdb list --stack fleet` to see them all/);
+        const file = path.join(dir, "Pulumi.fleet.yaml");
+        const viaFile = await qdb(dir, "remove", "--config-file", file, "charlie-logs");
+        assert.match(viaFile.err, new RegExp(`run \`qdb decommission --config-file ${file.replace(/[.]/g, "\\.")} charlie-logs\`, deploy that, then \`qdb remove --config-file`));
+        const written = await qdb(dir, "set", "--config-file", file, "charlie-logs", "instanceType=m7i.xlarge");
+        assert.equal(written.code, 0, written.err);
+        assert.match(written.out, new RegExp(`Run \`npm run impact -- --config-file ${file.replace(/[.]/g, "\\.")} --base HEAD\``));
+        assert.doesNotMatch(written.out, /--stack/);
     });
 });

@@ -4,19 +4,16 @@ import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { parseDocument } from "yaml";
-import { RawStackConfig, parseStackFile } from "../../inventory";
+import { parseStackFile } from "../../inventory";
 import { parseAssignment, parseCli, parseValue } from "../../tools/qdb/args";
 import { addDatabase, databaseIds, indexOfDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField } from "../../tools/qdb/edits";
 import { QdbError } from "../../tools/qdb/errors";
-import { unsafeChanges, validationDelta } from "../../tools/qdb/safety";
+import { refusals } from "../../tools/qdb/apply";
+import { validationDelta } from "../../tools/qdb/safety";
 import { spliceEdit, unifiedDiff } from "../../tools/qdb/textDiff";
 import { FIXTURES } from "./helpers";
 
 const FLEET = fs.readFileSync(path.join(FIXTURES, "Pulumi.fleet.yaml"), "utf8");
-
-function raw(databases: unknown[], region: unknown = { defaults: { volume: { sizeGiB: 50 } } }): RawStackConfig {
-    return { stack: "t", awsRegion: "eu-central-1", region, databases, hasCredentialsSeed: true };
-}
 
 describe("qdb args", () => {
     it("types values as YAML would, quotes forcing a string", () => {
@@ -30,7 +27,7 @@ describe("qdb args", () => {
     });
 
     it("splits dotted keys, keeping a server.conf key whole", () => {
-        assert.deepEqual(parseAssignment("volume.sizeGiB=500"), { key: "volume.sizeGiB", path: ["volume", "sizeGiB"], value: 500 });
+        assert.deepEqual(parseAssignment("volume.sizeGiB=500"), { key: "volume.sizeGiB", path: ["volume", "sizeGiB"], value: 500, text: "500" });
         assert.deepEqual(parseAssignment("serverConf.query.timeout.sec=120").path, ["serverConf", "query.timeout.sec"]);
         assert.deepEqual(parseAssignment("questdbVersion=8.2.4").value, "8.2.4");
         assert.throws(() => parseAssignment("volume.sizeGiB"), /not a key=value/);
@@ -76,32 +73,56 @@ describe("qdb edits", () => {
 });
 
 describe("qdb safety", () => {
-    const before = raw([
-        { id: "a", availabilityZone: "az-1", volume: { sizeGiB: 200 } },
-        { id: "b", availabilityZone: "az-2" },
-        { id: "gone", availabilityZone: "az-2", state: "decommissioned" },
-    ]);
+    /** The fleet fixture with `edit` applied to its databases (a deep copy), as a parsed stack file. */
+    function fleetWith(edit: (dbs: Record<string, any>[], region: Record<string, any>) => void) {
+        const file = parseStackFile(FLEET, "Pulumi.fleet.yaml");
+        const copy = structuredClone(file.raw) as { databases: Record<string, any>[]; region: Record<string, any> };
+        edit(copy.databases, copy.region);
+        return { ...file, raw: { ...file.raw, databases: copy.databases, region: copy.region } };
+    }
+    const before = fleetWith(() => undefined);
 
     it("allows growing, keeping the AZ and removing a decommissioned entry", () => {
-        const after = raw([{ id: "a", availabilityZone: "az-1", volume: { sizeGiB: 300 } }, { id: "b", availabilityZone: "az-2", volume: { sizeGiB: 50 } }]);
-        assert.deepEqual(unsafeChanges(before, after), []);
+        const retiring = fleetWith((dbs) => (dbs[2].state = "decommissioned"));
+        assert.deepEqual(refusals(retiring, fleetWith((dbs) => {
+            dbs[0].volume.sizeGiB = 300;
+            dbs.splice(2, 1);
+        })).reasons, []);
     });
 
-    it("refuses a shrink, counting the region default as the old size", () => {
-        const after = raw([{ id: "a", availabilityZone: "az-1", volume: { sizeGiB: 100 } }, { id: "b", availabilityZone: "az-2", volume: { sizeGiB: 20 } },
-            { id: "gone", availabilityZone: "az-2", state: "decommissioned" }]);
-        const reasons = unsafeChanges(before, after);
-        assert.equal(reasons.length, 2);
-        assert.match(reasons[0], /database "a": volume\.sizeGiB 200 -> 100: an EBS volume can never shrink\. Fix: keep volume\.sizeGiB at 200 or more/);
-        assert.match(reasons[1], /database "b": volume\.sizeGiB 50 -> 20/);
+    it("refuses what the program refuses: a shrink (the region default counts), an AZ move, removing a live database", () => {
+        const { reasons } = refusals(before, fleetWith((dbs) => {
+            dbs[0].volume.sizeGiB = 100;
+            dbs[1].volume = { sizeGiB: 20 };
+            dbs[1].availabilityZone = "eu-central-1b";
+            dbs.splice(2, 1);
+        }));
+        assert.equal(reasons.length, 4, reasons.join("\n"));
+        assert.match(reasons.join("\n"), /database "alpha-metrics": volume\.sizeGiB = 100: the volume has 200 GiB and EBS volumes cannot shrink/);
+        assert.match(reasons.join("\n"), /database "bravo-ticks": volume\.sizeGiB = 20: the volume has 50 GiB/);
+        assert.match(reasons.join("\n"), /database "bravo-ticks": availabilityZone = "eu-central-1b": the data volume lives in eu-central-1a/);
+        assert.match(reasons.join("\n"), /database "charlie-logs": \(entry\) = "\(removed\)": the entry was removed while the database is active/);
     });
 
-    it("refuses an AZ change and removing a live database", () => {
-        const after = raw([{ id: "a", availabilityZone: "az-9", volume: { sizeGiB: 200 } }]);
-        const reasons = unsafeChanges(before, after);
-        assert.equal(reasons.length, 2);
-        assert.match(reasons[0], /database "a": availabilityZone "az-1" -> "az-9": an EBS volume cannot move between AZs/);
-        assert.match(reasons[1], /database "b": state is "active"; removing it would delete its volume and data\. Fix: run `qdb decommission b`/);
+    it("issue 17.1: refuses a restore snapshot on an existing database and a major downgrade, as the program does", () => {
+        const { reasons } = refusals(before, fleetWith((dbs) => {
+            dbs[0].restoreFromSnapshot = "snap-0123456789abcdef0";
+            dbs[1].questdbVersion = "7.4.2";
+        }));
+        assert.equal(reasons.length, 2, reasons.join("\n"));
+        assert.match(reasons[0], /database "alpha-metrics": restoreFromSnapshot = "snap-0123456789abcdef0": a volume is restored from a snapshot only when it is created/);
+        assert.match(reasons[1], /database "bravo-ticks": questdbVersion = "7\.4\.2": this downgrades 8\.2\.3 across a major version/);
+    });
+
+    it("issue 17.8: a removed id never comes back, even when it is taken out of retiredIds in the same edit", () => {
+        const retired = fleetWith((dbs, region) => {
+            dbs.splice(2, 1);
+            region.retiredIds = ["charlie-logs"];
+        });
+        const readded = fleetWith((_, region) => (region.retiredIds = ["charlie-logs"]));
+        assert.match(refusals(retired, readded).reasons.join("\n"), /database "charlie-logs": id = "charlie-logs": was the id of a removed database/);
+        const forgotten = fleetWith(() => undefined);
+        assert.match(refusals(retired, forgotten).reasons.join("\n"), /database "charlie-logs": id = "charlie-logs": was the id of a removed database; ids are never reused/);
     });
 
     it("blocks only the problems an edit introduces", () => {

@@ -4,11 +4,11 @@
  * print what the edit means. Commands only describe their edit.
  */
 import { Document } from "yaml";
-import { offlineRawOf, parseStackFile, StackFile } from "../../inventory";
+import { StackFile, formatProblem, offlineRawOf, parseStackFile, refusedTransitions } from "../../inventory";
 import { QdbError } from "./errors";
 import { LoadedFile, Target, loadFile, writeAtomically } from "./files";
 import { impactPointer, impactSummary } from "./impact";
-import { unsafeChanges, validationDelta } from "./safety";
+import { validationDelta } from "./safety";
 import { spliceEdit, unifiedDiff } from "./textDiff";
 import * as path from "path";
 
@@ -23,24 +23,34 @@ export interface EditOptions {
     readonly impact: boolean;
 }
 
+/** Extra lines for a refusal, from the command that knows how its input was read (e.g. quoting). */
+export type RefusalHints = (reasons: readonly string[], target: Target) => string[];
+
 /** An edit of the Document; returns what it did, for the messages ("paused database \"x\""). */
 export type Edit = (doc: Document, loaded: LoadedFile) => string;
 
 /** The text after an edit: the edited rendering, with the original bytes outside the edit. */
 export function editedText(loaded: LoadedFile, edit: Edit): { text: string; description: string } {
-    const rendered = loaded.doc.toString();
+    const rendered = loaded.doc.toString(RENDERING);
     const description = edit(loaded.doc, loaded);
-    return { text: spliceEdit(loaded.text, rendered, loaded.doc.toString()), description };
+    return { text: spliceEdit(loaded.text, rendered, loaded.doc.toString(RENDERING)), description };
 }
 
-/** Every reason to refuse going from `before` to `after`; empty when the edit is safe and valid. */
+/** No folding of long lines (a `secure:` ciphertext stays on its line), so fewer lines differ from the original. */
+const RENDERING = { lineWidth: 0 } as const;
+
+/**
+ * Every reason to refuse going from `before` to `after`, empty when the edit is safe and valid:
+ * the problems the edit introduces (validateInventory), then the program's own transition checks
+ * (`refusedTransitions`, with `before` standing in for the last deployment's outputs).
+ */
 export function refusals(before: StackFile, after: StackFile): { reasons: string[]; preexisting: readonly string[] } {
-    const [old, now] = [offlineRawOf(before), offlineRawOf(after)];
-    const delta = validationDelta(old, now);
-    return { reasons: [...unsafeChanges(old, now), ...delta.introduced], preexisting: delta.preexisting };
+    const delta = validationDelta(offlineRawOf(before), offlineRawOf(after));
+    const refused = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
+    return { reasons: [...delta.introduced, ...refused.filter((r) => !delta.introduced.includes(r))], preexisting: delta.preexisting };
 }
 
-export async function applyEdit(target: Target, edit: Edit, options: EditOptions, io: Io): Promise<number> {
+export async function applyEdit(target: Target, edit: Edit, options: EditOptions, io: Io, hints: RefusalHints = () => []): Promise<number> {
     const loaded = loadFile(target);
     const { text, description } = editedText(loaded, edit);
     const name = path.basename(target.file);
@@ -51,7 +61,7 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
     const after = parseStackFile(text, target.file, target.stack);
     const { reasons, preexisting } = refusals(loaded.parsed, after);
     if (reasons.length > 0) {
-        const list = reasons.map((r) => `  - ${r}`).join("\n");
+        const list = [...reasons.map((r) => `  - ${r}`), ...hints(reasons, target)].join("\n");
         throw new QdbError(`${target.file}: refused to write (${description}); nothing was changed:\n${list}`);
     }
     if (preexisting.length > 0) {
@@ -66,7 +76,7 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
         io.out(`${name}: ${description}.`);
     }
     io.out(options.impact
-        ? await impactSummary(loaded.parsed, after)
-        : impactPointer(target.stack));
+        ? await impactSummary(loaded.parsed, after, target, !options.dryRun)
+        : impactPointer(target));
     return 0;
 }

@@ -78,6 +78,8 @@ export interface Assignment {
     readonly key: string;
     readonly path: readonly string[];
     readonly value: string | number | boolean;
+    /** The value as typed, before typing. */
+    readonly text: string;
 }
 
 /**
@@ -94,5 +96,5 @@ export function parseAssignment(text: string): Assignment {
     if (path.some((part) => part === "")) {
         throw new QdbError(`"${key}" has an empty part. Write dotted keys like volume.sizeGiB`, USAGE_EXIT);
     }
-    return { key, path, value: parseValue(text.slice(eq + 1)) };
+    return { key, path, value: parseValue(text.slice(eq + 1)), text: text.slice(eq + 1) };
 }

@@ -4,7 +4,7 @@
  */
 import { InventoryError, offlineRawOf, validateInventory } from "../../inventory";
 import { Io, applyEdit } from "./apply";
-import { CliArgs, parseAssignment, parseValue } from "./args";
+import { Assignment, CliArgs, parseAssignment, parseValue } from "./args";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
@@ -91,10 +91,21 @@ export async function set(ctx: Context): Promise<number> {
     }
     return applyEdit(target(ctx), (doc, loaded) => {
         for (const a of assignments) {
-            setDatabaseField(doc, loaded.target.file, id, a.path, a.value);
+            setDatabaseField(doc, loaded.target, id, a.path, a.value);
         }
         return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
-    }, ctx.args, ctx.io);
+    }, ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t.flag, id));
+}
+
+/**
+ * `questdbVersion=8.3` types as the number 8.3, which the validator rightly refuses; the fix is
+ * quoting, which only qdb can tell, so it says so with the command to run.
+ */
+export function quotingHints(assignments: readonly Assignment[], reasons: readonly string[], flag: string, id: string): string[] {
+    return assignments
+        .filter((a) => typeof a.value !== "string" && reasons.some((r) => r.includes(`${a.key} = ${JSON.stringify(a.value)}: expected a`)))
+        .map((a) => `  hint: ${a.key}=${a.text} was read as a ${typeof a.value}; to write the string "${a.text}", quote it: ` +
+            `qdb set ${flag} ${id} '${a.key}="${a.text}"'`);
 }
 
 /** pause, resume and decommission: each only sets `state`. */
@@ -103,8 +114,8 @@ export function stateCommand(state: "paused" | "active" | "decommissioned", verb
         const id = oneId(ctx, `${verb} --stack <stack> <id>`);
         return applyEdit(target(ctx), (doc, loaded) => {
             // A missing state means active: `resume` on such an entry is a no-op, not a new line.
-            if (stateOf(doc, loaded.target.file, id) !== state) {
-                setDatabaseField(doc, loaded.target.file, id, ["state"], state);
+            if (stateOf(doc, loaded.target, id) !== state) {
+                setDatabaseField(doc, loaded.target, id, ["state"], state);
             }
             return `set database "${id}" state to ${state}`;
         }, ctx.args, ctx.io);
@@ -114,7 +125,13 @@ export function stateCommand(state: "paused" | "active" | "decommissioned", verb
 export async function remove(ctx: Context): Promise<number> {
     const id = oneId(ctx, "remove --stack <stack> <id>   (only once the database is decommissioned)");
     return applyEdit(target(ctx), (doc, loaded) => {
-        removeDatabase(doc, loaded.target.file, id);
-        return `removed database "${id}"`;
+        const state = stateOf(doc, loaded.target, id);
+        if (state !== "decommissioned") {
+            const flag = loaded.target.flag;
+            throw new QdbError(`${loaded.target.file}: refused to write (remove "${id}"); nothing was changed: database "${id}" is ${String(state)}; ` +
+                `removing its entry would delete its data. Fix: run \`qdb decommission ${flag} ${id}\`, deploy that, then \`qdb remove ${flag} ${id}\``);
+        }
+        removeDatabase(doc, loaded.target, id);
+        return `removed database "${id}" (its id is recorded in questdb-cloud:region.retiredIds, never to be reused)`;
     }, ctx.args, ctx.io);
 }

@@ -3,11 +3,18 @@
  * the Document it is given, never a file) so the same edit can be previewed, diffed, validated
  * and tested without touching disk. The Document API keeps every comment outside the edited node.
  */
-import { Document, isMap, isSeq } from "yaml";
+import { Document, isMap, isScalar, isSeq } from "yaml";
 import { CONFIG_NAMESPACE, DEFAULTS, closest } from "../../inventory";
 import { QdbError } from "./errors";
 
 export const DATABASES_PATH = ["config", `${CONFIG_NAMESPACE}:databases`] as const;
+export const RETIRED_IDS_PATH = ["config", `${CONFIG_NAMESPACE}:region`, "retiredIds"] as const;
+
+/** The file an edit works on, as messages name it: a path, or a path and the flag that selects it. */
+export type Where = string | { readonly file: string; readonly flag: string };
+
+const fileOf = (where: Where) => (typeof where === "string" ? where : where.file);
+const flagOf = (where: Where) => (typeof where === "string" ? "--stack <stack>" : where.flag);
 
 export type Scalar = string | number | boolean;
 
@@ -36,7 +43,7 @@ export function databaseIds(doc: Document): string[] {
  * The index of database `id`, or an error naming the closest id, since a typo in an id is the
  * most likely reason it is not found.
  */
-export function indexOfDatabase(doc: Document, id: string, file: string): number {
+export function indexOfDatabase(doc: Document, id: string, where: Where): number {
     const ids = databaseIds(doc);
     const index = ids.indexOf(id);
     if (index >= 0) {
@@ -44,7 +51,7 @@ export function indexOfDatabase(doc: Document, id: string, file: string): number
     }
     const guess = closest(id, ids.filter((known) => known !== ""));
     const hint = guess ? `did you mean "${guess}"?` : `known ids: ${ids.join(", ") || "(none)"}`;
-    throw new QdbError(`${file}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`qdb list\` to see them all`);
+    throw new QdbError(`${fileOf(where)}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`qdb list ${flagOf(where)}\` to see them all`);
 }
 
 /** Appends a database entry; creates the databases list when the stack has none yet. */
@@ -64,19 +71,30 @@ export function addDatabase(doc: Document, entry: NewDatabase): void {
 }
 
 /** Sets one field of database `id`; `path` is relative to the entry, e.g. ["volume", "sizeGiB"]. */
-export function setDatabaseField(doc: Document, file: string, id: string, path: readonly string[], value: Scalar): void {
-    const index = indexOfDatabase(doc, id, file);
+export function setDatabaseField(doc: Document, where: Where, id: string, path: readonly string[], value: Scalar): void {
+    const index = indexOfDatabase(doc, id, where);
     doc.setIn([...DATABASES_PATH, index, ...path], value);
 }
 
 /** The state database `id` is in, counting a missing `state` as the default. */
-export function stateOf(doc: Document, file: string, id: string): unknown {
-    return doc.getIn([...DATABASES_PATH, indexOfDatabase(doc, id, file), "state"]) ?? DEFAULTS.state;
+export function stateOf(doc: Document, where: Where, id: string): unknown {
+    return doc.getIn([...DATABASES_PATH, indexOfDatabase(doc, id, where), "state"]) ?? DEFAULTS.state;
 }
 
-/** Deletes database `id`'s entry, together with the comment lines attached above it. */
-export function removeDatabase(doc: Document, file: string, id: string): void {
-    doc.deleteIn([...DATABASES_PATH, indexOfDatabase(doc, id, file)]);
+/**
+ * Deletes database `id`'s entry, together with the comment lines attached above it, and records
+ * the id in `region.retiredIds`: ids are never reused, and the file is how every tool knows.
+ */
+export function removeDatabase(doc: Document, where: Where, id: string): void {
+    doc.deleteIn([...DATABASES_PATH, indexOfDatabase(doc, id, where)]);
+    const retired = doc.getIn(RETIRED_IDS_PATH);
+    if (isSeq(retired)) {
+        if (!retired.items.some((item) => (isScalar(item) ? item.value : item) === id)) {
+            doc.addIn(RETIRED_IDS_PATH, id);
+        }
+    } else if (retired === undefined && isMap(doc.getIn(RETIRED_IDS_PATH.slice(0, 2)))) {
+        doc.setIn(RETIRED_IDS_PATH, doc.createNode([id]));
+    }
 }
 
 /**

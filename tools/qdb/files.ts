@@ -12,6 +12,13 @@ import { QdbError, USAGE_EXIT } from "./errors";
 export interface Target {
     readonly stack: string;
     readonly file: string;
+    /** How a command names this file, for commands printed in messages: `--stack prod` or `--config-file <path>`. */
+    readonly flag: string;
+}
+
+/** A word as a shell reads it back: quoted when it holds anything but safe characters. */
+export function shellWord(word: string): string {
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }
 
 /** The nearest directory at or above `from` holding Pulumi.yaml, so qdb works from any subfolder. */
@@ -30,12 +37,12 @@ export function findProjectDir(from: string): string {
 export function resolveTarget(opts: { stack?: string; configFile?: string; projectDir: string }): Target {
     if (opts.configFile) {
         const file = path.resolve(opts.configFile);
-        return { stack: opts.stack ?? stackNameOf(file), file };
+        return { stack: opts.stack ?? stackNameOf(file), file, flag: `--config-file ${shellWord(opts.configFile)}` };
     }
     if (!opts.stack) {
         throw new QdbError("which stack? Pass --stack <name> (for Pulumi.<name>.yaml) or --config-file <path>", USAGE_EXIT);
     }
-    return { stack: opts.stack, file: stackFilePath(opts.projectDir, opts.stack) };
+    return { stack: opts.stack, file: stackFilePath(opts.projectDir, opts.stack), flag: `--stack ${shellWord(opts.stack)}` };
 }
 
 /** Every `Pulumi.<stack>.yaml` in the project directory, sorted by stack name. */
@@ -43,7 +50,7 @@ export function allTargets(projectDir: string): Target[] {
     return fs.readdirSync(projectDir)
         .filter((name) => /^Pulumi\.(.+)\.ya?ml$/.test(name))
         .sort()
-        .map((name) => ({ stack: stackNameOf(name), file: path.join(projectDir, name) }));
+        .map((name) => ({ stack: stackNameOf(name), file: path.join(projectDir, name), flag: `--stack ${shellWord(stackNameOf(name))}` }));
 }
 
 /** A reminder when the file has no credentials seed, which `pulumi up` requires. */
@@ -88,23 +95,62 @@ export function loadFile(target: Target): LoadedFile {
  * Replaces the file with `text` atomically: a temp file in the same directory (so the rename
  * stays on one filesystem), then rename. A reader sees the old file or the new one, never half.
  * Refuses when the file changed since it was read, so a concurrent edit is never overwritten.
+ * A symlink is followed (the link stays, its target is replaced); the owner and mode are kept;
+ * a read-only file is refused, never replaced (a rename would not ask); an unwritable directory
+ * is one line, not a stack trace.
  */
 export function writeAtomically(file: string, expectedOld: string, text: string): void {
-    const temp = path.join(path.dirname(file), `.${path.basename(file)}.qdb-${process.pid}-${Date.now()}.tmp`);
-    const mode = fs.statSync(file).mode;
+    const real = fs.realpathSync(file);
+    const stat = fs.statSync(real);
+    if ((stat.mode & 0o222) === 0 || !writable(real)) {
+        throw new QdbError(`${file} is read-only (mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}); nothing was written. ` +
+            `Fix: if the edit is meant, make it writable (chmod u+w ${shellWord(file)}) and run the command again`);
+    }
+    const temp = path.join(path.dirname(real), `.${path.basename(real)}.qdb-${process.pid}-${Date.now()}.tmp`);
     try {
-        const fd = fs.openSync(temp, "wx", mode);
+        const fd = openTemp(temp, file);
         try {
             fs.writeSync(fd, text);
+            fs.fchmodSync(fd, stat.mode & 0o7777);
+            keepOwner(fd, stat, file);
             fs.fsyncSync(fd);
         } finally {
             fs.closeSync(fd);
         }
-        if (fs.readFileSync(file, "utf8") !== expectedOld) {
+        if (fs.readFileSync(real, "utf8") !== expectedOld) {
             throw new QdbError(`${file}: changed on disk while qdb was editing it; nothing was written. Run the command again`);
         }
-        fs.renameSync(temp, file);
+        fs.renameSync(temp, real);
     } finally {
         fs.rmSync(temp, { force: true });
+    }
+}
+
+function writable(file: string): boolean {
+    try {
+        fs.accessSync(file, fs.constants.W_OK);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
+function openTemp(temp: string, file: string): number {
+    try {
+        return fs.openSync(temp, "wx", 0o600);
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new QdbError(`${file}: cannot create a temporary file in ${path.dirname(temp)} (${code}); nothing was written. ` +
+            "Fix: qdb writes the new version next to the file and renames it over the old one, so the directory must be writable");
+    }
+}
+
+/** The new file gets the old one's owner; only root can give a file away, so anyone else must own it. */
+function keepOwner(fd: number, stat: fs.Stats, file: string): void {
+    try {
+        fs.fchownSync(fd, stat.uid, stat.gid);
+    } catch {
+        throw new QdbError(`${file} is owned by uid ${stat.uid}, gid ${stat.gid}, which a replaced file would not keep; nothing was written. ` +
+            "Fix: run qdb as the file's owner");
     }
 }
