@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import * as aws from "@pulumi/aws";
+import * as aws from "./aws";
 import { DatabaseSpec, DatabaseState, DeployedFacts, QUESTDB_DEPLOYMENT_TYPE, RegionSpec, deployedFactsOf } from "../inventory";
 import { DeploymentContext, deploymentContext } from "./deployment/context";
 import { databaseCredentials } from "./deployment/credentials";

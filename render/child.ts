@@ -2,17 +2,18 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "./inProcess";
+import { PROJECT_DIR, entryArgs } from "./paths";
 import { Render, RenderRequest } from "./types";
 
 /**
- * Node's arguments for a render child running `entry`. A render's garbage is mostly short-lived
+ * Node's arguments for a render child running the module `modulePath` (relative to the project,
+ * no extension), compiled or under tsx as this process runs (render/paths.ts). A render's garbage is mostly short-lived
  * (resource args, the SDK's promise chains); a 128 MiB young generation lets it die there instead
  * of being promoted into, and marked again and again in, a heap of up to 3 GB. That made render
  * time grow linearly with the inventory (figures in docs/offline-tools.md).
  */
-export function renderChildArgs(entry: string, ...args: string[]): string[] {
-    return ["--max-semi-space-size=128", "--import", "tsx", entry, ...args];
+export function renderChildArgs(modulePath: string, ...args: string[]): string[] {
+    return ["--max-semi-space-size=128", ...entryArgs(modulePath), ...args];
 }
 
 export class RenderError extends Error {
@@ -38,7 +39,7 @@ export interface LoggedRender {
 export function renderInChildWithLogs(request: RenderRequest): Promise<LoggedRender> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-render-"));
     const outFile = path.join(dir, "render.json");
-    const child = spawn(process.execPath, renderChildArgs(path.join(PROJECT_DIR, "render", "cli.ts"), outFile), {
+    const child = spawn(process.execPath, renderChildArgs("render/cli", outFile), {
         cwd: PROJECT_DIR,
         stdio: ["pipe", "pipe", "pipe"],
     });

@@ -1,10 +1,9 @@
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MockRecord, RecordingMocks, maskSecrets } from "./mocks";
+import { MAIN_PROGRAM } from "./paths";
 import { RecordedOptions, Render, RenderRequest, RenderedResource, SECRET_MASK } from "./types";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
-export const MAIN_PROGRAM = path.join(PROJECT_DIR, "index.ts");
+export { MAIN_PROGRAM, PROJECT_DIR } from "./paths";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 
 interface PulumiInternals {
@@ -69,6 +68,8 @@ function joinRecords(records: MockRecord[], captured: Map<string, CapturedOption
  */
 function quietStackTraces(): void {
     if (process.env.QDB_RENDER_STACKS === "1") {
+        // Compiled code (.build/) maps its traces to the TypeScript sources through its .js.map files.
+        process.setSourceMapsEnabled(true);
         return;
     }
     process.setSourceMapsEnabled(false);

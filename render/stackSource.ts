@@ -6,7 +6,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import { StackFile, StackFileError, parseStackFile, readStackFile, stackFilePath, stackNameOf } from "../inventory";
-import { PROJECT_DIR } from "./inProcess";
+import { PROJECT_DIR } from "./paths";
 
 export interface StackSource {
     readonly stack?: string;

@@ -15,7 +15,7 @@ import { parseStackFile, stackFilePath } from "../inventory";
 import { requestFromStackFile } from "../render";
 import { BenchJob, BenchSample } from "../render/benchChild";
 import { renderChildArgs } from "../render/child";
-import { PROJECT_DIR } from "../render/inProcess";
+import { PROJECT_DIR } from "../render/paths";
 import { RenderRequest } from "../render/types";
 
 /** Why each resource exists per database; printed next to the measured per-database count. */
@@ -57,7 +57,7 @@ export function benchStack(count: number): RenderRequest {
 
 /** Runs one job in a child process of its own: a sample, or why it failed. */
 export function runBenchJob(job: BenchJob): BenchSample | string {
-    const run = spawnSync(process.execPath, renderChildArgs(path.join(PROJECT_DIR, "render", "benchChild.ts")), {
+    const run = spawnSync(process.execPath, renderChildArgs("render/benchChild"), {
         cwd: PROJECT_DIR, input: JSON.stringify(job), encoding: "utf8", maxBuffer: 64 << 20,
     });
     if (run.status !== 0) {

@@ -5,7 +5,8 @@
  * Renders both versions of a stack file under mocks, diffs them and reports per database what the
  * change means (see tools/impact/types.ts). Markdown by default (for a PR comment), JSON with
  * --json. Exit codes: 0 safe, 3 a data volume would be deleted or replaced, 4 more databases
- * touched than --max-databases, 2 a config or usage error, 1 anything else.
+ * touched than --max-databases, 5 the program refuses the change (nothing rendered), 2 a config
+ * or usage error, 1 anything else.
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
@@ -17,7 +18,7 @@ import { ImpactReport, computeImpact, formatImpactMarkdown } from "./impact/repo
 const USAGE = "usage: npm run impact -- --stack <name> --base <git-ref> | --before <file> --after <file>" +
     " [--json] [--max-databases N] [--out <file>]";
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, dataAtRisk: 3, tooManyDatabases: 4 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, dataAtRisk: 3, tooManyDatabases: 4, refused: 5 } as const;
 
 class UsageError extends Error {}
 
@@ -38,6 +39,9 @@ function sides(values: Record<string, string | boolean | undefined>): [StackFile
 
 /** The exit code for a report, and why. */
 export function verdict(report: ImpactReport, maxDatabases?: number): { code: number; reason?: string } {
+    if (report.refusals.length > 0) {
+        return { code: EXIT.refused, reason: `the program refuses this change (${report.refusals.length} reason(s) above); pulumi preview will fail` };
+    }
     if (report.dataAtRisk) {
         return { code: EXIT.dataAtRisk, reason: "a data volume (or its PV/PVC) would be deleted or replaced" };
     }

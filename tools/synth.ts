@@ -10,7 +10,7 @@ import * as path from "path";
 import { parseArgs } from "util";
 import { StackFileError } from "../inventory";
 import { Render, RenderError, renderInChild, requestFromStackFile } from "../render";
-import { PROJECT_DIR } from "../render/inProcess";
+import { PROJECT_DIR } from "../render/paths";
 import { Manifest, hasOfflineSchema, manifestsOf, validateManifest, writeManifests } from "../render/manifests";
 import { loadStackFile } from "../render/stackSource";
 import { formatTree } from "../render/tree";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_POLICY_TAG, IN_NAMESPACE, STATE_TAG, backupPolicyKey } from "../../inventory";

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DATABASE_LABEL, DatabaseState } from "../../inventory";
 import { DeploymentContext, partName } from "./context";

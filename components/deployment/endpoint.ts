@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import { IN_NAMESPACE } from "../../inventory";
 import { DeploymentContext, partName } from "./context";

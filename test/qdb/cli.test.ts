@@ -21,7 +21,7 @@ describe("qdb CLI", () => {
     it("is linked as a bin by npm (npx qdb), pointing at the launcher", () => {
         const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
         assert.equal(manifest.devDependencies.qdb, "file:tools/qdb-bin");
-        assert.equal(manifest.scripts.qdb, "tsx tools/qdb/main.ts");
+        assert.equal(manifest.scripts.qdb, "node tools/launch.js qdb");
         const bin = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "tools", "qdb-bin", "package.json"), "utf8")).bin;
         assert.equal(path.resolve(PROJECT_DIR, "tools", "qdb-bin", bin.qdb), LAUNCHER);
         const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package-lock.json"), "utf8"));

@@ -127,12 +127,13 @@ test("removing a decommissioned database's entry releases its volume and snapsho
     assert.equal(run.code, 0, run.stderr);
 });
 
-test("the CLI exits 3 when data is at risk, with Markdown naming the databases", async () => {
+test("the CLI exits 5 on a change the program refuses, and prints the refusals without rendering it", async () => {
     const run = await runTool("impact", ["--stack", "prod", "--before", files.base, "--after", files.risky]);
-    assert.equal(run.code, 3, run.stderr);
-    assert.match(run.stdout, /\| `acme-analytics` \| ⛔ data-at-risk \|/);
-    assert.match(run.stdout, /\| `tyrell-sensors` \| ⛔ data-at-risk \|/);
-    assert.match(run.stderr, /data volume/);
+    assert.equal(run.code, 5, run.stderr);
+    assert.match(run.stderr, /the program refuses this change/);
+    // pulumi preview stops at the refusal: no resource table, and it says why.
+    assert.doesNotMatch(run.stdout, /\| Database \| Impact \|/);
+    assert.match(run.stdout, /Not rendered: the program stops at the refusal/);
     // The program's own refusals, exactly as `pulumi preview` will print them.
     assert.match(run.stdout, /The program refuses this change/);
     assert.match(run.stdout, /- stack "prod", database "acme-analytics": availabilityZone = "us-east-1b": the data volume lives in us-east-1a/);

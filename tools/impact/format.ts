@@ -43,6 +43,9 @@ function databaseSection(d: DatabaseImpact): string[] {
 /** A Markdown report for a pull-request comment. */
 export function formatImpactMarkdown(report: ImpactReport): string {
     const header = `## Change impact: stack \`${report.stack}\``;
+    if (report.refusals.length > 0 && report.databases.length === 0) {
+        return `${[header, "", ...warnings(report).flatMap((w) => [w, ""])].join("\n")}Not rendered: the program stops at the refusal.\n`;
+    }
     if (report.databases.length === 0) {
         return `${header}\n\nNo-op: nothing the program registers changes.\n`;
     }
@@ -58,6 +61,9 @@ export function formatImpactMarkdown(report: ImpactReport): string {
 
 /** A few terminal lines: one per touched database, plus the warnings. */
 export function formatImpactSummary(report: ImpactReport): string {
+    if (report.refusals.length > 0 && report.databases.length === 0) {
+        return [`${report.stack}: refused by the program (not rendered)`, ...warnings(report).map((w) => `  ! ${w.replace(/\*\*|`/g, "")}`)].join("\n");
+    }
     if (report.databases.length === 0) {
         return `${report.stack}: no-op (nothing changes)`;
     }

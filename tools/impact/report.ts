@@ -3,7 +3,7 @@
  * stack files under mocks (two child processes, concurrently), diffs them with render/diff.ts and
  * says per database what the change means. Used by `npm run impact` and by the qdb ops CLI.
  */
-import { StackFile, formatProblem, refusedTransitions } from "../../inventory";
+import { InventoryError, StackFile, formatProblem, offlineInventoryOf, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { databaseIds, groupImpacts, groupsOf } from "./group";
 import { providerFlagsOf } from "./rules";
@@ -33,14 +33,33 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
 }
 
 /**
- * Renders both stack files (preview=false, so every value is concrete) and reports the impact.
- * Rejects with render's RenderError (configError=true) when either file fails validation.
+ * Renders both stack files (preview=false, so every value is concrete), side by side in two child
+ * processes, and reports the impact. Validation and the program's transition checks come first,
+ * in this process: a change they refuse is never rendered (a render costs seconds), as
+ * `pulumi preview` stops at the refusal too. Rejects with render's RenderError (configError=true)
+ * when either file fails validation; a refused transition is a report with its `refusals`.
  */
 export async function computeImpact(before: StackFile, after: StackFile): Promise<ImpactReport> {
-    const [b, a] = await Promise.all([renderLabelled("before", before), renderLabelled("after", after)]);
+    validateSide("before", before);
+    validateSide("after", after);
     const refusals = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
-    const report = impactOfRenders(b, a);
-    return { ...report, refusals, previewWillFail: report.previewWillFail || refusals.length > 0 };
+    if (refusals.length > 0) {
+        return { stack: after.stack, databases: [], untouched: [], touchedDatabases: 0, dataAtRisk: false, previewWillFail: true, refusals };
+    }
+    const [b, a] = await Promise.all([renderLabelled("before", before), renderLabelled("after", after)]);
+    return impactOfRenders(b, a);
+}
+
+/** The program's own validation of one side, with the error a render of it would fail with. */
+function validateSide(side: string, file: StackFile): void {
+    try {
+        offlineInventoryOf(file);
+    } catch (err) {
+        if (err instanceof InventoryError) {
+            throw new RenderError(`${side} (${file.path}): ${err.message}`, true);
+        }
+        throw err;
+    }
 }
 
 /** Renders one side, naming the side and file in any error so the reader knows which to fix. */
