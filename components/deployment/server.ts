@@ -52,7 +52,7 @@ export function statefulSetArgs(ctx: DeploymentContext, serverConf: string): k8s
                     // A server.conf edit changes this hash, which rolls the pod.
                     annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(serverConf) },
                 },
-                spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion) }),
+                spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion), restoreFromSnapshot: ctx.database.restoreFromSnapshot }),
             },
         },
     };
