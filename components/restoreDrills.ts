@@ -3,7 +3,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DATABASE_LABEL, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, validSchedule } from "../inventory";
+import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName, validSchedule } from "../inventory";
 import {
     AWS_CLI_IMAGE, POD_IDENTITY_AGENT, RESTRICTED_CONTAINER, RESTRICTED_POD, SCRIPT_DIR, partitionOf, podIdentityTrustPolicy,
 } from "./deployment/backup";
@@ -11,8 +11,6 @@ import { questdbImage } from "./deployment/server";
 
 export const RESTORE_DRILLS_TYPE = "questdb-cloud:index:RestoreDrills";
 
-/** The platform namespace drills run in: never a tenant's, since a drill creates cluster-scoped PersistentVolumes. */
-export const DRILL_NAMESPACE = "questdb-drills";
 /** Name of the drill runner's ServiceAccount, its roles and the script ConfigMap. */
 export const DRILL_RUNNER = "questdb-drill";
 /** Tag on every EBS volume a drill creates, value the drill's run id; the only volumes a drill may delete. */
@@ -29,11 +27,6 @@ export interface RestoreDrillsArgs {
     readonly databases: readonly DatabaseSpec[];
     /** The region: stack, AWS region, cluster name and volume KMS key. Required. */
     readonly region: RegionSpec;
-}
-
-/** The CronJob name of a database's drill; `kubectl -n questdb-drills create job --from=cronjob/<it>` runs one now. */
-export function drillCronJobName(id: string): string {
-    return `drill-${id}`;
 }
 
 /** Databases that get a scheduled drill: active ones with `backup.drill`. */

@@ -76,7 +76,16 @@ const HORIZON_DAYS = 731;
 
 function longestGapSeconds(fields: ReturnType<typeof expand>[]): number {
     const [minutes, hours, dom, month, dow] = fields;
-    const runs: number[] = [];
+    let previous: number | undefined;
+    let longest = 0;
+    let count = 0;
+    const run = (t: number) => {
+        longest = previous === undefined ? longest : Math.max(longest, t - previous);
+        previous = t;
+        count++;
+    };
+    const hourList = [...hours.values].sort((a, b) => a - b);
+    const minuteList = [...minutes.values].sort((a, b) => a - b);
     for (let day = 0; day < HORIZON_DAYS; day++) {
         const date = new Date(REFERENCE_START + day * 86_400_000);
         const domHit = dom.values.has(date.getUTCDate());
@@ -86,16 +95,16 @@ function longestGapSeconds(fields: ReturnType<typeof expand>[]): number {
         if (!dayHit || !month.values.has(date.getUTCMonth() + 1)) {
             continue;
         }
-        for (const h of [...hours.values].sort((a, b) => a - b)) {
-            for (const m of [...minutes.values].sort((a, b) => a - b)) {
-                runs.push(date.getTime() / 1000 + h * 3600 + m * 60);
+        for (const h of hourList) {
+            for (const m of minuteList) {
+                run(date.getTime() / 1000 + h * 3600 + m * 60);
             }
         }
     }
-    if (runs.length < 2) {
+    if (count < 2) {
         throw new CronError("it runs less than twice in two years");
     }
-    return Math.max(...runs.slice(1).map((t, i) => t - runs[i]));
+    return longest;
 }
 
 function parseUncached(schedule: string): ParsedSchedule {

@@ -1,7 +1,7 @@
 export * from "./types";
 export { DEFAULTS } from "./defaults";
 export { GP3 } from "./limits";
-export { DATABASE_LABEL, QUESTDB_DEPLOYMENT_TYPE, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, STATE_TAG, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
+export { DATABASE_LABEL, DRILL_NAMESPACE, QUESTDB_DEPLOYMENT_TYPE, drillCronJobName, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, STATE_TAG, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
 export { MIN_INTERVAL_SECONDS, ParsedSchedule, parseSchedule, validSchedule } from "./cron";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";

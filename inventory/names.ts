@@ -100,3 +100,11 @@ export const SNAPSHOT_KIND_TAG = "questdb.cloud/snapshot";
 
 /** Tag on scheduled snapshots: the `backup.schedule` they were taken on, as written in config. */
 export const SCHEDULE_TAG = "questdb.cloud/schedule";
+
+/** The platform namespace restore drills run in (components/restoreDrills.ts). */
+export const DRILL_NAMESPACE = "questdb-drills";
+
+/** A database's drill CronJob in DRILL_NAMESPACE; `kubectl create job --from=cronjob/<it>` runs one now. */
+export function drillCronJobName(id: string): string {
+    return `drill-${id}`;
+}
