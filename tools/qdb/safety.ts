@@ -4,7 +4,7 @@
  * deletes its data). Everything a single file can get wrong is validateInventory's job; these
  * functions only compare old and new entries. All of them are pure.
  */
-import { DEFAULTS, InventoryError, RawStackConfig, formatProblem, validateInventory } from "../../inventory";
+import { DEFAULTS, DatabaseState, InventoryError, RawStackConfig, formatProblem, refusedStateChange, validateInventory } from "../../inventory";
 
 type Entry = Record<string, unknown>;
 
@@ -38,6 +38,11 @@ export function unsafeChanges(before: RawStackConfig, after: RawStackConfig): st
                     `Fix: run \`qdb decommission ${id}\`, deploy that, then remove it`);
             }
             continue;
+        }
+        // The program's own rule (inventory/transitions.ts), so qdb and preview refuse the same edit.
+        const stateChange = refusedStateChange(id, (old.state ?? DEFAULTS.state) as DatabaseState, (next.state ?? DEFAULTS.state) as DatabaseState);
+        if (stateChange) {
+            reasons.push(formatProblem(after.stack, stateChange));
         }
         if (old.availabilityZone !== next.availabilityZone) {
             reasons.push(`database "${id}": availabilityZone ${JSON.stringify(old.availabilityZone)} -> ${JSON.stringify(next.availabilityZone)}: ` +
