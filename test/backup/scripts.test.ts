@@ -118,7 +118,7 @@ describe("drill.sh", () => {
     });
 
     it("still deletes everything it created when the restored QuestDB does not answer", async () => {
-        for (const failure of [{ QDB_FAIL: "query" }, { K8S_FAIL: "start" }]) {
+        for (const failure of [{ QDB_FAIL: "query" }, { K8S_FAIL: "start" }] as Record<string, string>[]) {
             const h = harness();
             const run = await runScript(h, "drill.sh", { ...DRILL_ENV, ...failure });
             assert.equal(run.code, 1, JSON.stringify(failure));
