@@ -4,7 +4,6 @@
  * impact); importing the services here loads the six the program registers resources of. Import
  * AWS from this module, not from "@pulumi/aws"; a service the program starts using is added here.
  */
-export * as dlm from "@pulumi/aws/dlm";
 export * as ebs from "@pulumi/aws/ebs";
 export * as ec2 from "@pulumi/aws/ec2";
 export * as eks from "@pulumi/aws/eks";

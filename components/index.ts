@@ -1,3 +1,3 @@
 export { FLEET_MONITORING_TYPE, FleetMonitoring, FleetMonitoringArgs } from "./fleetMonitoring";
 export { QUESTDB_DEPLOYMENT_TYPE, QuestDbDeployment, QuestDbDeploymentArgs } from "./questDbDeployment";
-export { REGION_BACKUPS_TYPE, RegionBackups, RegionBackupsArgs } from "./regionBackups";
+export { RESTORE_DRILLS_TYPE, RestoreDrills, RestoreDrillsArgs } from "./restoreDrills";

@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as aws from "./aws";
 import { DatabaseSpec, DatabaseState, DeployedFacts, QUESTDB_DEPLOYMENT_TYPE, RegionSpec, deployedFactsOf } from "../inventory";
 import { DeploymentContext, deploymentContext } from "./deployment/context";
+import { createBackupJob } from "./deployment/backup";
 import { databaseCredentials } from "./deployment/credentials";
 import { bindVolume, createFinalSnapshot, createVolume } from "./deployment/dataVolume";
 import { createDedicatedNode } from "./deployment/dedicatedNode";
@@ -80,5 +81,6 @@ function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args
     createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, binding.claim]);
     createEndpoint(ctx, namespace);
     createMetrics(ctx, namespace);
+    createBackupJob(ctx, namespace, volume);
     return { nodeGroup: node.nodeGroup };
 }

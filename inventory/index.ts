@@ -1,14 +1,15 @@
 export * from "./types";
 export { DEFAULTS } from "./defaults";
 export { GP3 } from "./limits";
-export { BACKUP_POLICY_TAG, DATABASE_LABEL, QUESTDB_DEPLOYMENT_TYPE, STATE_TAG, DerivedNames, IN_NAMESPACE, backupPolicyKey, derivedNames, logicalName } from "./names";
+export { DATABASE_LABEL, DRILL_NAMESPACE, QUESTDB_DEPLOYMENT_TYPE, drillCronJobName, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, STATE_TAG, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
+export { MIN_INTERVAL_SECONDS, ParsedSchedule, parseSchedule, validSchedule } from "./cron";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";
 export { DANGEROUS_SERVER_CONF, MANAGED_SERVER_CONF, PORTS, SERVER_CONF_KEYS, renderServerConf } from "./serverConf";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
-export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, parseDeployedFacts, parseRetiredIds, refusedTransitions, retiredIdsAfter } from "./transitions";
+export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";
 export { STORAGE_CLASSES, storageClassFor } from "./binding";

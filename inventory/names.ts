@@ -1,5 +1,3 @@
-import { createHash } from "crypto";
-
 /**
  * Every name derived from a database id. Names are a contract: they come from the id alone,
  * never from list position, so reordering the inventory renames nothing. Changing a template
@@ -25,6 +23,10 @@ export const IN_NAMESPACE = {
     tlsSecret: "questdb-tls",
     dataClaim: "questdb-data",
     networkPolicy: "tenant-isolation",
+    /** The scheduled consistent snapshot: CronJob, its ServiceAccount, script ConfigMap and NetworkPolicies. */
+    backup: "questdb-backup",
+    backupScript: "questdb-backup-script",
+    backupIngress: "questdb-from-backup",
 } as const;
 
 export interface DerivedNames {
@@ -86,16 +88,23 @@ export function maxIdLength(dnsSuffix: string): number {
 /** Tag on a decommissioned database's volume: tells the policy pack that dropping `protect` is deliberate. */
 export const STATE_TAG = "questdb.cloud/state";
 
-/** Tag that puts a volume under a region backup policy; its value names the policy. */
-export const BACKUP_POLICY_TAG = "questdb.cloud/backup-policy";
+/** AWS tag naming the stack (region) a resource belongs to. */
+export const STACK_TAG = "questdb.cloud/stack";
 
 /**
- * The key of the backup policy for a schedule and retention: derived from their content, so
- * databases with the same settings share one policy and list order never matters.
+ * Tag on snapshots the backup job takes, value "scheduled" (as DLM's snapshots before them): the
+ * job's retention and its IAM policy delete only snapshots that carry it, so a final snapshot or a
+ * hand-made one is never aged out.
  */
-export function backupPolicyKey(backup: { schedule: string; retainDays: number }): string {
-    const cron = backup.schedule.replace(/^cron\(|\)$/g, "").replace(/\?/g, "any").replace(/\*/g, "every");
-    const slug = cron.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 36).replace(/-$/, "");
-    const hash = createHash("sha256").update(`${backup.schedule}/${backup.retainDays}`).digest("hex").slice(0, 6);
-    return `keep-${backup.retainDays}d-${slug}-${hash}`;
+export const SNAPSHOT_KIND_TAG = "questdb.cloud/snapshot";
+
+/** Tag on scheduled snapshots: the `backup.schedule` they were taken on, as written in config. */
+export const SCHEDULE_TAG = "questdb.cloud/schedule";
+
+/** The platform namespace restore drills run in (components/restoreDrills.ts). */
+export const DRILL_NAMESPACE = "questdb-drills";
+
+/** A database's drill CronJob in DRILL_NAMESPACE; `kubectl create job --from=cronjob/<it>` runs one now. */
+export function drillCronJobName(id: string): string {
+    return `drill-${id}`;
 }

@@ -2,11 +2,13 @@ import { FieldReader } from "./fields";
 import { isKnownInstanceType } from "./instanceTypes";
 import { GP3 } from "./limits";
 import { EXPECT } from "./patterns";
-import { BackupSpec, VolumeSpec } from "./types";
+import { parseSchedule } from "./cron";
+import { BackupSpec, DrillSpec, VolumeSpec } from "./types";
 
 const VOLUME_FIELDS = ["sizeGiB", "iops", "throughputMiBps"];
-const BACKUP_FIELDS = ["schedule", "retainDays"];
-const DLM_CRON = /^cron\(\S+ \S+ \S+ \S+ \S+ \S+\)$/;
+const BACKUP_FIELDS = ["schedule", "retainDays", "drill"];
+const DRILL_FIELDS = ["schedule"];
+const SCHEDULE_EXPECTED = 'a DLM cron expression in UTC, at most hourly, such as "cron(0 3 * * ? *)"';
 
 export function readInstanceType(d: FieldReader, required: boolean): string | undefined {
     const rule = { pattern: /^[a-z0-9-]+\.[a-z0-9]+$/, expected: EXPECT.instanceType };
@@ -50,17 +52,44 @@ function checkVolumeRatios(v: FieldReader, volume: VolumeSpec): void {
     }
 }
 
-/** A backup block merged over `base`, field by field. */
+/** A schedule that a Kubernetes CronJob can run (inventory/cron.ts), or undefined with a problem. */
+function readSchedule(b: FieldReader, key: string): string | undefined {
+    const schedule = b.optionalString(key, { expected: SCHEDULE_EXPECTED });
+    const parsed = schedule === undefined ? undefined : parseSchedule(schedule);
+    if (typeof parsed === "string") {
+        b.problem(key, `cannot be scheduled: ${parsed}`, `set ${b.path(key)} to ${SCHEDULE_EXPECTED}`);
+        return undefined;
+    }
+    return schedule;
+}
+
+function readDrill(b: FieldReader, base: DrillSpec | undefined): DrillSpec | undefined | false {
+    const d = b.optionalObject("drill", '{schedule: "cron(0 5 ? * SUN *)"}');
+    if (!d) {
+        return b.has("drill") ? false : base;
+    }
+    d.rejectUnknownFields(DRILL_FIELDS);
+    if (!d.has("schedule")) {
+        d.problem("schedule", "this field is required", `set ${d.path("schedule")} to ${SCHEDULE_EXPECTED}`);
+        return false;
+    }
+    const schedule = readSchedule(d, "schedule");
+    return schedule === undefined ? false : { schedule };
+}
+
+/** A backup block merged over `base`, field by field; `drill` is one field. */
 export function readBackup(parent: FieldReader, base: BackupSpec): BackupSpec | undefined {
-    const b = parent.optionalObject("backup", '{schedule: "cron(0 3 * * ? *)", retainDays: 7}');
+    const b = parent.optionalObject("backup", '{schedule: "cron(0 3 * * ? *)", retainDays: 7, drill: {schedule: "cron(0 5 ? * SUN *)"}}');
     if (!b) {
         return parent.has("backup") ? undefined : base;
     }
     b.rejectUnknownFields(BACKUP_FIELDS);
-    const schedule = b.optionalString("schedule", { pattern: DLM_CRON, expected: 'a DLM cron expression in UTC, such as "cron(0 3 * * ? *)"' });
+    const schedule = readSchedule(b, "schedule");
     const retainDays = b.optionalInteger("retainDays", { min: 1, max: 3650, unit: "days" });
-    if ((b.has("schedule") && !schedule) || (b.has("retainDays") && !retainDays)) {
+    const drill = readDrill(b, base.drill);
+    if ((b.has("schedule") && !schedule) || (b.has("retainDays") && !retainDays) || drill === false) {
         return undefined;
     }
-    return { schedule: schedule ?? base.schedule, retainDays: retainDays ?? base.retainDays };
+    const merged = { schedule: schedule ?? base.schedule, retainDays: retainDays ?? base.retainDays };
+    return drill ? { ...merged, drill } : merged;
 }

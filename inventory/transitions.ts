@@ -81,9 +81,26 @@ function checkRemoved(id: string, was: DeployedFacts): Problem[] {
         "put the entry back, set `state: decommissioned` and deploy; remove the entry in a later change (the volume and a final snapshot are kept)")];
 }
 
+/**
+ * A decommission snapshots a stopped database: `active` goes to `paused` first (node and pod gone,
+ * deployed), then to `decommissioned`, whose final snapshot is then taken of a volume nothing
+ * writes to. Shared with qdb, which refuses the same edit before writing it.
+ */
+export function refusedStateChange(id: string, from: DatabaseState, to: DatabaseState): Problem | undefined {
+    if (from !== "active" || to !== "decommissioned") {
+        return undefined;
+    }
+    return problem(id, "state", to, "an active database goes to paused before it is decommissioned, so that its final snapshot is of a stopped database (a snapshot of a running one is only crash-consistent)",
+        "set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change");
+}
+
 function checkChanged(database: DatabaseSpec, was: DeployedFacts): Problem[] {
     const found: Problem[] = [];
     const { id } = database;
+    const stateChange = refusedStateChange(id, was.state, database.state);
+    if (stateChange) {
+        found.push(stateChange);
+    }
     if (was.availabilityZone && was.availabilityZone !== database.availabilityZone) {
         found.push(problem(id, "availabilityZone", database.availabilityZone, `the data volume lives in ${was.availabilityZone}; an EBS volume cannot move`,
             `set availabilityZone back to ${was.availabilityZone}; to move a customer, restore a snapshot into a new database (restoreFromSnapshot) in the new AZ`));

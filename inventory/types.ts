@@ -10,12 +10,26 @@
  */
 export type DatabaseState = "active" | "paused" | "decommissioned";
 
-/** EBS snapshots on a schedule, run by AWS Data Lifecycle Manager. */
-export interface BackupSpec {
-    /** A DLM cron expression in UTC, such as "cron(0 3 * * ? *)". @default daily at 03:00 UTC */
+/** A scheduled restore drill of a database's newest snapshot (docs/runbook.md, "Restore drills"). */
+export interface DrillSpec {
+    /** When the drill runs: DLM cron form in UTC, as `BackupSpec.schedule`. Required in a drill block. */
     readonly schedule: string;
-    /** Days a scheduled snapshot is kept. @default 7 */
+}
+
+/**
+ * Consistent EBS snapshots on a schedule, taken by a CronJob in the database's namespace inside a
+ * QuestDB checkpoint (components/backupJob.ts), and optionally a restore drill.
+ */
+export interface BackupSpec {
+    /**
+     * DLM cron form in UTC, such as "cron(0 3 * * ? *)"; converted to the CronJob's schedule
+     * (inventory/cron.ts); at most hourly. @default daily at 03:00 UTC
+     */
+    readonly schedule: string;
+    /** Days a scheduled snapshot is kept; the backup job deletes older ones it tagged. @default 7 */
     readonly retainDays: number;
+    /** A scheduled restore drill. @default undefined: no scheduled drill */
+    readonly drill?: DrillSpec;
 }
 
 /**

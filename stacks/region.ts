@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, QuestDbDeployment, RegionBackups } from "../components";
+import { FleetMonitoring, QuestDbDeployment, RestoreDrills } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
 import { clusterProvider } from "./provider";
@@ -71,7 +71,8 @@ export function createRegionStack(
             finalSnapshotId: deployment.finalSnapshotId,
         };
     }
-    new RegionBackups("questdb-backups", { databases: inventory.databases, awsRegion: region.awsRegion, tags: { "questdb.cloud/stack": region.stack } });
+    // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
+    new RestoreDrills("questdb-drills", { databases: inventory.databases, region }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     return outputs;
 }

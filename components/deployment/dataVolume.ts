@@ -1,7 +1,7 @@
 import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { BACKUP_POLICY_TAG, IN_NAMESPACE, STATE_TAG, backupPolicyKey } from "../../inventory";
+import { IN_NAMESPACE, STATE_TAG } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
@@ -12,12 +12,10 @@ export function storageQuantity(sizeGiB: number): string {
 }
 
 export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
-    const { volume, availabilityZone, state, backup, restoreFromSnapshot } = ctx.database;
-    // Scheduled snapshots stop once a database is decommissioned; its final snapshot is kept apart.
-    // The state tag tells the policy pack that the missing `protect` is deliberate.
-    const lifecycleTags: Record<string, string> = state === "decommissioned"
-        ? { [STATE_TAG]: "decommissioned" }
-        : { [BACKUP_POLICY_TAG]: backupPolicyKey(backup) };
+    const { volume, availabilityZone, state, restoreFromSnapshot } = ctx.database;
+    // The state tag tells the policy pack that the missing `protect` is deliberate. Scheduled
+    // snapshots are the backup job's (components/backupJob.ts), which finds the volume by id.
+    const lifecycleTags: Record<string, string> = state === "decommissioned" ? { [STATE_TAG]: "decommissioned" } : {};
     return {
         availabilityZone,
         type: "gp3",

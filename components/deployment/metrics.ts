@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { validSchedule } from "../../inventory";
 import { prometheusRuleArgs } from "../monitoring/objects";
 import { serviceMonitorArgs } from "../monitoring/serviceMonitor";
 import { DeploymentContext, partName } from "./context";
@@ -32,6 +33,10 @@ export function createMetrics(ctx: DeploymentContext, namespace: k8s.core.v1.Nam
         id: ctx.database.id,
         namespace: ctx.names.namespace,
         volumeSizeGiB: ctx.database.volume.sizeGiB,
+        backup: {
+            intervalSeconds: validSchedule(ctx.database.backup.schedule).intervalSeconds,
+            drillIntervalSeconds: ctx.database.backup.drill && validSchedule(ctx.database.backup.drill.schedule).intervalSeconds,
+        },
         labels: { ...ctx.labels, ...monitoring.labels },
     }), opts);
     return { serviceMonitor, alerts };

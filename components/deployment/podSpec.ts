@@ -13,6 +13,21 @@ export const QUESTDB_UID = 10001;
 export interface PodSpecInput {
     readonly id: string;
     readonly image: string;
+    /** The snapshot the volume was created from, if any: its first start recovers from the checkpoint in it. @default undefined */
+    readonly restoreFromSnapshot?: string;
+}
+
+/** Written by the init container once it has handled a restored volume's first start. */
+export const RESTORE_MARKER = ".questdb-cloud-restore-handled";
+
+/**
+ * QuestDB's documented restore (operations/backup): an empty `_restore` file in the root directory
+ * makes it recover from the checkpoint that a consistent snapshot holds (`.checkpoint`), and it
+ * deletes the file on success. Only on a restored volume's first start: the marker keeps a later
+ * restart from asking again, and a crash-consistent snapshot without a checkpoint needs nothing.
+ */
+export function restoreTriggerCommand(): string {
+    return `if [ ! -e ${DATA_PATH}/${RESTORE_MARKER} ]; then if [ -d ${DATA_PATH}/.checkpoint ]; then touch ${DATA_PATH}/_restore; fi; touch ${DATA_PATH}/${RESTORE_MARKER}; fi`;
 }
 
 function secretEnv(key: string) {
@@ -62,11 +77,12 @@ export const CONFIG_SOURCE_PATH = "/etc/questdb";
  * mount there would make the runtime create conf/ as root on a fresh volume, and QuestDB (not
  * root) writes its other config files into conf/ on first start.
  */
-export function prepareConfigContainer(image: string): kx.types.Container {
+export function prepareConfigContainer(image: string, restored = false): kx.types.Container {
+    const copy = `mkdir -p ${DATA_PATH}/conf && cp ${CONFIG_SOURCE_PATH}/server.conf ${DATA_PATH}/conf/server.conf`;
     return {
         name: "prepare-config",
         image,
-        command: ["sh", "-c", `mkdir -p ${DATA_PATH}/conf && cp ${CONFIG_SOURCE_PATH}/server.conf ${DATA_PATH}/conf/server.conf`],
+        command: ["sh", "-c", restored ? `${copy} && ${restoreTriggerCommand()}` : copy],
         volumeMounts: [
             { name: "data", mountPath: DATA_PATH },
             { name: "config", mountPath: CONFIG_SOURCE_PATH, readOnly: true },
@@ -80,7 +96,7 @@ export function prepareConfigContainer(image: string): kx.types.Container {
 export function questdbPodSpec(input: PodSpecInput): pulumi.Output<k8s.types.input.core.v1.PodSpec> {
     const taint = databaseTaint(input.id);
     return new kx.PodBuilder({
-        initContainers: [prepareConfigContainer(input.image)],
+        initContainers: [prepareConfigContainer(input.image, input.restoreFromSnapshot !== undefined)],
         containers: [questdbContainer(input.image)],
         volumes: [
             { name: "data", persistentVolumeClaim: { claimName: IN_NAMESPACE.dataClaim } },

@@ -55,7 +55,7 @@ export function statefulSetArgs(ctx: DeploymentContext, serverConf: string, cred
                     // the ConfigMap and Secret are updated in place and a running pod never rereads them.
                     annotations: { [CONFIG_CHECKSUM_ANNOTATION]: configChecksum(serverConf), [CREDENTIALS_VERSION_ANNOTATION]: credentialsVersion },
                 },
-                spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion) }),
+                spec: questdbPodSpec({ id: ctx.database.id, image: questdbImage(ctx.database.questdbVersion), restoreFromSnapshot: ctx.database.restoreFromSnapshot }),
             },
         },
     };

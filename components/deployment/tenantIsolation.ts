@@ -61,9 +61,10 @@ export const STRAY_CONTAINER_REQUEST = { cpu: "100m", memory: "128Mi" } as const
 
 /**
  * The node is dedicated, so the quota is not about sharing a machine: it caps object counts and
- * keeps a second heavy pod out. pods 2 = QuestDB plus one transient pod (cert-manager's HTTP-01
- * solver or a debug pod); the request caps fit QuestDB's request plus one stray container and
- * nothing heavier (test/guardrails checks the arithmetic). No LoadBalancer Service, ever, and one
+ * keeps a second heavy pod out. pods 3 = QuestDB, the scheduled backup's pod
+ * (components/deployment/backup.ts) and one transient pod (cert-manager's HTTP-01 solver or a debug
+ * pod); the request caps fit QuestDB's request plus those two and nothing heavier
+ * (test/guardrails checks the arithmetic). No LoadBalancer Service, ever, and one
  * claim: the data volume. NodePorts are not capped, because cert-manager's HTTP-01 solver Service
  * is a NodePort by default.
  */
@@ -72,7 +73,7 @@ export function resourceQuotaArgs(ctx: DeploymentContext): k8s.core.v1.ResourceQ
         metadata: { name: QUOTA_NAME, namespace: ctx.names.namespace, labels: ctx.labels },
         spec: {
             hard: {
-                pods: "2",
+                pods: "3",
                 "services.loadbalancers": "0",
                 services: "3",
                 persistentvolumeclaims: "1",

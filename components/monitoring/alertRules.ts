@@ -1,4 +1,5 @@
 import { GP3, IN_NAMESPACE } from "../../inventory";
+import { BackupAlertInput, backupRules } from "./backupRules";
 import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
 
 /** Volume use above this share of capacity raises QuestDbVolumeAlmostFull. */
@@ -18,6 +19,8 @@ export interface AlertRulesInput {
     readonly namespace: string;
     /** The data volume's size today, the base of the suggested new size. */
     readonly volumeSizeGiB: number;
+    /** Its backup schedule (and drill's), for the backup alerts. @default undefined: no backup alerts */
+    readonly backup?: BackupAlertInput;
 }
 
 /** One Prometheus alerting rule, as the PrometheusRule CRD spells it. */
@@ -57,6 +60,11 @@ export function databaseRules(input: AlertRulesInput): AlertRule[] {
     const labels = (severity: string) => ({ database: input.id, stack: input.stack, aws_region: input.awsRegion, severity });
     const pvc = `namespace="${ns}", persistentvolumeclaim="${IN_NAMESPACE.dataClaim}"`;
     const where = `${input.id} (stack ${input.stack}, ${input.awsRegion})`;
+    const backup = input.backup ? backupRules(input.backup, input.id, ns, where, labels) : [];
+    return [...serverRules(input, ns, where, pvc, labels), ...backup];
+}
+
+function serverRules(input: AlertRulesInput, ns: string, where: string, pvc: string, labels: (severity: string) => Record<string, string>): AlertRule[] {
     return [{
         alert: "QuestDbDown",
         // absent(... == 1) fires both when the scrape fails and when there is no target at all.

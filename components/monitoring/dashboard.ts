@@ -1,4 +1,4 @@
-import { IN_NAMESPACE } from "../../inventory";
+import { DRILL_NAMESPACE, IN_NAMESPACE } from "../../inventory";
 import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
 
 /** The label Grafana's dashboard sidecar watches for (kube-prometheus-stack's default). */
@@ -94,6 +94,46 @@ export function dashboardPanels(): PanelSpec[] {
         description: "Tables whose WAL apply stopped after an error; ingestion into them is not visible.",
         queries: [{ expr: `max by (namespace) (${QUESTDB_METRICS.suspendedTables}{${NS}})`, legend: "{{namespace}}" }],
         thresholds: [{ value: null, color: "green" }, { value: 1, color: "red" }],
+    }, ...backupPanels()];
+}
+
+/** Backups and drills, from kube-state-metrics' view of their CronJobs and Jobs (docs/observability.md). */
+function backupPanels(): PanelSpec[] {
+    const backup = `${NS}, cronjob="${IN_NAMESPACE.backup}"`;
+    const jobs = `${NS}, job_name=~"${IN_NAMESPACE.backup}-.+"`;
+    const drills = `namespace="${DRILL_NAMESPACE}", cronjob=~"drill-($database)"`;
+    return [{
+        title: "Newest consistent snapshot age",
+        type: "stat",
+        unit: "s",
+        description: "Time since the last successful backup run: a run succeeds only once its snapshot's point in time is fixed inside a QuestDB checkpoint. QuestDbBackupStale fires at twice the schedule.",
+        queries: [{ expr: `time() - max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${backup}})`, legend: "{{namespace}}" }],
+    }, {
+        title: "Last backup run",
+        type: "stat",
+        unit: "none",
+        description: "OK when the last scheduled run succeeded; FAILED (or still running) when it was scheduled after the last success.",
+        queries: [{
+            expr: `max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${backup}}) >= bool max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSchedule}{${backup}})`,
+            legend: "{{namespace}}",
+        }],
+        mappings: [{ type: "value", options: { "0": { text: "FAILED", color: "red" }, "1": { text: "OK", color: "green" } } }],
+        thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
+    }, {
+        title: "Backup run time (bounds the checkpoint hold)",
+        type: "timeseries",
+        unit: "s",
+        description: "Start to completion of each kept backup run. The checkpoint is held for part of it; the exact hold is in the run's result line (docs/observability.md).",
+        queries: [{
+            expr: `max by (namespace, job_name) (${KUBE_STATE_METRICS.jobCompletion}{${jobs}} - ${KUBE_STATE_METRICS.jobStart}{${jobs}})`,
+            legend: "{{namespace}} {{job_name}}",
+        }],
+    }, {
+        title: "Restore drills: time since the last success",
+        type: "stat",
+        unit: "s",
+        description: "Only databases with backup.drill. QuestDbDrillStale fires at twice the drill's schedule, QuestDbDrillFailed when the last drill failed.",
+        queries: [{ expr: `time() - max by (cronjob) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${drills}})`, legend: "{{cronjob}}" }],
     }];
 }
 

@@ -3,3 +3,4 @@ export * from "./alertRules";
 export * from "./dashboard";
 export * from "./serviceMonitor";
 export * from "./objects";
+export * from "./backupRules";

@@ -10,7 +10,11 @@
  *   JsonQueryMetrics (`json_queries`), PGMetrics (`pg_wire_queries`), WalMetrics
  *   (`wal_written_rows`), TableWriterMetrics (`suspended_tables`, a gauge, also documented in
  *   QuestDB's "Monitoring and alerting" page). QuestDB exposes no query latency histogram.
- * - kube-state-metrics: kube_pod_status_phase, kube_pod_info, kube_node_status_condition.
+ * - kube-state-metrics: kube_pod_status_phase, kube_pod_info, kube_node_status_condition; for the
+ *   backup and drill CronJobs (docs/cronjob-metrics.md, docs/job-metrics.md of kube-state-metrics):
+ *   kube_cronjob_status_last_successful_time, kube_cronjob_status_last_schedule_time,
+ *   kube_cronjob_status_active, kube_cronjob_created, kube_job_status_start_time,
+ *   kube_job_status_completion_time, kube_job_status_active.
  * - kubelet (cAdvisor job of kube-prometheus-stack): kubelet_volume_stats_*_bytes, labelled with
  *   namespace and persistentvolumeclaim.
  * - Prometheus itself: `up` for every scrape target.
@@ -44,6 +48,14 @@ export const KUBE_STATE_METRICS = {
     podPhase: "kube_pod_status_phase",
     podInfo: "kube_pod_info",
     nodeCondition: "kube_node_status_condition",
+    /** Unix time a CronJob's last Job succeeded: a backup run succeeds only once its snapshot's point in time is fixed. */
+    cronJobLastSuccess: "kube_cronjob_status_last_successful_time",
+    cronJobLastSchedule: "kube_cronjob_status_last_schedule_time",
+    cronJobActive: "kube_cronjob_status_active",
+    cronJobCreated: "kube_cronjob_created",
+    jobStart: "kube_job_status_start_time",
+    jobCompletion: "kube_job_status_completion_time",
+    jobActive: "kube_job_status_active",
 } as const;
 
 export const KUBELET_METRICS = {

@@ -111,7 +111,8 @@ function probesOf(container: Container, id: string): RenderedProbe[] {
 /** Reads a database's QuestDB launch from a render made with `revealSecrets: true`. */
 export function questDbLaunch(render: Render, id: string): QuestDbLaunch {
     const resources = resourcesOfDatabase(render, id);
-    const configMap = only(resources, TYPES.configMap, id);
+    // The database's ConfigMap is the one holding server.conf (the backup job has its own, for its script).
+    const configMap = only(resources.filter((r) => r.type !== TYPES.configMap || "server.conf" in ((r.inputs as { data?: object }).data ?? {})), TYPES.configMap, id);
     const secret = only(resources, TYPES.secret, id);
     const statefulSet = only(resources, TYPES.statefulSet, id);
     const pod = (statefulSet.inputs as { spec: { template: { spec: PodSpec } } }).spec.template.spec;

@@ -74,3 +74,17 @@ test("the key check spares removed entries, new databases and facts recorded bef
     assert.deepEqual([first, second, rest[0]].filter((id) => new RegExp(`\\b${id}\\b`).test(p.reason)), []);
     assert.match(p.reason, new RegExp(`\\b${rest[1]}\\b`));
 });
+
+test("active -> decommissioned is refused with the pause-first fix; paused -> decommissioned and back to active are allowed", () => {
+    const decommissioned = (id: string): Inventory => ({ ...prod, databases: prod.databases.map((d) => (d.id === id ? { ...d, state: "decommissioned" } : d)) });
+    const [refused] = checkTransitions(deployed(), decommissioned("acme-analytics"));
+    assert.deepEqual({ ...refused, reason: undefined }, {
+        where: 'database "acme-analytics"', field: "state", value: "decommissioned", reason: undefined,
+        fix: "set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change",
+    });
+    assert.match(refused.reason, /goes to paused before it is decommissioned, so that its final snapshot is of a stopped database/);
+    assert.equal(checkTransitions(deployed(), decommissioned("acme-analytics")).length, 1);
+    assert.deepEqual(checkTransitions(deployed(), decommissioned("tyrell-sensors")), []);
+    const reactivated: Inventory = { ...prod, databases: prod.databases.map((d) => (d.id === "oldcorp-archive" ? { ...d, state: "active" } : d)) };
+    assert.deepEqual(checkTransitions(deployed(), reactivated), []);
+});

@@ -9,16 +9,25 @@ before(async () => {
     base = await renderShippedStack("prod");
 });
 
-test("step 1, decommission: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
-    const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
-    const changes = changesBetween(base, after);
+test("decommissioning an active database directly is refused before preview: pause first, so the final snapshot is cold", async () => {
+    await assert.rejects(renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")), true),
+        /stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause`\) and deploy; then set `state: decommissioned` in a later change/);
+});
+
+test("step 1, decommission a paused database: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
+    const paused = await renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "paused")));
+    const after = await renderAfter(paused, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
+    const changes = changesBetween(paused, after);
     assert.deepEqual(changes.filter((c) => !c.startsWith("delete ")), [
         "create aws:ebs/snapshot:Snapshot cyberdyne-logs-final-snapshot",
-        "update aws:ebs/volume:Volume cyberdyne-logs-volume: tags.questdb.cloud/backup-policy, tags.questdb.cloud/state, options.protect",
+        "update aws:ebs/volume:Volume cyberdyne-logs-volume: tags.questdb.cloud/state, options.protect",
     ]);
+    // Paused first: the node group is at zero and the pod gone before the snapshot is taken.
+    assert.equal((resource(paused, TYPES.nodeGroup, "cyberdyne-logs-node").inputs.scalingConfig as any).desiredSize, 0);
+    assert.equal((resource(paused, TYPES.statefulSet, "cyberdyne-logs-questdb").inputs.spec as any).replicas, 0);
     const deleted = changes.filter((c) => c.startsWith("delete ")).map((c) => c.split(" ")[2]);
     assert.deepEqual(deleted.sort(), [
-        "alerts", "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
+        "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
         "node-template", "pv", "pvc", "questdb", "quota", "service",
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");

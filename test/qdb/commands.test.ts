@@ -119,7 +119,8 @@ describe("qdb pause, resume, decommission, remove", () => {
     it("sets each state on the entry alone", async () => {
         const dir = tempProject("fleet");
         const original = stackText(dir, "fleet");
-        for (const [command, state] of [["pause", "paused"], ["resume", "active"], ["decommission", "decommissioned"]]) {
+        // Decommission from paused: the program refuses it from active (the next test).
+        for (const [command, state] of [["pause", "paused"], ["decommission", "decommissioned"], ["resume", "active"]]) {
             const before = stackText(dir, "fleet");
             const result = await qdb(dir, command, "--stack", "fleet", "alpha-metrics");
             assert.equal(result.code, 0, `${command}: ${result.err}`);
@@ -129,6 +130,10 @@ describe("qdb pause, resume, decommission, remove", () => {
         }
         assertChangedOnlyWithin(original, stackText(dir, "fleet"), entrySpan(original, "alpha-metrics"));
     });
+
+    it("refuses to decommission an active database, with the pause-first fix the program gives", () =>
+        assertRefused("fleet", ["decommission", "--stack", "fleet", "charlie-logs"],
+            /stack "fleet", database "charlie-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause`\) and deploy; then set `state: decommissioned` in a later change/));
 
     it("resume on an entry without state is a no-op that writes nothing", async () => {
         const dir = tempProject("fleet");

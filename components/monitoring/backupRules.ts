@@ -1,0 +1,100 @@
+import { DRILL_NAMESPACE, IN_NAMESPACE, drillCronJobName } from "../../inventory";
+import type { AlertRule } from "./alertRules";
+import { KUBE_STATE_METRICS as KSM } from "./metrics";
+
+/** A backup run still active after this long is holding its checkpoint too long. */
+export const CHECKPOINT_HELD_ALERT_SECONDS = 900;
+
+/** What the backup and drill rules need to know about one database. */
+export interface BackupAlertInput {
+    /** The longest gap between two scheduled backup runs, in seconds (inventory/cron.ts). */
+    readonly intervalSeconds: number;
+    /** The same for the database's drill; undefined when it has no scheduled drill. */
+    readonly drillIntervalSeconds?: number;
+}
+
+/** "26h", "14d" or "90m": how an interval reads in an alert. */
+export function formatSeconds(seconds: number): string {
+    return seconds % 86400 === 0 ? `${seconds / 86400}d` : seconds % 3600 === 0 ? `${seconds / 3600}h` : `${Math.round(seconds / 60)}m`;
+}
+
+function cronJobSelector(namespace: string, cronJob: string): string {
+    return `{namespace="${namespace}", cronjob="${cronJob}"}`;
+}
+
+/** Newest success, or the CronJob's creation when it never succeeded: a CronJob that never ran is stale too. */
+function lastSuccessOrCreation(sel: string): string {
+    return `max by (namespace, cronjob) (${KSM.cronJobLastSuccess}${sel} or ${KSM.cronJobCreated}${sel})`;
+}
+
+/** The last scheduled run ended without success: scheduled after the last success, and nothing is running. */
+function lastRunFailed(sel: string): string {
+    return `max by (namespace, cronjob) (${KSM.cronJobLastSchedule}${sel}) > ${lastSuccessOrCreation(sel)}`
+        + ` and max by (namespace, cronjob) (${KSM.cronJobActive}${sel}) == 0`;
+}
+
+type Labels = (severity: string) => Record<string, string>;
+
+/**
+ * The backup alerts of one database, from kube-state-metrics' view of its backup CronJob: a run
+ * succeeds only once its snapshot's point in time is fixed and the checkpoint is released.
+ */
+export function backupRules(input: BackupAlertInput, id: string, namespace: string, where: string, labels: Labels): AlertRule[] {
+    const sel = cronJobSelector(namespace, IN_NAMESPACE.backup);
+    const jobs = `{namespace="${namespace}", job_name=~"${IN_NAMESPACE.backup}-.+"}`;
+    const logs = `\`kubectl -n ${namespace} logs job/<the failed job>\` (\`kubectl -n ${namespace} get jobs\`)`;
+    const rules: AlertRule[] = [{
+        alert: "QuestDbBackupStale",
+        expr: `time() - ${lastSuccessOrCreation(sel)} > ${2 * input.intervalSeconds}`,
+        for: "10m",
+        labels: labels("critical"),
+        annotations: {
+            summary: `The newest consistent snapshot of ${where} is older than ${formatSeconds(2 * input.intervalSeconds)}, twice its schedule`,
+            description: `No backup run succeeded for two intervals. See QuestDbBackupFailed, ${logs}, and docs/runbook.md, "Backup alerts".`,
+        },
+    }, {
+        alert: "QuestDbBackupFailed",
+        expr: lastRunFailed(sel),
+        for: "5m",
+        labels: labels("warning"),
+        annotations: {
+            summary: `The last scheduled backup run of ${where} failed`,
+            description: `Its exit code says where (docs/runbook.md, "Backup alerts"): 1 before or while snapshotting, 3 the checkpoint could not be released (release it by hand), 4 retention failed after the snapshot. Logs: ${logs}.`,
+        },
+    }, {
+        alert: "QuestDbCheckpointHeld",
+        expr: `time() - max by (namespace, job_name) (${KSM.jobStart}${jobs}) > ${CHECKPOINT_HELD_ALERT_SECONDS}`
+            + ` and on (namespace, job_name) max by (namespace, job_name) (${KSM.jobActive}${jobs}) > 0`,
+        for: "1m",
+        labels: labels("warning"),
+        annotations: {
+            summary: `A backup run of ${where} has held its QuestDB checkpoint for more than ${formatSeconds(CHECKPOINT_HELD_ALERT_SECONDS)}`,
+            description: `While a checkpoint is open QuestDB pauses housekeeping and the disk grows. The run is stopped at its deadline and its trap releases the checkpoint; if the pod is gone and the checkpoint is not, run CHECKPOINT RELEASE (docs/runbook.md).`,
+        },
+    }];
+    return input.drillIntervalSeconds === undefined ? rules : [...rules, ...drillRules(input.drillIntervalSeconds, id, where, labels)];
+}
+
+function drillRules(intervalSeconds: number, id: string, where: string, labels: Labels): AlertRule[] {
+    const sel = cronJobSelector(DRILL_NAMESPACE, drillCronJobName(id));
+    const logs = `\`kubectl -n ${DRILL_NAMESPACE} get jobs -l questdb.cloud/database=${id}\` and the failed job's logs`;
+    return [{
+        alert: "QuestDbDrillFailed",
+        expr: lastRunFailed(sel),
+        for: "5m",
+        labels: labels("warning"),
+        annotations: {
+            summary: `The last restore drill of ${where} failed`,
+            description: `The newest snapshot did not restore and answer a query, or the drill could not clean up (exit 5 names what is left). See ${logs}, and docs/runbook.md, "Restore drills".`,
+        },
+    }, {
+        alert: "QuestDbDrillStale",
+        expr: `time() - ${lastSuccessOrCreation(sel)} > ${2 * intervalSeconds}`,
+        for: "10m",
+        labels: labels("warning"),
+        annotations: {
+            summary: `No restore drill of ${where} succeeded in ${formatSeconds(2 * intervalSeconds)}, twice its schedule`,
+            description: `Nobody has proved this database's backups restore lately. See ${logs}.`,
+        },
+    }];
+}

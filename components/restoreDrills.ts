@@ -1,0 +1,211 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "./aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName, validSchedule } from "../inventory";
+import {
+    AWS_CLI_IMAGE, POD_IDENTITY_AGENT, RESTRICTED_CONTAINER, RESTRICTED_POD, SCRIPT_DIR, partitionOf, podIdentityTrustPolicy,
+} from "./deployment/backup";
+import { questdbImage } from "./deployment/server";
+
+export const RESTORE_DRILLS_TYPE = "questdb-cloud:index:RestoreDrills";
+
+/** Name of the drill runner's ServiceAccount, its roles and the script ConfigMap. */
+export const DRILL_RUNNER = "questdb-drill";
+/** Tag on every EBS volume a drill creates, value the drill's run id; the only volumes a drill may delete. */
+export const DRILL_TAG = "questdb.cloud/drill";
+/** Label on every Kubernetes object a drill creates. */
+export const DRILL_LABEL = "questdb.cloud/drill-run";
+/** A drill that has not finished after this long is stopped; its trap still cleans up. */
+export const DRILL_DEADLINE_SECONDS = 3 * 3600;
+
+export const DRILL_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "scripts", "backup", "drill.sh"), "utf8");
+
+export interface RestoreDrillsArgs {
+    /** Every database of the region; active ones with `backup.drill` get a scheduled drill. Required. */
+    readonly databases: readonly DatabaseSpec[];
+    /** The region: stack, AWS region, cluster name and volume KMS key. Required. */
+    readonly region: RegionSpec;
+}
+
+/** Databases that get a scheduled drill: active ones with `backup.drill`. */
+export function drilledDatabases(databases: readonly DatabaseSpec[]): DatabaseSpec[] {
+    return databases.filter((d) => d.state === "active" && d.backup.drill !== undefined);
+}
+
+/**
+ * What drills may do in AWS: read snapshot and volume state, create volumes only from this
+ * stack's snapshots and only tagged as a drill's, and delete only volumes tagged as a drill's.
+ */
+export function drillPolicyDocument(region: Pick<RegionSpec, "awsRegion" | "stack" | "volumeKmsKeyId">): Record<string, unknown> {
+    const arn = (kind: string) => `arn:${partitionOf(region.awsRegion)}:ec2:${region.awsRegion}:*:${kind}`;
+    const snapshots = `arn:${partitionOf(region.awsRegion)}:ec2:${region.awsRegion}::snapshot/*`;
+    const statements: Record<string, unknown>[] = [
+        { Sid: "ReadState", Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], Resource: "*" },
+        { Sid: "FromStackSnapshots", Effect: "Allow", Action: "ec2:CreateVolume", Resource: snapshots, Condition: { StringEquals: { [`ec2:ResourceTag/${STACK_TAG}`]: region.stack } } },
+        { Sid: "OnlyDrillVolumes", Effect: "Allow", Action: "ec2:CreateVolume", Resource: arn("volume/*"), Condition: { Null: { [`aws:RequestTag/${DRILL_TAG}`]: "false" } } },
+        { Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: arn("volume/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateVolume" } } },
+        { Sid: "DeleteDrillVolumes", Effect: "Allow", Action: "ec2:DeleteVolume", Resource: arn("volume/*"), Condition: { Null: { [`ec2:ResourceTag/${DRILL_TAG}`]: "false" } } },
+    ];
+    if (region.volumeKmsKeyId) {
+        // A volume made from a snapshot under a customer key needs the key, through EBS only.
+        statements.push({
+            Sid: "VolumeKeyThroughEbs", Effect: "Allow",
+            Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
+            Resource: region.volumeKmsKeyId.startsWith("arn:") ? region.volumeKmsKeyId : "*",
+            Condition: { StringEquals: { "kms:ViaService": `ec2.${region.awsRegion}.amazonaws.com` } },
+        });
+    }
+    return { Version: "2012-10-17", Statement: statements };
+}
+
+const labels = { "app.kubernetes.io/name": "questdb-drill", "app.kubernetes.io/managed-by": "pulumi" };
+
+/** One database's drill: the runner pod, with the database's AZ and QuestDB version. */
+export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec): k8s.batch.v1.CronJobArgs {
+    const drill = database.backup.drill;
+    if (!drill) {
+        throw new Error(`database ${database.id} has no drill`);
+    }
+    const podLabels = { ...labels, "app.kubernetes.io/component": "drill-runner", [DATABASE_LABEL]: database.id };
+    const env = Object.entries({
+        DATABASE: database.id, STACK: region.stack, AVAILABILITY_ZONE: database.availabilityZone, AWS_REGION: region.awsRegion,
+        QUESTDB_IMAGE: questdbImage(database.questdbVersion), DRILL_NAMESPACE, HOME: "/tmp",
+    }).map(([name, value]) => ({ name, value }));
+    return {
+        metadata: { name: drillCronJobName(database.id), namespace: DRILL_NAMESPACE, labels: { ...labels, [DATABASE_LABEL]: database.id } },
+        spec: {
+            schedule: validSchedule(drill.schedule).kubernetes,
+            timeZone: "Etc/UTC",
+            concurrencyPolicy: "Forbid",
+            startingDeadlineSeconds: 3600,
+            successfulJobsHistoryLimit: 3,
+            failedJobsHistoryLimit: 3,
+            jobTemplate: {
+                metadata: { labels: podLabels },
+                spec: {
+                    backoffLimit: 0,
+                    activeDeadlineSeconds: DRILL_DEADLINE_SECONDS,
+                    template: {
+                        metadata: { labels: podLabels },
+                        spec: {
+                            serviceAccountName: DRILL_RUNNER,
+                            enableServiceLinks: false,
+                            restartPolicy: "Never",
+                            // Time for the trap to delete the pod, claim, PV and volume after SIGTERM.
+                            terminationGracePeriodSeconds: 300,
+                            securityContext: RESTRICTED_POD,
+                            containers: [{
+                                name: "drill",
+                                image: AWS_CLI_IMAGE,
+                                command: ["bash", `${SCRIPT_DIR}/drill.sh`],
+                                env,
+                                volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+                                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                                securityContext: RESTRICTED_CONTAINER,
+                            }],
+                            volumes: [
+                                { name: "script", configMap: { name: DRILL_RUNNER } },
+                                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                            ],
+                        },
+                    },
+                },
+            },
+        },
+    };
+}
+
+/**
+ * Default deny, then: the runner out to DNS, the API server and AWS (443), the Pod Identity agent,
+ * and the throwaway QuestDB's HTTP port; the throwaway QuestDB in from the runner only, out nowhere.
+ */
+export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
+    const runner = { matchLabels: { "app.kubernetes.io/component": "drill-runner" } };
+    return {
+        metadata: { name: DRILL_RUNNER, namespace: DRILL_NAMESPACE, labels },
+        spec: {
+            podSelector: {},
+            policyTypes: ["Ingress", "Egress"],
+            ingress: [{ from: [{ podSelector: runner }], ports: [{ protocol: "TCP", port: PORTS.http }] }],
+            egress: [
+                { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } }, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+                    ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] },
+                { to: [{ podSelector: { matchLabels: { "app.kubernetes.io/component": "drill-questdb" } } }], ports: [{ protocol: "TCP", port: PORTS.http }] },
+            ],
+        },
+    };
+}
+
+/** The runner's own egress: AWS, the API server and Pod Identity. A separate policy, so the throwaway QuestDB gets none of it. */
+export function drillRunnerEgressArgs(): k8s.networking.v1.NetworkPolicyArgs {
+    return {
+        metadata: { name: `${DRILL_RUNNER}-egress`, namespace: DRILL_NAMESPACE, labels },
+        spec: {
+            podSelector: { matchLabels: { "app.kubernetes.io/component": "drill-runner" } },
+            policyTypes: ["Egress"],
+            egress: [
+                { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] },
+                { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+            ],
+        },
+    };
+}
+
+/**
+ * Restore drills for the region (scripts/backup/drill.sh): the newest snapshot of a database is
+ * restored to a scratch volume in its AZ, a throwaway QuestDB starts on it and answers a query,
+ * and everything the drill created, and nothing else, is deleted. One namespace, runner identity
+ * and role for the region; one CronJob per database with `backup.drill`.
+ */
+export class RestoreDrills extends pulumi.ComponentResource {
+    constructor(name: string, args: RestoreDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super(RESTORE_DRILLS_TYPE, name, {}, opts);
+        const { region } = args;
+        const parent = { parent: this };
+        const tags = { [STACK_TAG]: region.stack, "managed-by": "pulumi" };
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: { name: DRILL_NAMESPACE, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
+        }, parent);
+        const inNamespace = { parent: this, dependsOn: [namespace] };
+        const meta = (objectName: string) => ({ name: objectName, namespace: DRILL_NAMESPACE, labels });
+        new k8s.networking.v1.NetworkPolicy(`${name}-isolation`, drillNetworkPolicyArgs(), inNamespace);
+        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(), inNamespace);
+        const account = new k8s.core.v1.ServiceAccount(`${name}-account`, { metadata: meta(DRILL_RUNNER) }, inNamespace);
+        const subject = [{ kind: "ServiceAccount", name: DRILL_RUNNER, namespace: DRILL_NAMESPACE }];
+        // PersistentVolumes are cluster-scoped: a drill binds its scratch volume through one.
+        new k8s.rbac.v1.ClusterRole(`${name}-pv`, {
+            metadata: { name: `${DRILL_RUNNER}-pv`, labels },
+            rules: [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["create", "get", "delete"] }],
+        }, parent);
+        new k8s.rbac.v1.ClusterRoleBinding(`${name}-pv-binding`, {
+            metadata: { name: `${DRILL_RUNNER}-pv`, labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${DRILL_RUNNER}-pv` },
+            subjects: subject,
+        }, parent);
+        new k8s.rbac.v1.Role(`${name}-role`, {
+            metadata: meta(DRILL_RUNNER),
+            rules: [{ apiGroups: [""], resources: ["pods", "persistentvolumeclaims"], verbs: ["create", "get", "delete"] }],
+        }, inNamespace);
+        new k8s.rbac.v1.RoleBinding(`${name}-role-binding`, {
+            metadata: meta(DRILL_RUNNER),
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: DRILL_RUNNER },
+            subjects: subject,
+        }, inNamespace);
+        const role = new aws.iam.Role(`${name}-aws-role`, {
+            description: `Restore drills of stack ${region.stack}: scratch volumes from its snapshots`,
+            assumeRolePolicy: podIdentityTrustPolicy(),
+            tags,
+        }, parent);
+        new aws.iam.RolePolicy(`${name}-aws-policy`, { role: role.name, policy: JSON.stringify(drillPolicyDocument(region)) }, parent);
+        new aws.eks.PodIdentityAssociation(`${name}-identity`, {
+            clusterName: region.clusterName, namespace: DRILL_NAMESPACE, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
+        }, { parent: this, dependsOn: [account] });
+        const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT } }, inNamespace);
+        for (const database of drilledDatabases(args.databases)) {
+            new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region), { parent: this, dependsOn: [namespace, account, script] });
+        }
+        this.registerOutputs({});
+    }
+}

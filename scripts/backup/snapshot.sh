@@ -1,0 +1,123 @@
+#!/usr/bin/env bash
+# A consistent EBS snapshot of one QuestDB database (QuestDB docs: operations/backup, sql/checkpoint):
+#   CHECKPOINT CREATE -> EBS CreateSnapshot, waited on until AWS has fixed its point in time
+#   (state pending or completed) -> CHECKPOINT RELEASE -> retention of this database's old scheduled
+#   snapshots. The release runs from an EXIT trap, so a failed snapshot step, a SIGTERM from the
+#   Job's deadline or any error still releases the checkpoint; only SIGKILL can skip it, and then the
+#   next run's CHECKPOINT CREATE fails and the failed-run alert fires (docs/runbook.md).
+#
+# Runs in the backup CronJob (components/deployment/backup.ts) and in e2e/backup against a real QuestDB.
+# Environment: QDB_URL, QDB_USER, QDB_PASSWORD (optional), VOLUME_ID, DATABASE, STACK, SCHEDULE,
+# RETAIN_DAYS; AWS_REGION for the CLI. Optional: RESULT_FILE (default /dev/termination-log),
+# POLL_SECONDS (default 5), POINT_IN_TIME_TIMEOUT_SECONDS (default 600).
+# Exit codes: 0 done; 1 failed before or while snapshotting (nothing new is kept); 3 the checkpoint
+# could not be released; 4 snapshot taken, retention failed.
+set -euo pipefail
+
+: "${QDB_URL:?}" "${VOLUME_ID:?}" "${DATABASE:?}" "${STACK:?}" "${SCHEDULE:?}" "${RETAIN_DAYS:?}"
+POLL_SECONDS="${POLL_SECONDS:-5}"
+POINT_IN_TIME_TIMEOUT_SECONDS="${POINT_IN_TIME_TIMEOUT_SECONDS:-600}"
+RESULT_FILE="${RESULT_FILE:-/dev/termination-log}"
+
+log() { printf '%s snapshot[%s] %s\n' "$(date -u +%FT%TZ)" "$DATABASE" "$*" >&2; }
+
+# One SQL statement over QuestDB's HTTP /exec. QuestDB answers an error as JSON with "error".
+sql() {
+    local auth=() out
+    if [ -n "${QDB_USER:-}" ]; then auth=(-u "$QDB_USER:${QDB_PASSWORD:-}"); fi
+    if ! out=$(curl -sS --max-time 60 "${auth[@]}" -G "$QDB_URL/exec" --data-urlencode "query=$1" 2>&1); then
+        log "QuestDB unreachable for '$1': $out"
+        return 1
+    fi
+    case "$out" in
+        *'"error"'*) log "QuestDB refused '$1': $out"; return 1 ;;
+    esac
+}
+
+# Sleeps in the background so that a SIGTERM runs the trap at once.
+pause() { sleep "$1" & wait $!; }
+
+checkpoint_open=0
+checkpoint_started=0
+held_seconds=""
+snapshot_id=""
+deleted=()
+
+release() {
+    local try
+    for try in 1 2 3; do
+        if sql "CHECKPOINT RELEASE"; then
+            checkpoint_open=0
+            held_seconds=$(( $(date +%s) - checkpoint_started ))
+            log "checkpoint released after ${held_seconds}s"
+            return 0
+        fi
+        pause 2
+    done
+    return 1
+}
+
+finish() {
+    local status=$?
+    trap - EXIT
+    if [ "$checkpoint_open" = 1 ]; then
+        release || { log "CHECKPOINT RELEASE failed: the checkpoint is STILL OPEN; run CHECKPOINT RELEASE by hand (docs/runbook.md)"; status=3; }
+    fi
+    local result
+    result=$(printf '{"database":"%s","snapshot":"%s","checkpointHeldSeconds":"%s","deleted":"%s","exit":%d}' \
+        "$DATABASE" "$snapshot_id" "$held_seconds" "${deleted[*]:-}" "$status")
+    printf '%s\n' "$result"
+    if [ -w "$RESULT_FILE" ]; then printf '%s' "$result" > "$RESULT_FILE" || true; fi
+    exit "$status"
+}
+trap finish EXIT
+trap 'log "terminated"; exit 143' TERM INT
+
+tags() {
+    printf '[{"ResourceType":"snapshot","Tags":[{"Key":"questdb.cloud/database","Value":"%s"},{"Key":"questdb.cloud/stack","Value":"%s"},{"Key":"questdb.cloud/schedule","Value":"%s"},{"Key":"questdb.cloud/snapshot","Value":"scheduled"},{"Key":"managed-by","Value":"questdb-cloud-backup"},{"Key":"Name","Value":"qdb-%s-data-scheduled"}]}]' \
+        "$DATABASE" "$STACK" "$SCHEDULE" "$DATABASE"
+}
+
+# Returns once AWS has fixed the snapshot's point in time: the snapshot exists as pending or completed.
+wait_point_in_time() {
+    local state deadline=$(( $(date +%s) + POINT_IN_TIME_TIMEOUT_SECONDS ))
+    while :; do
+        state=$(aws ec2 describe-snapshots --snapshot-ids "$snapshot_id" --query 'Snapshots[0].State' --output text)
+        case "$state" in
+            pending|completed) log "snapshot $snapshot_id is $state: its point in time is fixed"; return 0 ;;
+            error) log "snapshot $snapshot_id failed (state error)"; return 1 ;;
+        esac
+        if [ "$(date +%s)" -ge "$deadline" ]; then log "snapshot $snapshot_id still '$state' after ${POINT_IN_TIME_TIMEOUT_SECONDS}s"; return 1; fi
+        pause "$POLL_SECONDS"
+    done
+}
+
+retire_old() {
+    local cutoff ids id failed=0
+    cutoff=$(date -u -d "-${RETAIN_DAYS} days" +%Y-%m-%dT%H:%M:%S)
+    ids=$(aws ec2 describe-snapshots --owner-ids self \
+        --filters "Name=tag:questdb.cloud/database,Values=$DATABASE" "Name=tag:questdb.cloud/stack,Values=$STACK" \
+                  "Name=tag:questdb.cloud/snapshot,Values=scheduled" "Name=status,Values=completed" \
+        --query "Snapshots[?StartTime<'$cutoff'].SnapshotId" --output text) || return 1
+    for id in $ids; do
+        [ "$id" = "None" ] || [ "$id" = "$snapshot_id" ] && continue
+        if aws ec2 delete-snapshot --snapshot-id "$id"; then deleted+=("$id"); log "deleted $id (older than $RETAIN_DAYS days)"; else failed=1; fi
+    done
+    return "$failed"
+}
+
+sql "CHECKPOINT CREATE"
+checkpoint_open=1
+checkpoint_started=$(date +%s)
+log "checkpoint created"
+
+snapshot_id=$(aws ec2 create-snapshot --volume-id "$VOLUME_ID" \
+    --description "Scheduled consistent snapshot of $DATABASE (stack $STACK)" \
+    --tag-specifications "$(tags)" --query SnapshotId --output text)
+log "snapshot $snapshot_id started"
+wait_point_in_time
+
+release || { log "CHECKPOINT RELEASE failed: the checkpoint is STILL OPEN"; exit 3; }
+
+retire_old || { log "snapshot $snapshot_id taken; retention of older snapshots failed"; exit 4; }
+log "done"

@@ -1,0 +1,130 @@
+/**
+ * Stand-ins for the `aws` and `curl` commands the backup scripts call, put first on PATH. Each
+ * logs its call as one line to STUB_LOG and answers from environment variables, so a test can
+ * script AWS, the Kubernetes API and QuestDB failing at any step, then read back what the
+ * script did, in order.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const SCRIPTS = path.join(__dirname, "..", "..", "scripts", "backup");
+
+const AWS_STUB = String.raw`#!/usr/bin/env bash
+echo "aws $*" >> "$STUB_LOG"
+args="$*"
+fail() { echo "An error occurred (Stubbed) when calling $1" >&2; exit 254; }
+case "$args" in
+  "ec2 create-snapshot"*) [ "$AWS_FAIL" = create-snapshot ] && fail CreateSnapshot; echo snap-0new ;;
+  "ec2 describe-snapshots --snapshot-ids"*) echo "${"$"}{AWS_SNAPSHOT_STATE:-pending}" ;;
+  "ec2 describe-snapshots --owner-ids self"*"sort_by"*) echo "${"$"}{AWS_NEWEST_SNAPSHOT:-snap-0newest}" ;;
+  "ec2 describe-snapshots --owner-ids self"*) echo "${"$"}{AWS_OLD_SNAPSHOTS:-None}" ;;
+  "ec2 delete-snapshot"*) [ "$AWS_FAIL" = delete-snapshot ] && fail DeleteSnapshot; true ;;
+  "ec2 create-volume"*) [ "$AWS_FAIL" = create-volume ] && fail CreateVolume; echo vol-0drill ;;
+  "ec2 wait volume-available"*) true ;;
+  "ec2 describe-volumes --volume-ids"*) echo 100 ;;
+  "ec2 describe-volumes --filters"*) echo "${"$"}{AWS_TAGGED_VOLUME:-None}" ;;
+  "ec2 delete-volume"*) true ;;
+  *) echo "stub aws: unexpected call: $args" >&2; exit 2 ;;
+esac
+`;
+
+// Answers the Kubernetes API (state kept as files in STUB_STATE) and QuestDB's /exec; with
+// CURL_PASSTHROUGH set it hands QuestDB calls to the real curl (the e2e tier).
+const CURL_STUB = String.raw`#!/usr/bin/env bash
+method=GET url="" query=""
+prev=""
+for a in "$@"; do
+  case "$prev" in -X) method=$a ;; --data-urlencode) query=${"$"}{a#query=} ;; esac
+  case "$a" in http://*|https://*) url=$a ;; esac
+  prev=$a
+done
+if [[ "$url" == */exec ]]; then
+  echo "curl QUERY $query" >> "$STUB_LOG"
+  if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
+  case "$query" in
+    "CHECKPOINT CREATE") [ "$QDB_FAIL" = create ] && { echo '{"query":"CHECKPOINT CREATE","error":"stubbed refusal","position":0}'; exit 0; } ;;
+    "CHECKPOINT RELEASE") [ "$QDB_FAIL" = release ] && { echo '{"query":"CHECKPOINT RELEASE","error":"stubbed refusal","position":0}'; exit 0; } ;;
+    "SELECT count() FROM tables()") [ "$QDB_FAIL" = query ] && { echo '{"error":"stubbed refusal"}'; exit 0; }; echo '{"dataset":[[2]]}'; exit 0 ;;
+  esac
+  echo '{"ddl":"OK"}'; exit 0
+fi
+path=${"$"}{url#*://*/}
+echo "curl $method /$path" >> "$STUB_LOG"
+marker="$STUB_STATE/$(echo "$path" | tr / _)"
+case "$method" in
+  POST)
+    [ "$K8S_FAIL" = "$(basename "$path")" ] && { echo '{"kind":"Status","code":403}'; exit 22; }
+    name=$(printf '%s' "$*" | sed -n 's/.*"metadata":{"name":"\([^"]*\)".*/\1/p')
+    touch "$STUB_STATE/$(echo "$path/$name" | tr / _)"; echo '{}' ;;
+  DELETE) rm -f "$marker"; echo '{}' ;;
+  GET)
+    [ -e "$marker" ] || { echo '{"kind":"Status","code":404}'; exit 22; }
+    if [[ "$path" == */pods/* ]]; then
+      if [ "$K8S_FAIL" = start ]; then echo '{"status":{"phase":"Failed"}}';
+      else echo '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}],"podIP":"10.1.2.3"}}'; fi
+    else echo '{}'; fi ;;
+esac
+`;
+
+export interface Harness {
+    readonly dir: string;
+    /** PATH with the stubs first. */
+    readonly path: string;
+    readonly env: Record<string, string>;
+    /** The calls logged so far, one per line. */
+    calls(): string[];
+}
+
+export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-backup-stubs-"));
+    const bin = path.join(dir, "bin");
+    const state = path.join(dir, "state");
+    const sa = path.join(dir, "sa");
+    for (const d of [bin, state, sa]) {
+        fs.mkdirSync(d);
+    }
+    fs.writeFileSync(path.join(bin, "aws"), AWS_STUB, { mode: 0o755 });
+    const realCurl = ["/usr/bin/curl", "/bin/curl"].find((c) => fs.existsSync(c)) ?? "curl";
+    fs.writeFileSync(path.join(bin, "curl"), CURL_STUB, { mode: 0o755 });
+    fs.writeFileSync(path.join(sa, "token"), "stub-token");
+    fs.writeFileSync(path.join(sa, "ca.crt"), "stub-ca");
+    const log = path.join(dir, "calls.log");
+    fs.writeFileSync(log, "");
+    return {
+        dir,
+        path: `${bin}:${process.env.PATH}`,
+        env: {
+            STUB_LOG: log, STUB_STATE: state, SA_DIR: sa, RESULT_FILE: path.join(dir, "result"), POLL_SECONDS: "0",
+            ...(options.passthroughCurl ? { CURL_PASSTHROUGH: realCurl } : {}),
+        },
+        calls: () => fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== ""),
+    };
+}
+
+export interface ScriptRun {
+    readonly code: number | null;
+    readonly signal: NodeJS.Signals | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs a script under bash with the harness' PATH and env; `onStarted` may signal the child. */
+export function runScript(h: Harness, script: string, env: Record<string, string>, onStarted?: (pid: number) => void): Promise<ScriptRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn("bash", [path.join(SCRIPTS, script)], {
+            env: { PATH: h.path, HOME: h.dir, ...h.env, ...env },
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("error", reject);
+        child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr }));
+        if (onStarted && child.pid !== undefined) {
+            onStarted(child.pid);
+        }
+    });
+}
