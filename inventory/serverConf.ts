@@ -25,6 +25,9 @@ export const MANAGED_SERVER_CONF: Readonly<Record<string, string>> = {
 /** Keys whose values come from the credentials Secret through QDB_* environment variables. */
 export const CREDENTIAL_KEYS = ["http.user", "http.password", "pg.user", "pg.password", "pg.readonly.user", "pg.readonly.password"];
 
+/** QuestDB's query timeout in seconds; the HTTP path's timeout is derived from it (httpLimits). */
+export const QUERY_TIMEOUT_KEY = "query.timeout.sec";
+
 const KEY = /^[a-z][a-z0-9]*([._-][a-z0-9]+)*$/;
 
 /** Validates a database's `serverConf` map and returns it with every value as a string. */
@@ -44,6 +47,9 @@ export function checkServerConf(d: FieldReader): Record<string, string> | undefi
             ok = false;
         } else if (key in MANAGED_SERVER_CONF) {
             conf.problem(key, "is managed by the program so that ports, probes and Service agree", "remove it");
+            ok = false;
+        } else if (key === QUERY_TIMEOUT_KEY && !(Number(value) > 0 && Number.isFinite(Number(value)))) {
+            conf.problem(key, "expected a positive number of seconds", `set ${conf.path(key)} to seconds, such as 120; the HTTP path's timeout follows it`);
             ok = false;
         } else if (!["string", "number", "boolean"].includes(typeof value) || value === "") {
             conf.problem(key, "expected a string, number or boolean", "give the key a plain value");

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, QuestDbDeployment, RegionBackups } from "../components";
+import { FleetMonitoring, QuestDbDeployment, RegionBackups, RegionGateway } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, RegionSpec } from "../inventory";
 import { kubeconfigFor } from "./kubeconfig";
@@ -62,5 +62,8 @@ export function createRegionStack(inventory: Inventory, credentialsSeed: pulumi.
     }
     new RegionBackups("questdb-backups", { databases: inventory.databases, awsRegion: region.awsRegion, tags: { "questdb.cloud/stack": region.stack } });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
+    if (region.gateway) {
+        new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });
+    }
     return outputs;
 }
