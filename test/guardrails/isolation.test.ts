@@ -72,7 +72,7 @@ for (const stack of shippedStacks()) {
             const gatewayNs = region.gateway ? region.gateway.namespace ?? "traefik" : undefined;
             for (const id of ids) {
                 const entry = databases.find((d) => d.id === id);
-                const open = (entry.access ?? region.defaults.access).allowedCidrs.length > 0;
+                const open = (entry?.access ?? region.defaults.access).allowedCidrs.length > 0;
                 const spec = inputs(resource(render, TYPES.networkPolicy, `${id}-isolation`)).spec;
                 assert.deepEqual(spec.podSelector, {});
                 assert.deepEqual([...spec.policyTypes].sort(), ["Egress", "Ingress"]);
