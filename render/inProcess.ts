@@ -45,7 +45,7 @@ function captureOptions(opts: pulumi.CustomResourceOptions): CapturedOptions {
     return { parent, options: Object.fromEntries(defined) };
 }
 
-function joinRecords(records: MockRecord[], captured: Map<string, CapturedOptions>): RenderedResource[] {
+function joinRecords(records: MockRecord[], captured: Map<string, CapturedOptions>, mask: string | undefined): RenderedResource[] {
     return records
         .filter((r) => r.type !== ROOT_STACK_TYPE)
         .map((r) => {
@@ -55,7 +55,7 @@ function joinRecords(records: MockRecord[], captured: Map<string, CapturedOption
                 name: r.name,
                 parent: extra.parent,
                 custom: r.custom,
-                inputs: maskSecrets(r.inputs, SECRET_MASK) as Record<string, unknown>,
+                inputs: maskSecrets(r.inputs, mask) as Record<string, unknown>,
                 options: extra.options,
             };
         });
@@ -114,11 +114,12 @@ export async function renderInProcess(request: RenderRequest, program: Program =
     if (programError !== undefined) {
         throw programError;
     }
+    const mask = request.revealSecrets ? undefined : SECRET_MASK;
     return {
         stack: request.stack,
         preview: request.preview,
-        resources: joinRecords(mocks.records, captured),
-        outputs: maskSecrets(outputs ?? {}, SECRET_MASK) as Record<string, unknown>,
+        resources: joinRecords(mocks.records, captured, mask),
+        outputs: maskSecrets(outputs ?? {}, mask) as Record<string, unknown>,
         invokes: { ...mocks.invokes },
     };
 }

@@ -5,15 +5,18 @@ import * as pulumi from "@pulumi/pulumi";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 
-/** Replaces every secret value with `mask`, so that records can be printed and stored safely. */
-export function maskSecrets(value: unknown, mask: string): unknown {
+/**
+ * Replaces every secret value with `mask`, so that records can be printed and stored safely.
+ * Without a mask, a secret is replaced by its plain value (render/types.ts `revealSecrets`).
+ */
+export function maskSecrets(value: unknown, mask: string | undefined): unknown {
     if (Array.isArray(value)) {
         return value.map((v) => maskSecrets(v, mask));
     }
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
         if (record[SIG_KEY] === SECRET_SIG) {
-            return mask;
+            return mask ?? maskSecrets(record.value, mask);
         }
         return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, maskSecrets(v, mask)]));
     }

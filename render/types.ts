@@ -43,6 +43,12 @@ export interface RenderRequest {
      * @default {} (a stack never deployed)
      */
     readonly previousOutputs?: Record<string, unknown>;
+    /**
+     * Record secret inputs as their values instead of "[secret]". Only the real-components tier
+     * sets it, to log into a real QuestDB with the credentials the Secret carries.
+     * @default false
+     */
+    readonly revealSecrets?: boolean;
 }
 
 export const SECRET_MASK = "[secret]";
