@@ -26,6 +26,20 @@ export const QUESTDB_METRICS = {
     suspendedTables: "questdb_suspended_tables",
 } as const;
 
+/**
+ * The first QuestDB release that serves a metric, for the metrics that not every release the
+ * fleet runs serves. Found by the real-components tier (e2e/questdb), which runs Maven Central's
+ * org.questdb:questdb: 8.1.4 and 8.2.0 serve neither (pg_wire_queries came with questdb#5183 in
+ * December 2024, suspended_tables in mid 2025), 9.0.1, the first 9.x published there, serves
+ * both. On an older database the QuestDbTablesSuspended alert cannot fire and the dashboard's pg
+ * query rate is empty (docs/observability.md). The tier fails if an older release starts serving
+ * one, so that this table stays true.
+ */
+export const QUESTDB_METRIC_SINCE: Readonly<Record<string, string>> = {
+    [QUESTDB_METRICS.pgQueries]: "9.0.1",
+    [QUESTDB_METRICS.suspendedTables]: "9.0.1",
+};
+
 export const KUBE_STATE_METRICS = {
     podPhase: "kube_pod_status_phase",
     podInfo: "kube_pod_info",

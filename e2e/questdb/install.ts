@@ -1,0 +1,66 @@
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir, installOnce } from "../support/cache";
+import { requireCommand, runChecked } from "../support/process";
+import { nearestPublished, versionsInMetadata } from "./versions";
+
+const ARTIFACT = "org.questdb:questdb";
+const METADATA_URL = "https://repo.maven.apache.org/maven2/org/questdb/questdb/maven-metadata.xml";
+/** The dependency plugin's `copy` goal takes `-Dartifact` without a project from 3.x on. */
+const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1";
+export const JAVA_INSTALL_STEP = "apt-get install -y openjdk-17-jre-headless";
+export const MAVEN_INSTALL_STEP = "apt-get install -y maven";
+
+export interface InstalledQuestDb {
+    /** The version the program renders (the image tag). */
+    readonly wanted: string;
+    /** The Maven Central release that stands in for it (docs/testing.md says why it may differ). */
+    readonly version: string;
+    readonly jar: string;
+}
+
+/** QuestDB 7 and later need Java 17. */
+export async function requireJava(): Promise<void> {
+    const out = await requireCommand("java", ["-version"], JAVA_INSTALL_STEP);
+    const major = Number(/version "(\d+)/.exec(out)?.[1] ?? "0");
+    if (major < 17) {
+        throw new Error(`QuestDB needs Java 17 or newer; \`java -version\` says ${major}: run \`${JAVA_INSTALL_STEP}\``);
+    }
+}
+
+/**
+ * Which release stands in for `wanted`, resolved once from Maven Central's version list and
+ * remembered in the cache, so that a warm run asks no registry.
+ */
+async function resolveVersion(wanted: string): Promise<string> {
+    const remembered = path.join(cacheDir("questdb"), `resolved-${wanted}`);
+    if (fs.existsSync(remembered)) {
+        return fs.readFileSync(remembered, "utf8").trim();
+    }
+    const response = await fetch(METADATA_URL);
+    if (!response.ok) {
+        throw new Error(`Maven Central answered ${response.status} for ${METADATA_URL}`);
+    }
+    const version = nearestPublished(wanted, versionsInMetadata(await response.text()));
+    fs.writeFileSync(remembered, `${version}\n`);
+    return version;
+}
+
+/** Installs `org.questdb:questdb` from Maven Central with mvn, once per version, into the tier's cache. */
+export async function installQuestDb(wanted: string): Promise<InstalledQuestDb> {
+    await requireJava();
+    const version = await resolveVersion(wanted);
+    const dir = cacheDir("questdb", version);
+    const jar = path.join(dir, `questdb-${version}.jar`);
+    await installOnce(`${ARTIFACT}`, version, dir, async () => {
+        await requireCommand("mvn", ["-v"], MAVEN_INSTALL_STEP);
+        await runChecked("mvn", ["-q", "-B", `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=${ARTIFACT}:${version}`, `-DoutputDirectory=${dir}`]);
+        if (!fs.existsSync(jar)) {
+            throw new Error(`mvn reported success but ${jar} is missing`);
+        }
+    });
+    if (version !== wanted) {
+        console.log(`[e2e] QuestDB ${wanted} is not on Maven Central; using ${version}, the nearest published release`);
+    }
+    return { wanted, version, jar };
+}

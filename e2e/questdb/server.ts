@@ -1,0 +1,162 @@
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { freeLoopbackPort, pollUntil } from "../support/process";
+import { installQuestDb } from "./install";
+
+export interface QuestDbOptions {
+    /** The QuestDB version to run (an image tag); the nearest Maven Central release stands in. */
+    readonly version: string;
+    /** server.conf as rendered. Every `*.bind.to` address is moved to a free loopback port. */
+    readonly serverConf: string;
+    /** The container's environment (QDB_* settings, credentials). @default {} */
+    readonly env?: Readonly<Record<string, string>>;
+    /** Where server.conf goes under the root directory. @default "conf/server.conf" */
+    readonly confPath?: string;
+    /** How long to wait for /status to answer. @default 120000 */
+    readonly startTimeoutMs?: number;
+}
+
+export interface QuestDb {
+    /** The release actually running. */
+    readonly version: string;
+    /** The root directory (`-d`), the pod's data volume. */
+    readonly root: string;
+    /** The loopback port that stands for each rendered port, e.g. `ports.get(9000)`. */
+    readonly ports: ReadonlyMap<number, number>;
+    /** The loopback port for a rendered port; fails for a port the config does not bind. */
+    port(rendered: number): number;
+    /** Everything the server printed so far. */
+    log(): string;
+    /** SIGTERM, then SIGKILL after 30 s; removes the root directory. Safe to call twice. */
+    stop(): Promise<void>;
+}
+
+/** Servers still running: killed when the test process exits, whatever ended it. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
+
+const BIND_KEY = /^([a-z0-9.]+\.bind\.to)=(.*):(\d+)$/;
+
+/**
+ * server.conf with every listener moved to 127.0.0.1 on a free port: the rendered file binds
+ * 0.0.0.0 on fixed ports, which a test machine shared with other runs cannot give it.
+ */
+export async function loopbackServerConf(serverConf: string): Promise<{ text: string; ports: Map<number, number> }> {
+    const ports = new Map<number, number>();
+    const lines: string[] = [];
+    for (const line of serverConf.split("\n")) {
+        const bind = BIND_KEY.exec(line.trim());
+        if (bind) {
+            const rendered = Number(bind[3]);
+            const local = ports.get(rendered) ?? await freeLoopbackPort();
+            ports.set(rendered, local);
+            lines.push(`${bind[1]}=127.0.0.1:${local}`);
+        } else {
+            lines.push(line);
+        }
+    }
+    return { text: lines.join("\n"), ports };
+}
+
+/** The variables of this process that reach QuestDB: none of QDB_*, which QuestDB reads as config. */
+function baseEnv(): NodeJS.ProcessEnv {
+    return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("QDB_")));
+}
+
+/** The "Configuration issues:" block QuestDB logs at start (unknown, obsolete or invalid keys). */
+export function configurationIssues(log: string): string[] {
+    const issues: string[] = [];
+    const lines = log.split("\n");
+    for (let i = 0; i < lines.length; i++) {
+        if (/Configuration issues:/.test(lines[i])) {
+            for (let j = i + 1; j < lines.length && /^\s+\S/.test(lines[j]); j++) {
+                issues.push(lines[j].trim());
+            }
+        }
+        if (/invalid (configuration|config)|unknown (property|configuration)/i.test(lines[i])) {
+            issues.push(lines[i].trim());
+        }
+    }
+    return issues;
+}
+
+/** The end of a log without the lines about unpacking the web console. */
+export function logTail(log: string, lines = 40): string {
+    return log.split("\n").filter((l) => !l.includes(" extracted [")).slice(-lines).join("\n");
+}
+
+async function statusAnswers(port: number): Promise<true | undefined> {
+    const response = await fetch(`http://127.0.0.1:${port}/status`);
+    return response.ok ? true : undefined;
+}
+
+/**
+ * Starts a real QuestDB (Maven Central's org.questdb:questdb on Java) from a rendered server.conf
+ * and environment, in its own root directory, on loopback only, and waits until /status answers.
+ */
+export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
+    const installed = await installQuestDb(options.version);
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
+    const conf = await loopbackServerConf(options.serverConf);
+    const confFile = path.join(root, options.confPath ?? "conf/server.conf");
+    fs.mkdirSync(path.dirname(confFile), { recursive: true });
+    fs.writeFileSync(confFile, conf.text);
+    const statusPort = conf.ports.get(9003) ?? [...conf.ports.values()][0];
+    if (statusPort === undefined) {
+        throw new Error("server.conf binds no listener (no *.bind.to key): nothing to test");
+    }
+    let output = "";
+    const child: ChildProcess = spawn("java", [
+        "-Xms128m", "-Xmx768m", "-XX:+UseParallelGC",
+        "--add-exports", "java.base/jdk.internal.math=io.questdb",
+        "-p", installed.jar, "-m", "io.questdb/io.questdb.ServerMain", "-d", root,
+    ], { env: { ...baseEnv(), ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+    running.add(child);
+    child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
+    child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
+    let exited = false;
+    const exit = new Promise<void>((resolve) => child.on("exit", () => {
+        exited = true;
+        running.delete(child);
+        resolve();
+    }));
+    let stopped = false;
+    const stop = async () => {
+        if (!stopped) {
+            stopped = true;
+            if (!exited) {
+                child.kill("SIGTERM");
+                const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+                await exit;
+                clearTimeout(timer);
+            }
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    };
+    const started = Date.now();
+    try {
+        await pollUntil(`QuestDB ${installed.version} /status on 127.0.0.1:${statusPort}`, options.startTimeoutMs ?? 120_000,
+            () => statusAnswers(statusPort),
+            () => (exited ? `QuestDB exited during start:\n${logTail(output)}` : undefined));
+    } catch (err) {
+        await stop();
+        throw err;
+    }
+    console.log(`[e2e] QuestDB ${installed.version} answered on 127.0.0.1:${statusPort} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return {
+        version: installed.version,
+        root,
+        ports: conf.ports,
+        port(rendered: number): number {
+            const local = conf.ports.get(rendered);
+            if (local === undefined) {
+                throw new Error(`the rendered server.conf binds no listener on port ${rendered} (it binds ${[...conf.ports.keys()].join(", ")})`);
+            }
+            return local;
+        },
+        log: () => output,
+        stop,
+    };
+}

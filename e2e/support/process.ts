@@ -1,0 +1,80 @@
+import { spawn } from "child_process";
+import * as net from "net";
+
+export interface CommandResult {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Runs a command to completion; a command that is not installed resolves with code null. */
+export function runCommand(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CommandResult> {
+    return new Promise((resolve) => {
+        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.on("error", (err) => resolve({ code: null, stdout, stderr: stderr + String(err) }));
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+        child.stdin.end(options.input ?? "");
+    });
+}
+
+/** Runs a command and fails with its output unless it exits 0. */
+export async function runChecked(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CommandResult> {
+    const result = await runCommand(command, args, options);
+    if (result.code !== 0) {
+        throw new Error(`${command} ${args.join(" ")} exited with ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+}
+
+/**
+ * Fails with the install step when a tool the tier needs is missing: a missing tool is an
+ * error that says how to get it, never a skipped test.
+ */
+export async function requireCommand(command: string, versionArgs: readonly string[], installStep: string): Promise<string> {
+    const result = await runCommand(command, versionArgs);
+    if (result.code === null) {
+        throw new Error(`the real-components tier needs \`${command}\`, which is not installed: run \`${installStep}\` (README "Tests")`);
+    }
+    return `${result.stdout}${result.stderr}`.trim();
+}
+
+/** A TCP port that is free on the loopback interface right now. */
+export function freeLoopbackPort(): Promise<number> {
+    return new Promise((resolve, reject) => {
+        const server = net.createServer();
+        server.on("error", reject);
+        server.listen(0, "127.0.0.1", () => {
+            const { port } = server.address() as net.AddressInfo;
+            server.close(() => resolve(port));
+        });
+    });
+}
+
+/**
+ * Polls `check` until it returns a value, failing after `timeoutMs` with the last error, or at
+ * once when `giveUp` returns a reason (a server that exited will never answer).
+ */
+export async function pollUntil<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>, giveUp?: () => string | undefined): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    let last: unknown;
+    while (Date.now() < deadline) {
+        const reason = giveUp?.();
+        if (reason !== undefined) {
+            throw new Error(`gave up waiting for ${what}: ${reason}`);
+        }
+        try {
+            const value = await check();
+            if (value !== undefined) {
+                return value;
+            }
+        } catch (err) {
+            last = err;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
