@@ -10,6 +10,14 @@ export const DEFAULTS = {
     /** gp3's baseline performance at a size that suits a small time-series database. */
     volume: { sizeGiB: 100, iops: 3000, throughputMiBps: 125 } satisfies VolumeSpec,
     ingressNamespace: "ingress-nginx",
+    /** Traefik's Helm chart: its namespace, websecure entry point and port; our TCP entry points. */
+    gateway: { namespace: "traefik", httpsListener: "websecure", httpsPort: 8443, postgresEntryPoint: "postgres", ilpEntryPoint: "ilp" },
+    /**
+     * The HTTP path (docs/decisions.md, "Customer endpoints"). QuestDB's own query timeout is 60 s
+     * (`query.timeout.sec`); a request may run that long and then stream its result, hence the
+     * margin. /imp uploads and ILP-over-HTTP batches of 1 GiB must pass, with multipart overhead.
+     */
+    http: { maxBodyBytes: 2 * 1024 ** 3, questdbQueryTimeoutSec: 60, timeoutMarginSec: 60, minTimeoutSec: 300 },
     monitoringNamespace: "monitoring",
     /** Most EKS clusters we run have kube-prometheus-stack; a cluster without it opts out. */
     monitoring: { prometheusOperator: true, grafanaDashboards: true, labels: {} } satisfies MonitoringSpec,

@@ -5,7 +5,9 @@ export { DATABASE_LABEL, DRILL_NAMESPACE, QUESTDB_DEPLOYMENT_TYPE, drillCronJobN
 export { MIN_INTERVAL_SECONDS, ParsedSchedule, parseSchedule, validSchedule } from "./cron";
 export { InventoryError, Problem, formatProblem } from "./problems";
 export { RawStackConfig, validateInventory } from "./validate";
-export { DANGEROUS_SERVER_CONF, MANAGED_SERVER_CONF, PORTS, SERVER_CONF_KEYS, renderServerConf } from "./serverConf";
+export { DANGEROUS_SERVER_CONF, MANAGED_SERVER_CONF, PORTS, QUERY_TIMEOUT_KEY, SERVER_CONF_KEYS, renderServerConf } from "./serverConf";
+export { HttpLimits, httpLimits } from "./httpLimits";
+export { cidrProblem } from "./cidr";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";

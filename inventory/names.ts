@@ -21,6 +21,14 @@ export const IN_NAMESPACE = {
     configMap: "questdb-config",
     credentialsSecret: "questdb-credentials",
     tlsSecret: "questdb-tls",
+    /** The gateway path's own certificate and its Secret (the Ingress path's comes from ingress-shim). */
+    certificate: "questdb-endpoint",
+    endpointTlsSecret: "questdb-endpoint-tls",
+    /** Traefik Middleware / MiddlewareTCP holding the database's client allowlist. */
+    allowlist: "client-allowlist",
+    httpRoute: "questdb",
+    postgresRoute: "questdb-postgres",
+    ilpRoute: "questdb-ilp",
     dataClaim: "questdb-data",
     networkPolicy: "tenant-isolation",
     /** The scheduled consistent snapshot: CronJob, its ServiceAccount, script ConfigMap and NetworkPolicies. */

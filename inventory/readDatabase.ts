@@ -4,6 +4,7 @@ import { NAME_LIMITS, derivedNames, maxIdLength } from "./names";
 import { AZ, DNS_LABEL, EXPECT, NODE_IMAGE, VERSION } from "./patterns";
 import { ProblemList } from "./problems";
 import { RegionFacts } from "./readRegion";
+import { readAccess } from "./readAccess";
 import { readBackup, readInstanceType, readVolume } from "./readVolume";
 import { checkServerConf } from "./serverConf";
 import { AdoptSpec, DatabaseSpec, DatabaseState } from "./types";
@@ -11,7 +12,7 @@ import { DEFAULTS } from "./defaults";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
-    "nodeImage", "serverConf", "allowDangerousServerConf", "state", "backup", "restoreFromSnapshot", "adopt",
+    "nodeImage", "serverConf", "allowDangerousServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
 ];
 const ADOPT_FIELDS = ["volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord"];
 export const STATES: readonly DatabaseState[] = ["active", "paused", "decommissioned"];
@@ -43,8 +44,9 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     const backup = readBackup(d, region.defaults?.backup ?? DEFAULTS.backup);
     const restoreFromSnapshot = d.optionalString("restoreFromSnapshot", { pattern: /^snap-[0-9a-f]{8,17}$/, expected: "an EBS snapshot id such as snap-0123456789abcdef0" });
     const adopt = readAdopt(d);
+    const access = readAccess(d, region.access);
     const { spec } = region;
-    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version) {
+    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access) {
         return undefined;
     }
     const resolvedType = instanceType ?? spec.defaults.instanceType;
@@ -52,7 +54,7 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
         id, availabilityZone, subnetId: spec.subnets[availabilityZone], instanceType: resolvedType,
         architecture: architectureOf(resolvedType), volume, questdbVersion: version.questdbVersion, channel: version.channel,
         allowMajorDowngrade, nodeImage: nodeImage ?? spec.defaults.nodeImage, serverConf,
-        state: (state as DatabaseState | undefined) ?? DEFAULTS.state, backup, restoreFromSnapshot, adopt,
+        state: (state as DatabaseState | undefined) ?? DEFAULTS.state, backup, restoreFromSnapshot, adopt, access,
     };
 }
 

@@ -4,15 +4,24 @@ import { AZ, DNS_LABEL, DNS_NAME, EXPECT, HOSTED_ZONE, NODE_IMAGE, ROLE_ARN, SUB
 import { ProblemList } from "./problems";
 import { readMonitoring } from "./readMonitoring";
 import { readBackup, readInstanceType, readVolume } from "./readVolume";
-import { RegionDefaults, RegionSpec } from "./types";
+import { readAccess } from "./readAccess";
+import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "./types";
 import type { RawStackConfig } from "./validate";
 
 const REGION_FIELDS = [
-    "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress",
+    "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",
     "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels", "retiredIds",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
-const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup"];
+const GATEWAY_FIELDS = [
+    "name", "namespace", "className", "httpsListener", "httpsPort", "postgresEntryPoint", "ilpEntryPoint", "clusterIssuer", "loadBalancerHostname",
+];
+const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup", "access"];
+const DNS_TARGETS = ["gateway", "ingress"] as const;
+/** The fix for a region written before allowlists existed: say how to keep today's behaviour, and how to do better. */
+export const ACCESS_MIGRATION_FIX =
+    'add defaults.access.allowedCidrs: the client networks allowed by default, such as ["203.0.113.0/24"]; ' +
+    '["0.0.0.0/0"] keeps the open access regions had before allowlists existed; [] allows no external access';
 
 /**
  * The parts of the region that validated, even when others did not, so that every database is
@@ -23,6 +32,7 @@ export interface RegionFacts {
     readonly subnets?: Readonly<Record<string, string>>;
     readonly dnsSuffix?: string;
     readonly defaults?: RegionDefaults;
+    readonly access?: AccessSpec;
     readonly channels?: Readonly<Record<string, string>>;
     /** The capacity guard, when it validated: fleet-wide checks run even when the rest did not. */
     readonly maxDatabases?: number;
@@ -37,7 +47,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     }
     if (!isPlainObject(raw.region)) {
         problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",
-            "add questdb-cloud:region with clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress and defaults");
+            "add questdb-cloud:region with clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, gateway (or ingress) and defaults");
         return {};
     }
     const awsRegion = readAwsRegion(raw, problems);
@@ -48,7 +58,9 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const dnsSuffix = r.requireString("dnsSuffix", { pattern: DNS_NAME, expected: "a lowercase DNS name such as eu-west-1.db.example.com" });
     const nodeRoleArn = r.requireString("nodeRoleArn", { pattern: ROLE_ARN, expected: "an IAM role ARN such as arn:aws:iam::123456789012:role/qdb-node" });
     const subnets = readSubnets(r, awsRegion);
-    const ingress = readIngress(r);
+    const ingress = r.has("ingress") ? readIngress(r) : undefined;
+    const gateway = r.has("gateway") ? readGateway(r) : undefined;
+    const dnsTarget = readDnsTarget(r);
     const monitoringNamespace = r.optionalString("monitoringNamespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.monitoringNamespace;
     const monitoring = readMonitoring(r);
     // 1000 is the largest inventory the program is benchmarked at (npm run bench); shard beyond it.
@@ -59,13 +71,14 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const channels = readChannels(r);
     const retiredIds = readRetiredIds(r);
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
-    const facts = { subnets, dnsSuffix, defaults, channels, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
-    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !ingress || !defaults || !channels || !retiredIds) {
+    const facts = { subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
+    const endpointsOk = (!r.has("ingress") || ingress) && (!r.has("gateway") || gateway) && dnsTarget !== null;
+    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds) {
         return facts;
     }
     const spec: RegionSpec = {
-        stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress,
-        monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
+        stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress, gateway,
+        dnsTarget: dnsTarget ?? (gateway ? "gateway" : "ingress"), monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
     };
     return { ...facts, spec };
 }
@@ -119,8 +132,53 @@ function readIngress(r: FieldReader): RegionSpec["ingress"] | undefined {
     return { className, clusterIssuer, loadBalancerHostname, namespace };
 }
 
+/**
+ * `dnsTarget`, checked against the endpoint blocks present: undefined when left to its default,
+ * null when bad (a problem is recorded). At least one of ingress and gateway must exist.
+ */
+function readDnsTarget(r: FieldReader): DnsTarget | undefined | null {
+    if (!r.has("ingress") && !r.has("gateway")) {
+        r.problem("gateway", "neither gateway nor ingress is set: databases would have no endpoint",
+            "add a gateway block (name, clusterIssuer, loadBalancerHostname; README \"Stack config contract\"), or keep the legacy ingress block");
+        return null;
+    }
+    const target = r.optionalString("dnsTarget", { pattern: /^(gateway|ingress)$/, expected: DNS_TARGETS.join(" or ") });
+    if (r.has("dnsTarget") && !target) {
+        return null;
+    }
+    if (target && !r.has(target)) {
+        r.problem("dnsTarget", `points DNS at ${target}, but the region has no ${target} block`,
+            `add the ${target} block, or set dnsTarget to ${DNS_TARGETS.find((t) => t !== target)}`);
+        return null;
+    }
+    return target as DnsTarget | undefined;
+}
+
+function readGateway(r: FieldReader): GatewaySpec | undefined {
+    const g = r.optionalObject("gateway", "name, clusterIssuer, loadBalancerHostname and optionally namespace, className, httpsListener, httpsPort, postgresEntryPoint, ilpEntryPoint");
+    if (!g) {
+        return undefined;
+    }
+    g.rejectUnknownFields(GATEWAY_FIELDS);
+    const base = DEFAULTS.gateway;
+    const name = g.requireString("name", { pattern: DNS_LABEL, expected: "the name of the region's Gateway, such as questdb" });
+    const namespace = g.optionalString("namespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? base.namespace;
+    const className = g.optionalString("className", { pattern: DNS_LABEL, expected: "a GatewayClass name, such as traefik; omit it to reference an existing Gateway" });
+    const httpsListener = g.optionalString("httpsListener", { pattern: DNS_LABEL, expected: "the HTTPS listener's name, such as websecure" }) ?? base.httpsListener;
+    const httpsPort = g.optionalInteger("httpsPort", { min: 1, max: 65535 }) ?? base.httpsPort;
+    const entryPoint = { pattern: /^[A-Za-z0-9][A-Za-z0-9_-]*$/, expected: "a Traefik entry point name, such as postgres" };
+    const postgresEntryPoint = g.optionalString("postgresEntryPoint", entryPoint) ?? base.postgresEntryPoint;
+    const ilpEntryPoint = g.optionalString("ilpEntryPoint", entryPoint) ?? base.ilpEntryPoint;
+    const clusterIssuer = g.requireString("clusterIssuer", { pattern: DNS_LABEL, expected: "a cert-manager ClusterIssuer name, such as letsencrypt-prod" });
+    const loadBalancerHostname = g.requireString("loadBalancerHostname", { pattern: DNS_NAME, expected: "the DNS name of the NLB in front of the gateway" });
+    if (!name || !clusterIssuer || !loadBalancerHostname) {
+        return undefined;
+    }
+    return { name, namespace, className, httpsListener, httpsPort, postgresEntryPoint, ilpEntryPoint, clusterIssuer, loadBalancerHostname };
+}
+
 function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
-    const d = r.requireObject("defaults", "questdbVersion, nodeImage, instanceType and optionally volume and backup");
+    const d = r.requireObject("defaults", "questdbVersion, nodeImage, instanceType, access and optionally volume and backup");
     if (!d) {
         return undefined;
     }
@@ -130,10 +188,11 @@ function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
     const instanceType = readInstanceType(d, true);
     const volume = readVolume(d, DEFAULTS.volume);
     const backup = readBackup(d, DEFAULTS.backup);
-    if (!questdbVersion || !nodeImage || !instanceType || !volume || !backup) {
+    const access = readAccess(d, undefined, ACCESS_MIGRATION_FIX);
+    if (!questdbVersion || !nodeImage || !instanceType || !volume || !backup || !access) {
         return undefined;
     }
-    return { questdbVersion, nodeImage, instanceType, volume, backup };
+    return { questdbVersion, nodeImage, instanceType, volume, backup, access };
 }
 
 /** The valid channels; a bad one is a problem, and the rest still let databases be checked. */

@@ -68,6 +68,9 @@ export const CREDENTIAL_KEYS = ["http.user", "http.password", "pg.user", "pg.pas
 /** The dangerous keys, for `allowDangerousServerConf`. */
 export const DANGEROUS_SERVER_CONF = Object.keys(SERVER_CONF_KEYS).filter((k) => SERVER_CONF_KEYS[k].class === "dangerous");
 
+/** QuestDB's query timeout in seconds; the HTTP path's timeout is derived from it (httpLimits). */
+export const QUERY_TIMEOUT_KEY = "query.timeout.sec";
+
 const KEY = /^[a-z][a-z0-9]*([._-][a-z0-9]+)*$/;
 /** A control character (a newline would write a second, unchecked line into server.conf). */
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
@@ -128,6 +131,9 @@ function serverConfProblem(key: string, value: unknown, allowed: ReadonlySet<str
     }
     if (CONTROL.test(String(value))) {
         return { reason: "the value contains a control character (a newline would add an unchecked line to server.conf)", fix: "write the value on one line, without control characters" };
+    }
+    if (key === QUERY_TIMEOUT_KEY && !(Number(value) > 0 && Number.isFinite(Number(value)))) {
+        return { reason: "expected a positive number of seconds", fix: `set serverConf.${key} to seconds, such as 120; the HTTP path's timeout follows it` };
     }
     if (rule?.class === "dangerous" && !allowed.has(key)) {
         return { reason: `is a dangerous key: ${rule.reason}`,

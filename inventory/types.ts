@@ -60,7 +60,50 @@ export interface VolumeSpec {
     readonly throughputMiBps: number;
 }
 
-/** Ingress settings shared by every database of the region. */
+/** Who may connect to a database from outside the cluster. */
+export interface AccessSpec {
+    /**
+     * Client networks, as CIDRs, allowed to reach every protocol of the database; refused
+     * elsewhere at the gateway (or ingress) and again by the NetworkPolicy. An empty list means
+     * no external access at all. @default region `defaults.access` (required there)
+     */
+    readonly allowedCidrs: readonly string[];
+}
+
+/**
+ * The region's Gateway API endpoint, served by Traefik v3 (docs/decisions.md, "Customer
+ * endpoints"): HTTPS through an HTTPRoute, PostgreSQL wire and ILP over TLS through Traefik's
+ * IngressRouteTCP (the only way to attach an allowlist to a TCP route and to answer a classic
+ * PostgreSQL SSLRequest).
+ */
+export interface GatewaySpec {
+    /** Name of the region's Gateway. Required. */
+    readonly name: string;
+    /** Namespace of the Gateway and of Traefik's pods, the source the NetworkPolicy admits. @default "traefik" */
+    readonly namespace: string;
+    /**
+     * GatewayClass of a Gateway the program creates (with a wildcard certificate). Absent: the
+     * Gateway already exists and is only referenced. @default undefined, reference an existing Gateway
+     */
+    readonly className?: string;
+    /** Listener (sectionName) of the Gateway that HTTPRoutes attach to; HTTPS. @default "websecure" */
+    readonly httpsListener: string;
+    /** Port of that listener when the program creates the Gateway: Traefik's websecure entry point. @default 8443 */
+    readonly httpsPort: number;
+    /** Traefik entry point that carries PostgreSQL wire over TLS (public port 8812). @default "postgres" */
+    readonly postgresEntryPoint: string;
+    /** Traefik entry point that carries ILP over TCP with TLS (public port 9009). @default "ilp" */
+    readonly ilpEntryPoint: string;
+    /** cert-manager ClusterIssuer of each database's certificate (and the Gateway's wildcard). Required. */
+    readonly clusterIssuer: string;
+    /** DNS name of the NLB in front of Traefik; database records point here when `dnsTarget` is gateway. Required. */
+    readonly loadBalancerHostname: string;
+}
+
+/** Which endpoint the databases' DNS records point at: the switch of a move from Ingress to Gateway API. */
+export type DnsTarget = "gateway" | "ingress";
+
+/** Legacy Ingress settings shared by every database of the region (HTTPS only). */
 export interface IngressSpec {
     /** IngressClass that serves database endpoints. Required. */
     readonly className: string;
@@ -84,6 +127,8 @@ export interface RegionDefaults {
     readonly volume: VolumeSpec;
     /** Backup defaults. @default `DEFAULTS.backup` */
     readonly backup: BackupSpec;
+    /** Who may connect to databases that set no `access`. Required: there is no safe guess. */
+    readonly access: AccessSpec;
 }
 
 /**
@@ -125,8 +170,12 @@ export interface RegionSpec {
     readonly nodeRoleArn: string;
     /** Availability zone to private subnet id. Each database's node lives in its AZ's subnet. Required. */
     readonly subnets: Readonly<Record<string, string>>;
-    /** Ingress settings. Required. */
-    readonly ingress: IngressSpec;
+    /** Legacy Ingress settings (HTTPS only). @default undefined; at least one of ingress and gateway */
+    readonly ingress?: IngressSpec;
+    /** Gateway API endpoint (HTTPS, PostgreSQL wire, ILP). @default undefined; at least one of ingress and gateway */
+    readonly gateway?: GatewaySpec;
+    /** Where DNS records point. @default "gateway" when a gateway is configured, else "ingress" */
+    readonly dnsTarget: DnsTarget;
     /** Namespace of the monitoring stack, allowed to scrape port 9003. @default "monitoring" */
     readonly monitoringNamespace: string;
     /** Prometheus Operator and Grafana switches. @default `DEFAULTS.monitoring`: both on, no extra labels */
@@ -177,6 +226,8 @@ export interface DatabaseSpec {
     readonly backup: BackupSpec;
     /** Snapshot that a new database's volume is created from. Only valid at creation. @default undefined */
     readonly restoreFromSnapshot?: string;
+    /** Who may connect from outside the cluster. @default region `defaults.access` */
+    readonly access: AccessSpec;
     /** Legacy resources to import. @default undefined, create everything */
     readonly adopt?: AdoptSpec;
 }

@@ -159,6 +159,72 @@ const configMapNoSecrets: Rule = {
     },
 };
 
+/** Listener protocols that carry TLS from the client (Gateway API). */
+const ENCRYPTED_LISTENER = ["HTTPS", "TLS"];
+
+/**
+ * Nothing is served in plain text from outside: a Gateway listener is HTTPS or TLS (an internal
+ * Gateway is exempt only by not being ours to render), an IngressRouteTCP terminates or passes
+ * through TLS, an Ingress has TLS for every host and does not turn off the HTTPS redirect.
+ */
+const noPublicPlaintextListener: Rule = {
+    name: "no-public-plaintext-listener",
+    description: "No Gateway listener, TCP route or Ingress serves a protocol in plain text; every endpoint is TLS.",
+    check: (type, props) => {
+        if (/^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:Gateway$/.test(type)) {
+            return list(at(props, "spec", "listeners")).map(obj)
+                .filter((l) => !ENCRYPTED_LISTENER.includes(String(l.protocol)))
+                .map((l) => `Gateway listener ${String(l.name)} speaks ${String(l.protocol)} in plain text: use HTTPS or TLS`);
+        }
+        if (/^kubernetes:traefik\.io\/[^:]+:IngressRouteTCP$/.test(type)) {
+            return at(props, "spec", "tls") === undefined ? ["IngressRouteTCP has no tls: the TCP protocol would be served in plain text"] : [];
+        }
+        if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
+            const tlsHosts = list(at(props, "spec", "tls")).flatMap((t) => list(obj(t).hosts));
+            const found = list(at(props, "spec", "rules")).map(obj)
+                .filter((r) => !tlsHosts.includes(r.host))
+                .map((r) => `Ingress host ${String(r.host ?? "(any)")} has no TLS: add it to spec.tls`);
+            const redirect = at(props, "metadata", "annotations", "nginx.ingress.kubernetes.io/ssl-redirect");
+            if (redirect === "false") found.push("Ingress turns off the HTTPS redirect: remove nginx.ingress.kubernetes.io/ssl-redirect: \"false\"");
+            return found;
+        }
+        return [];
+    },
+};
+
+function hasAllowlistFilter(rule: unknown): boolean {
+    return list(obj(rule).filters).map(obj).some((f) => f.type === "ExtensionRef" && at(f, "extensionRef", "kind") === "Middleware");
+}
+
+/**
+ * Every externally reachable route carries a client allowlist: each HTTPRoute rule an
+ * ExtensionRef to a Traefik Middleware, each IngressRouteTCP route a middleware, each Ingress the
+ * ingress-nginx source range, and every allowlist middleware at least one range. That the
+ * referenced middleware holds the database's own list is checked by the tests (it spans objects).
+ */
+const externalPortAllowlisted: Rule = {
+    name: "external-port-allowlisted",
+    description: "Every externally reachable route (HTTPRoute, IngressRouteTCP, Ingress) carries a client IP allowlist.",
+    check: (type, props) => {
+        if (/^kubernetes:gateway\.networking\.k8s\.io\/[^:]+:HTTPRoute$/.test(type)) {
+            const rules = list(at(props, "spec", "rules"));
+            return rules.length === 0 || !rules.every(hasAllowlistFilter) ? ["HTTPRoute rule without an allowlist: add an ExtensionRef filter to the database's ipAllowList Middleware"] : [];
+        }
+        if (/^kubernetes:traefik\.io\/[^:]+:IngressRouteTCP$/.test(type)) {
+            const routes = list(at(props, "spec", "routes")).map(obj);
+            return routes.some((r) => list(r.middlewares).length === 0) ? ["IngressRouteTCP route without an allowlist: add the database's ipAllowList MiddlewareTCP"] : [];
+        }
+        if (/^kubernetes:traefik\.io\/[^:]+:Middleware(TCP)?$/.test(type) && at(props, "spec", "ipAllowList") !== undefined) {
+            return list(at(props, "spec", "ipAllowList", "sourceRange")).length === 0 ? ["ipAllowList with no sourceRange: list the allowed CIDRs, or render no route at all"] : [];
+        }
+        if (type === "kubernetes:networking.k8s.io/v1:Ingress") {
+            const ranges = at(props, "metadata", "annotations", "nginx.ingress.kubernetes.io/whitelist-source-range");
+            return typeof ranges === "string" && ranges.trim() !== "" ? [] : ["Ingress without nginx.ingress.kubernetes.io/whitelist-source-range: every external route carries an allowlist"];
+        }
+        return [];
+    },
+};
+
 export const RULES: readonly Rule[] = [
     ebsVolumeEncryptedAndProtected,
     databaseNodeDedicated,
@@ -166,6 +232,8 @@ export const RULES: readonly Rule[] = [
     noPublicLoadBalancer,
     launchTemplateImdsV2,
     configMapNoSecrets,
+    noPublicPlaintextListener,
+    externalPortAllowlisted,
 ];
 
 export interface Violation {

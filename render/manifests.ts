@@ -1,6 +1,7 @@
 /**
  * Kubernetes objects of a render as plain manifests: written as YAML for review and validated
- * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS).
+ * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS), and CRDs
+ * against their own schemas (CRD_SCHEMA_PACKAGES).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -44,11 +45,24 @@ export function manifestsOf(render: Render): Manifest[] {
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
-/** The kubernetes-models class for an apiVersion/kind, or undefined (e.g. a CRD) when it ships none. */
+/**
+ * Schema packages of the CRDs the program renders, by API group: the @kubernetes-models releases
+ * that still ship CommonJS next to kubernetes-models 4.5 (gateway-api 0.5.x, cert-manager 4.4.x,
+ * traefik 0.2.x; their later majors are ESM-only). Core groups come from kubernetes-models itself.
+ */
+export const CRD_SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
+    "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
+    "cert-manager.io": "@kubernetes-models/cert-manager",
+    "traefik.io": "@kubernetes-models/traefik",
+};
+
+/** The model class for an apiVersion/kind, or undefined when no package ships one. */
 function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    const pkg = CRD_SCHEMA_PACKAGES[group] ?? "kubernetes-models";
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+        return (require(`${pkg}/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
     } catch {
         return undefined;
     }
@@ -67,7 +81,7 @@ export function validateManifest(object: Record<string, unknown>): string[] {
     }
     const Model = modelFor(apiVersion, kind);
     if (!Model) {
-        return [`no offline schema for ${apiVersion}/${kind} in kubernetes-models 4.5; cannot validate`];
+        return [`no offline schema for ${apiVersion}/${kind} in kubernetes-models 4.5 or CRD_SCHEMA_PACKAGES; cannot validate`];
     }
     try {
         new Model(object).validate();

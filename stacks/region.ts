@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, QuestDbDeployment, RestoreDrills } from "../components";
+import { FleetMonitoring, QuestDbDeployment, RegionGateway, RestoreDrills } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
 import { clusterProvider } from "./provider";
@@ -74,5 +74,8 @@ export function createRegionStack(
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
     new RestoreDrills("questdb-drills", { databases: inventory.databases, region }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
+    if (region.gateway) {
+        new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });
+    }
     return outputs;
 }

@@ -1,34 +1,22 @@
 import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
-import { IN_NAMESPACE } from "../../inventory";
+import * as pulumi from "@pulumi/pulumi";
+import { RegionSpec } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
+import { allowlistArgs, certificateArgs, httpRouteArgs, tcpRouteArgs } from "./gatewayRoutes";
+import { ingressArgs } from "./ingressRoute";
+
+export { ingressArgs };
 
 export const DNS_TTL_SECONDS = 300;
 
-export function ingressArgs(ctx: DeploymentContext): k8s.networking.v1.IngressArgs {
-    const host = ctx.names.hostname;
-    return {
-        metadata: {
-            name: IN_NAMESPACE.ingress,
-            namespace: ctx.names.namespace,
-            labels: ctx.labels,
-            annotations: { "cert-manager.io/cluster-issuer": ctx.region.ingress.clusterIssuer },
-        },
-        spec: {
-            ingressClassName: ctx.region.ingress.className,
-            tls: [{ hosts: [host], secretName: IN_NAMESPACE.tlsSecret }],
-            rules: [{
-                host,
-                http: {
-                    paths: [{
-                        path: "/",
-                        pathType: "Prefix",
-                        backend: { service: { name: IN_NAMESPACE.service, port: { name: "http" } } },
-                    }],
-                },
-            }],
-        },
-    };
+/** The load balancer the region's DNS records point at: the one `dnsTarget` names (the migration switch). */
+export function dnsTargetHostname(region: RegionSpec): string {
+    const target = region.dnsTarget === "gateway" ? region.gateway : region.ingress;
+    if (!target) {
+        throw new Error(`region ${region.stack}: dnsTarget ${region.dnsTarget} has no block; the validator should have refused it`);
+    }
+    return target.loadBalancerHostname;
 }
 
 export function dnsRecordArgs(ctx: DeploymentContext): aws.route53.RecordArgs {
@@ -37,7 +25,7 @@ export function dnsRecordArgs(ctx: DeploymentContext): aws.route53.RecordArgs {
         name: ctx.names.hostname,
         type: "CNAME",
         ttl: DNS_TTL_SECONDS,
-        records: [ctx.region.ingress.loadBalancerHostname],
+        records: [dnsTargetHostname(ctx.region)],
     };
 }
 
@@ -47,13 +35,39 @@ export function dnsRecordImportId(ctx: DeploymentContext): string | undefined {
 }
 
 export interface Endpoint {
-    readonly ingress: k8s.networking.v1.Ingress;
+    readonly ingress?: k8s.networking.v1.Ingress;
+    readonly gatewayObjects: readonly k8s.apiextensions.CustomResource[];
     readonly record: aws.route53.Record;
 }
 
+/**
+ * The database's name and its routes. The name always exists while the database does (a paused
+ * one keeps it; its routes lead to a Service without pods). Routes exist only when someone may
+ * connect: an empty allowlist renders none, so the gateway has nothing to match. Both paths are
+ * rendered while a region carries both blocks; DNS decides which one serves.
+ */
 export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace): Endpoint {
-    const ingress = new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx), { parent: ctx.parent, dependsOn: [namespace] });
+    const opts = { parent: ctx.parent, dependsOn: [namespace] };
+    const open = ctx.database.access.allowedCidrs.length > 0;
+    const { ingress: ingressSpec, gateway } = ctx.region;
+    const ingress = ingressSpec && open ? new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx, ingressSpec), opts) : undefined;
+    const gatewayObjects: k8s.apiextensions.CustomResource[] = [];
+    if (gateway) {
+        const custom = (part: string, args: k8s.apiextensions.CustomResourceArgs, dependsOn: pulumi.Resource[] = []) => {
+            const created = new k8s.apiextensions.CustomResource(partName(ctx, part), args, { ...opts, dependsOn: [namespace, ...dependsOn] });
+            gatewayObjects.push(created);
+            return created;
+        };
+        const certificate = custom("certificate", certificateArgs(ctx, gateway));
+        if (open) {
+            const http = custom("http-allowlist", allowlistArgs(ctx, "Middleware"));
+            const tcp = custom("tcp-allowlist", allowlistArgs(ctx, "MiddlewareTCP"));
+            custom("http-route", httpRouteArgs(ctx, gateway), [http]);
+            custom("postgres-route", tcpRouteArgs(ctx, gateway, "postgres"), [tcp, certificate]);
+            custom("ilp-route", tcpRouteArgs(ctx, gateway, "ilp"), [tcp, certificate]);
+        }
+    }
     const importId = dnsRecordImportId(ctx);
     const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...(importId ? { import: importId } : {}) });
-    return { ingress, record };
+    return { ingress, gatewayObjects, record };
 }

@@ -23,13 +23,36 @@ function fromNamespace(name: string) {
 
 const tcp = (port: number) => ({ protocol: "TCP", port });
 
-/**
- * Default deny in both directions. In: only the ingress controller (HTTP, PG wire and ILP) and
- * monitoring (the status port). Out: only cluster DNS. No tenant can reach another tenant.
- */
 /** The port cert-manager's HTTP-01 solver pod listens on. */
 export const ACME_SOLVER_PORT = 8089;
 
+/**
+ * Who may open connections to the database pod, besides monitoring. Client IPs are checked by
+ * the gateway (or ingress-nginx), which sees them through the NLB's PROXY protocol; the pod only
+ * ever sees the proxy, so this second fence admits the proxy's namespace, only to the ports its
+ * routes carry, and not at all when the allowlist is empty. 8089: cert-manager's HTTP-01 solver
+ * in this namespace, reached through the ingress controller (the gateway path issues by DNS-01).
+ */
+export function endpointSources(ctx: DeploymentContext): { namespace: string; ports: number[] }[] {
+    const open = ctx.database.access.allowedCidrs.length > 0;
+    const { ingress, gateway } = ctx.region;
+    const sources: { namespace: string; ports: number[] }[] = [];
+    if (ingress) {
+        sources.push({ namespace: ingress.namespace, ports: open ? [PORTS.http, ACME_SOLVER_PORT] : [ACME_SOLVER_PORT] });
+    }
+    if (gateway && open) {
+        const same = sources.find((s) => s.namespace === gateway.namespace);
+        const ports = [PORTS.http, PORTS.pg, PORTS.ilp];
+        if (same) same.ports = [...new Set([...same.ports, ...ports])].sort((a, b) => a - b);
+        else sources.push({ namespace: gateway.namespace, ports });
+    }
+    return sources;
+}
+
+/**
+ * Default deny in both directions. In: only the endpoint's proxy (endpointSources) and monitoring
+ * (the status port). Out: only cluster DNS. No tenant can reach another tenant.
+ */
 export function networkPolicyArgs(ctx: DeploymentContext): k8s.networking.v1.NetworkPolicyArgs {
     return {
         metadata: { name: IN_NAMESPACE.networkPolicy, namespace: ctx.names.namespace, labels: ctx.labels },
@@ -37,9 +60,7 @@ export function networkPolicyArgs(ctx: DeploymentContext): k8s.networking.v1.Net
             podSelector: {},
             policyTypes: ["Ingress", "Egress"],
             ingress: [
-                // 8089: cert-manager's HTTP-01 solver pod, which answers the ACME challenge in this
-                // namespace; without it the certificate of an HTTP-01 issuer never issues.
-                { from: [fromNamespace(ctx.region.ingress.namespace)], ports: [tcp(PORTS.http), tcp(PORTS.pg), tcp(PORTS.ilp), tcp(ACME_SOLVER_PORT)] },
+                ...endpointSources(ctx).map((s) => ({ from: [fromNamespace(s.namespace)], ports: s.ports.map(tcp) })),
                 { from: [fromNamespace(ctx.region.monitoringNamespace)], ports: [tcp(PORTS.status)] },
             ],
             // DNS only, and only to CoreDNS: the rest of kube-system (metrics, the EBS CSI

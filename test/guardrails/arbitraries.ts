@@ -56,9 +56,17 @@ export const volumeArb = fc.integer({ min: 6, max: GP3.maxSizeGiB }).chain((size
 const versionArb = fc.tuple(fc.nat(20), fc.nat(20), fc.nat(20)).map((v) => v.join("."));
 const nodeImageArb = fc.tuple(fc.nat(3), fc.integer({ min: 25, max: 33 }), fc.nat(9), fc.integer({ min: 20240101, max: 20251231 }))
     .map(([a, b, c, d]) => `${a}.${b}.${c}-${d}`);
-const serverConfArb = fc.dictionary(
-    fc.constantFrom("cairo.max.uncommitted.rows", "query.timeout.sec", "line.tcp.writer.worker.count", "cairo.wal.enabled.default"),
-    fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()), { maxKeys: 3 });
+/** query.timeout.sec is a positive number of seconds (the HTTP path's timeout follows it); other keys take any plain value. */
+const serverConfArb = fc.tuple(
+    fc.dictionary(
+        fc.constantFrom("cairo.max.uncommitted.rows", "line.tcp.writer.worker.count", "cairo.wal.enabled.default"),
+        fc.oneof(fc.integer({ min: 1, max: 1_000_000 }), fc.boolean()), { maxKeys: 2 }),
+    fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
+).map(([conf, timeout]) => (timeout === undefined ? conf : { ...conf, "query.timeout.sec": timeout }));
+
+/** Valid allowlists, the empty one (no external access) included. */
+export const CIDRS = ["0.0.0.0/0", "203.0.113.0/24", "198.51.100.7/32", "10.0.0.0/8", "2001:db8::/32", "::/0"];
+const accessArb = fc.subarray(CIDRS).map((allowedCidrs) => ({ allowedCidrs }));
 
 /** One valid database entry; optional fields are sometimes left to the region defaults. */
 export function entryArb(): fc.Arbitrary<Entry> {
@@ -71,6 +79,7 @@ export function entryArb(): fc.Arbitrary<Entry> {
         nodeImage: nodeImageArb,
         serverConf: serverConfArb,
         state: fc.constant("active"),
+        access: accessArb,
     }, { requiredKeys: ["id", "availabilityZone"] });
 }
 

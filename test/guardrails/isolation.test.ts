@@ -69,10 +69,14 @@ for (const stack of shippedStacks()) {
             }
         });
 
-        it("the network policy lets in only the ingress controller and monitoring, and out only DNS", () => {
+        it("the network policy lets in only the endpoint's proxies (none on an empty allowlist) and monitoring, and out only DNS", () => {
             const region = shippedStackBody(stack).config["questdb-cloud:region"] as Json;
-            const allowedSources = [region.ingress.namespace ?? "ingress-nginx", region.monitoringNamespace ?? "monitoring"].sort();
+            const databases = shippedStackBody(stack).config["questdb-cloud:databases"] as Json[];
+            const ingressNs = region.ingress ? region.ingress.namespace ?? "ingress-nginx" : undefined;
+            const gatewayNs = region.gateway ? region.gateway.namespace ?? "traefik" : undefined;
             for (const id of ids) {
+                const entry = databases.find((d) => d.id === id);
+                const open = (entry?.access ?? region.defaults.access).allowedCidrs.length > 0;
                 const spec = inputs(resource(render, TYPES.networkPolicy, `${id}-isolation`)).spec;
                 assert.deepEqual(spec.podSelector, {});
                 assert.deepEqual([...spec.policyTypes].sort(), ["Egress", "Ingress"]);
@@ -80,12 +84,15 @@ for (const stack of shippedStacks()) {
                     assert.equal(peer.ipBlock, undefined);
                     return peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"];
                 }));
-                assert.deepEqual([...new Set(sources)].sort(), allowedSources);
+                const expected = [ingressNs, open ? gatewayNs : undefined, region.monitoringNamespace ?? "monitoring"].filter((n) => n !== undefined);
+                assert.deepEqual([...new Set(sources)].sort(), [...new Set(expected)].sort(), id);
                 const portsFrom = (namespace: string) => spec.ingress
                     .filter((rule: Json) => rule.from.some((peer: Json) => peer.namespaceSelector.matchLabels["kubernetes.io/metadata.name"] === namespace))
                     .flatMap((rule: Json) => rule.ports.map((p: Json) => p.port)).sort((a: number, b: number) => a - b);
-                // HTTP, PG wire, ILP, and cert-manager's HTTP-01 solver; monitoring sees the status port only.
-                assert.deepEqual(portsFrom(region.ingress.namespace ?? "ingress-nginx"), [8089, 8812, 9000, 9009]);
+                // The ingress carries HTTP only (plus cert-manager's HTTP-01 solver); the gateway
+                // carries HTTP, PG wire and ILP; neither reaches QuestDB on an empty allowlist.
+                if (ingressNs) assert.deepEqual(portsFrom(ingressNs), open ? [8089, 9000] : [8089], id);
+                if (gatewayNs && open && gatewayNs !== ingressNs) assert.deepEqual(portsFrom(gatewayNs), [8812, 9000, 9009], id);
                 assert.deepEqual(portsFrom(region.monitoringNamespace ?? "monitoring"), [9003]);
                 for (const rule of spec.ingress) assert.ok(rule.ports.length > 0, "every ingress rule names its ports");
                 const egressPorts = spec.egress.flatMap((rule: Json) => rule.ports.map((p: Json) => p.port));

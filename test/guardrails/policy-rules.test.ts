@@ -103,4 +103,42 @@ describe("policy rules", () => {
         assert.equal(found.length, 2);
         assert.match(found[0].message, /data key "password"/);
     });
+    it("no public plaintext listener: a Gateway's HTTP or TCP listener, a TCP route without TLS, an Ingress host without TLS fail", () => {
+        const gateway = "kubernetes:gateway.networking.k8s.io/v1:Gateway";
+        const https = { name: "websecure", protocol: "HTTPS", port: 8443 };
+        assert.deepEqual(rulesFired(gateway, { spec: { listeners: [https, { name: "pg", protocol: "TLS", port: 8812 }] } }), []);
+        const plain = checkResource(gateway, { spec: { listeners: [https, { name: "web", protocol: "HTTP", port: 80 }, { name: "raw", protocol: "TCP", port: 9009 }] } });
+        assert.deepEqual(plain.map((v) => v.rule), ["no-public-plaintext-listener", "no-public-plaintext-listener"]);
+        assert.match(plain[0].message, /web speaks HTTP in plain text/);
+        const tcp = "kubernetes:traefik.io/v1alpha1:IngressRouteTCP";
+        const route = { routes: [{ match: "HostSNI(`a.example.com`)", middlewares: [{ name: "client-allowlist" }] }] };
+        assert.deepEqual(rulesFired(tcp, { spec: { ...route, tls: { secretName: "s" } } }), []);
+        assert.deepEqual(rulesFired(tcp, { spec: route }), ["no-public-plaintext-listener"]);
+        const ingress = "kubernetes:networking.k8s.io/v1:Ingress";
+        const allow = { "nginx.ingress.kubernetes.io/whitelist-source-range": "203.0.113.0/24" };
+        const good = { metadata: { annotations: allow }, spec: { tls: [{ hosts: ["a.example.com"] }], rules: [{ host: "a.example.com" }] } };
+        assert.deepEqual(rulesFired(ingress, good), []);
+        assert.deepEqual(rulesFired(ingress, { ...good, spec: { rules: [{ host: "a.example.com" }] } }), ["no-public-plaintext-listener"]);
+        const noRedirect = { ...good, metadata: { annotations: { ...allow, "nginx.ingress.kubernetes.io/ssl-redirect": "false" } } };
+        assert.deepEqual(rulesFired(ingress, noRedirect), ["no-public-plaintext-listener"]);
+    });
+
+    it("every external route carries an allowlist: HTTPRoute filter, TCP route middleware, non-empty ranges, Ingress source range", () => {
+        const http = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+        const filter = { type: "ExtensionRef", extensionRef: { group: "traefik.io", kind: "Middleware", name: "client-allowlist" } };
+        assert.deepEqual(rulesFired(http, { spec: { rules: [{ filters: [filter] }] } }), []);
+        assert.deepEqual(rulesFired(http, { spec: { rules: [{ filters: [filter] }, { filters: [] }] } }), ["external-port-allowlisted"]);
+        assert.deepEqual(rulesFired(http, { spec: { rules: [] } }), ["external-port-allowlisted"]);
+        const tcp = "kubernetes:traefik.io/v1alpha1:IngressRouteTCP";
+        assert.deepEqual(rulesFired(tcp, { spec: { tls: {}, routes: [{ middlewares: [] }] } }), ["external-port-allowlisted"]);
+        for (const kind of ["Middleware", "MiddlewareTCP"]) {
+            const type = `kubernetes:traefik.io/v1alpha1:${kind}`;
+            assert.deepEqual(rulesFired(type, { spec: { ipAllowList: { sourceRange: ["203.0.113.0/24"] } } }), []);
+            assert.deepEqual(rulesFired(type, { spec: { ipAllowList: { sourceRange: [] } } }), ["external-port-allowlisted"]);
+        }
+        const ingress = "kubernetes:networking.k8s.io/v1:Ingress";
+        const tls = { tls: [{ hosts: ["a.example.com"] }], rules: [{ host: "a.example.com" }] };
+        assert.deepEqual(rulesFired(ingress, { spec: tls }), ["external-port-allowlisted"]);
+        assert.deepEqual(rulesFired(ingress, { metadata: { annotations: { "nginx.ingress.kubernetes.io/whitelist-source-range": " " } }, spec: tls }), ["external-port-allowlisted"]);
+    });
 });

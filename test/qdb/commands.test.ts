@@ -91,6 +91,24 @@ describe("qdb set", () => {
         assert.equal(bravo.questdbVersion, "8.2.4");
     });
 
+    it("edits an allowlist as a list, an empty one included, touching only that entry", async () => {
+        const dir = tempProject("fleet");
+        const before = stackText(dir, "fleet");
+        const result = await qdb(dir, "set", "--stack", "fleet", "bravo-ticks", "access.allowedCidrs=[203.0.113.0/24, 2001:db8::/32]");
+        assert.equal(result.code, 0, result.err);
+        const after = stackText(dir, "fleet");
+        assertChangedOnlyWithin(before, after, entrySpan(before, "bravo-ticks"));
+        assert.ok(after.includes("allowedCidrs: [ 203.0.113.0/24, 2001:db8::/32 ]") || after.includes("allowedCidrs: [ \"203.0.113.0/24\", \"2001:db8::/32\" ]"), after);
+        assert.deepEqual(databases(after)[1].access, { allowedCidrs: ["203.0.113.0/24", "2001:db8::/32"] });
+        const closed = await qdb(dir, "set", "--stack", "fleet", "bravo-ticks", "access.allowedCidrs=[]");
+        assert.equal(closed.code, 0, closed.err);
+        assert.deepEqual(databases(stackText(dir, "fleet"))[1].access, { allowedCidrs: [] });
+    });
+
+    it("refuses a bad CIDR with the validator's reason and fix", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "bravo-ticks", "access.allowedCidrs=[10.1.2.3/16]"],
+            /database "bravo-ticks": access\.allowedCidrs\[0\] = "10\.1\.2\.3\/16": has host bits set.*"10\.1\.0\.0\/16"/));
+
     it("refuses a volume shrink", () =>
         assertRefused("fleet", ["set", "--stack", "fleet", "alpha-metrics", "volume.sizeGiB=100"],
             /database "alpha-metrics": volume\.sizeGiB = 100: the volume has 200 GiB and EBS volumes cannot shrink/));
@@ -184,7 +202,7 @@ describe("qdb --dry-run, bad files, validate", () => {
         const result = await qdb(dir, "set", "--stack", "fleet", "charlie-logs", "instanceType=m7i.xlarge", "--dry-run");
         assert.equal(result.code, 0, result.err);
         assert.equal(stackText(dir, "fleet"), before);
-        assert.match(result.out, /^--- a\/Pulumi\.fleet\.yaml\n\+\+\+ b\/Pulumi\.fleet\.yaml\n@@ -39,3 \+39,4 @@\n     # Region defaults only\.\n     - id: charlie-logs\n       availabilityZone: eu-central-1b\n\+      instanceType: m7i\.xlarge\n/);
+        assert.match(result.out, /^--- a\/Pulumi\.fleet\.yaml\n\+\+\+ b\/Pulumi\.fleet\.yaml\n@@ -41,3 \+41,4 @@\n     # Region defaults only\.\n     - id: charlie-logs\n       availabilityZone: eu-central-1b\n\+      instanceType: m7i\.xlarge\n/);
         assert.match(result.out, /Dry run: .*Nothing was written\./);
     });
 

@@ -26,6 +26,14 @@ describe("qdb args", () => {
         assert.equal(parseValue("m7i.large"), "m7i.large");
     });
 
+    it("reads a flow list, the empty one included, and refuses nested or broken lists", () => {
+        assert.deepEqual(parseValue("[203.0.113.0/24, 2001:db8::/32]"), ["203.0.113.0/24", "2001:db8::/32"]);
+        assert.deepEqual(parseValue('["10.0.0.0/8"]'), ["10.0.0.0/8"]);
+        assert.deepEqual(parseValue("[]"), []);
+        assert.throws(() => parseValue("[[1], 2]"), QdbError);
+        assert.throws(() => parseValue("[a, {b: 1}]"), QdbError);
+    });
+
     it("splits dotted keys, keeping a server.conf key whole", () => {
         assert.deepEqual(parseAssignment("volume.sizeGiB=500"), { key: "volume.sizeGiB", path: ["volume", "sizeGiB"], value: 500, text: "500" });
         assert.deepEqual(parseAssignment("serverConf.query.timeout.sec=120").path, ["serverConf", "query.timeout.sec"]);

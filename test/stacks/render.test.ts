@@ -149,20 +149,19 @@ for (const stack of shippedStacks()) {
                     }
                 });
 
-                test(`${id}: reachable at <id>.<dnsSuffix> over TLS, and isolated from other tenants`, () => {
-                    const host = `${id}.${inventory.region.dnsSuffix}`;
-                    const ingress = resource(render, TYPES.ingress, `${id}-ingress`).inputs as Record<string, any>;
-                    assert.deepEqual(ingress.spec.tls, [{ hosts: [host], secretName: "questdb-tls" }]);
-                    assert.equal(ingress.spec.rules[0].host, host);
-                    assert.equal(ingress.metadata.annotations["cert-manager.io/cluster-issuer"], inventory.region.ingress.clusterIssuer);
+                test(`${id}: named <id>.<dnsSuffix> at the dnsTarget's load balancer, and isolated from other tenants`, () => {
+                    const { region } = inventory;
+                    const host = `${id}.${region.dnsSuffix}`;
                     const record = resource(render, TYPES.record, `${id}-dns`).inputs;
                     assert.equal(record.name, host);
-                    assert.deepEqual(record.records, [inventory.region.ingress.loadBalancerHostname]);
+                    assert.deepEqual(record.records, [region[region.dnsTarget]?.loadBalancerHostname]);
                     const policy = spec(resource(render, TYPES.networkPolicy, `${id}-isolation`));
                     assert.deepEqual(policy.podSelector, {});
                     assert.deepEqual(policy.policyTypes, ["Ingress", "Egress"]);
                     const sources = policy.ingress.flatMap((rule: any) => rule.from.map((f: any) => f.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]));
-                    assert.deepEqual(sources.sort(), [inventory.region.ingress.namespace, inventory.region.monitoringNamespace].sort());
+                    const open = inventory.databases.find((d) => d.id === id)?.access.allowedCidrs.length !== 0;
+                    const proxies = [region.ingress?.namespace, open ? region.gateway?.namespace : undefined].filter((n) => n !== undefined);
+                    assert.deepEqual(sources.sort(), [...new Set(proxies), region.monitoringNamespace].sort());
                 });
             }
 

@@ -100,3 +100,13 @@ export const TYPES = {
     storageClass: "kubernetes:storage.k8s.io/v1:StorageClass",
     k8sProvider: "pulumi:providers:kubernetes",
 } as const;
+
+/** Type tokens of the endpoint's custom resources (Gateway API, Traefik, cert-manager). */
+export const ENDPOINT_TYPES = {
+    gateway: "kubernetes:gateway.networking.k8s.io/v1:Gateway",
+    httpRoute: "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute",
+    tcpRoute: "kubernetes:traefik.io/v1alpha1:IngressRouteTCP",
+    middleware: "kubernetes:traefik.io/v1alpha1:Middleware",
+    middlewareTcp: "kubernetes:traefik.io/v1alpha1:MiddlewareTCP",
+    certificate: "kubernetes:cert-manager.io/v1:Certificate",
+} as const;

@@ -1,4 +1,5 @@
 import { parseArgs } from "util";
+import { parse } from "yaml";
 import { QdbError, USAGE_EXIT } from "./errors";
 
 /** The command line, parsed but not yet checked against what each command needs. */
@@ -55,11 +56,35 @@ export function parseCli(argv: readonly string[]): CliArgs {
     };
 }
 
+/** What `qdb set` can write: a scalar, or a list of scalars such as an allowlist. */
+export type Value = string | number | boolean | readonly (string | number | boolean)[];
+
 /**
- * A command-line value as YAML would type it: whole and decimal numbers, true/false, and
- * otherwise a string. Quotes force a string, for values such as "8.2" that look like numbers.
+ * A command-line value as YAML would type it: whole and decimal numbers, true/false, a flow
+ * list such as `[203.0.113.0/24, 198.51.100.0/24]` (or `[]`), and otherwise a string. Quotes
+ * force a string, for values such as "8.2" that look like numbers.
  */
-export function parseValue(text: string): string | number | boolean {
+export function parseValue(text: string): Value {
+    if (text.startsWith("[") && text.endsWith("]")) {
+        return parseList(text);
+    }
+    return parseScalar(text);
+}
+
+function parseList(text: string): (string | number | boolean)[] {
+    let list: unknown;
+    try {
+        list = parse(text);
+    } catch (error) {
+        throw new QdbError(`"${text}" is not a list: ${(error as Error).message}. Write it like [203.0.113.0/24, 198.51.100.0/24], or [] for an empty list`, USAGE_EXIT);
+    }
+    if (!Array.isArray(list) || list.some((item) => item === null || typeof item === "object")) {
+        throw new QdbError(`"${text}" must be a flat list of values, like [203.0.113.0/24, 198.51.100.0/24]`, USAGE_EXIT);
+    }
+    return list as (string | number | boolean)[];
+}
+
+export function parseScalar(text: string): string | number | boolean {
     const quoted = /^"(.*)"$|^'(.*)'$/.exec(text);
     if (quoted) {
         return quoted[1] ?? quoted[2];
@@ -77,7 +102,7 @@ export function parseValue(text: string): string | number | boolean {
 export interface Assignment {
     readonly key: string;
     readonly path: readonly string[];
-    readonly value: string | number | boolean;
+    readonly value: Value;
     /** The value as typed, before typing. */
     readonly text: string;
 }

@@ -4,7 +4,7 @@
  */
 import { InventoryError, offlineRawOf, validateInventory } from "../../inventory";
 import { Io, applyEdit } from "./apply";
-import { Assignment, CliArgs, parseAssignment, parseValue } from "./args";
+import { Assignment, CliArgs, parseAssignment, parseScalar } from "./args";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
@@ -75,7 +75,7 @@ export async function add(ctx: Context): Promise<number> {
         if (!zone) {
             throw new QdbError(`${loaded.target.file}: questdb-cloud:region.subnets lists no AZ to place "${id}" in. Fix: add the region's subnets, or pass --az`);
         }
-        addDatabase(doc, { id, availabilityZone: zone, instanceType, sizeGiB: size === undefined ? undefined : parseValue(size) });
+        addDatabase(doc, { id, availabilityZone: zone, instanceType, sizeGiB: size === undefined ? undefined : parseScalar(size) });
         return `added database "${id}" in ${zone}${az ? "" : " (the AZ with the fewest databases)"}`;
     }, ctx.args, ctx.io);
 }

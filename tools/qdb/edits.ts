@@ -71,9 +71,11 @@ export function addDatabase(doc: Document, entry: NewDatabase): void {
 }
 
 /** Sets one field of database `id`; `path` is relative to the entry, e.g. ["volume", "sizeGiB"]. */
-export function setDatabaseField(doc: Document, where: Where, id: string, path: readonly string[], value: Scalar): void {
+export function setDatabaseField(doc: Document, where: Where, id: string, path: readonly string[], value: Scalar | readonly Scalar[]): void {
     const index = indexOfDatabase(doc, id, where);
-    doc.setIn([...DATABASES_PATH, index, ...path], value);
+    // A list is written in flow style, `[a, b]`, as an operator would write an allowlist by hand.
+    const node = Array.isArray(value) ? doc.createNode([...value], { flow: true }) : value;
+    doc.setIn([...DATABASES_PATH, index, ...path], node);
 }
 
 /** The state database `id` is in, counting a missing `state` as the default. */
