@@ -182,16 +182,18 @@ async function waitGone(find: () => Promise<unknown>, what: string, timeoutMs = 
 async function createLegacyObjects(tier: Tier, id: string, zone: string): Promise<void> {
     const c = tier.cluster.client;
     const namespace = `qdb-${id}`;
+    // `kubectl create` sends this field manager; server-side apply sees its fields as owned by it.
+    const asKubectl = "?fieldManager=kubectl-create";
     const labels = { app: "questdb", "questdb.cloud/database": id };
-    await c.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } });
-    await c.post(`/api/v1/namespaces/${namespace}/configmaps`, {
+    await c.post(`/api/v1/namespaces${asKubectl}`, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } });
+    await c.post(`/api/v1/namespaces/${namespace}/configmaps${asKubectl}`, {
         apiVersion: "v1", kind: "ConfigMap", metadata: { name: "questdb-config", labels }, data: { "server.conf": "http.min.net.bind.to=0.0.0.0:9003\n" },
     });
-    await c.post(`/api/v1/namespaces/${namespace}/services`, {
+    await c.post(`/api/v1/namespaces/${namespace}/services${asKubectl}`, {
         apiVersion: "v1", kind: "Service", metadata: { name: "questdb", labels },
         spec: { selector: { app: "questdb" }, ports: [{ name: "http", port: 9000 }] },
     });
-    await c.post(`/apis/apps/v1/namespaces/${namespace}/statefulsets`, {
+    await c.post(`/apis/apps/v1/namespaces/${namespace}/statefulsets${asKubectl}`, {
         apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "questdb", labels },
         spec: {
             replicas: 1, serviceName: "questdb",
