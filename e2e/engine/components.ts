@@ -1,0 +1,94 @@
+/**
+ * The real tier's components, each built from the registries on first use into the e2e cache and
+ * rebuilt only when its pinned version changes (e2e/support/cache.ts). Every build prints its
+ * download and build time (the `[e2e-build]` lines) and the component's own version.
+ */
+import { execFile, execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir, installOnce } from "../support/cache";
+
+const E2E_DIR = path.resolve(__dirname, "..");
+
+/**
+ * Pinned versions. The Kubernetes provider is the one release the Go module proxy serves
+ * (provider/v4 has only pseudo-versions there); package.json pins @pulumi/kubernetes to the same
+ * release so the SDK asks for exactly this plugin (docs/decisions.md).
+ */
+export const PINS = {
+    etcd: "v3.6.8",
+    kubernetes: "v1.36.3",
+    pulumi: "v3.274.1",
+    kubernetesProvider: { module: "v4.0.0-20260115033456-f47bc2d6f199", release: "4.25.0" },
+    prometheusOperator: "v0.85.0",
+} as const;
+
+export interface Components {
+    readonly etcd: string;
+    readonly kubeApiserver: string;
+    readonly kubeControllerManager: string;
+    /** The directory whose bin/pulumi is the CLI (what the Automation API's PulumiCommand takes as root). */
+    readonly pulumiRoot: string;
+    readonly kubernetesProvider: string;
+    /** CustomResourceDefinition manifests (YAML files) the program's objects need. */
+    readonly crds: readonly string[];
+}
+
+/** Runs a build script, streaming its output to the test log and to a file beside the product. */
+function runScript(script: string, args: string[], logFile: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+        const child = execFile("bash", [path.join(E2E_DIR, script), ...args], { maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => {
+            fs.writeFileSync(logFile, `${stdout}\n${stderr}`);
+            const timings = `${stdout}\n${stderr}`.split("\n").filter((l) => l.startsWith("[e2e-build]") || /version/i.test(l));
+            timings.forEach((l) => console.log(l));
+            if (err) {
+                reject(new Error(`${script} ${args.join(" ")} failed (${err.message}); log: ${logFile}\n${stderr.slice(-4000)}`));
+            } else {
+                resolve();
+            }
+        });
+        child.stdin?.end();
+    });
+}
+
+async function built(name: string, version: string, script: string, args: (dir: string) => string[]): Promise<string> {
+    const dir = cacheDir(name, version);
+    await installOnce(name, version, dir, () => runScript(script, args(dir), path.join(dir, "build.log")));
+    return dir;
+}
+
+/** The Prometheus Operator's published CRDs, from its module zip on the Go module proxy. */
+async function prometheusOperatorCrds(): Promise<string[]> {
+    const version = PINS.prometheusOperator;
+    const dir = await built("prometheus-operator-crds", version, "engine/crds.sh", (d) => [version, d]);
+    return ["servicemonitors", "prometheusrules"].map((k) => path.join(dir, `monitoring.coreos.com_${k}.yaml`));
+}
+
+/** Builds (or finds in the cache) every component, sequentially: each build uses both cores. */
+export async function ensureComponents(): Promise<Components> {
+    const etcd = await built("etcd", PINS.etcd, "etcd/build.sh", (d) => [PINS.etcd, d]);
+    const kube = await built("kube", PINS.kubernetes, "kube/build.sh", (d) => [PINS.kubernetes, d]);
+    const pulumi = await built("pulumi", PINS.pulumi, "pulumi/build.sh", (d) => [PINS.pulumi, d]);
+    const { module, release } = PINS.kubernetesProvider;
+    const provider = await built("kubernetes-provider", release, "kubernetes-provider/build.sh", (d) => [module, release, d]);
+    const crds = await prometheusOperatorCrds();
+    const components: Components = {
+        etcd: path.join(etcd, "etcd"),
+        kubeApiserver: path.join(kube, "kube-apiserver"),
+        kubeControllerManager: path.join(kube, "kube-controller-manager"),
+        pulumiRoot: pulumi,
+        kubernetesProvider: path.join(provider, "pulumi-resource-kubernetes"),
+        crds,
+    };
+    printVersions(components);
+    return components;
+}
+
+function printVersions(c: Components): void {
+    const first = (cmd: string, args: string[]) => execFileSync(cmd, args, { encoding: "utf8" }).split("\n")[0].trim();
+    console.log(`[e2e] etcd: ${first(c.etcd, ["--version"])}`);
+    console.log(`[e2e] kube-apiserver: ${first(c.kubeApiserver, ["--version"])}`);
+    console.log(`[e2e] kube-controller-manager: ${first(c.kubeControllerManager, ["--version"])}`);
+    console.log(`[e2e] pulumi: ${first(path.join(c.pulumiRoot, "bin", "pulumi"), ["version"])}`);
+    console.log(`[e2e] pulumi-resource-kubernetes: ${PINS.kubernetesProvider.release} (${PINS.kubernetesProvider.module})`);
+}

@@ -1,0 +1,210 @@
+/**
+ * The real Pulumi engine, the real Kubernetes provider and a real API server, running the real
+ * program (index.ts) through its real inventory path. Scenarios of issue 16, in order, on one
+ * stack: each edit is checked against the cluster's objects, the engine's steps, and what
+ * `npm run impact` predicts for it. See docs/e2e-engine.md.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { computeImpact } from "../../tools/impact/report";
+import { readWorld } from "../fakeaws/provider";
+import { KubeObject } from "./kube";
+import { EngineStack, RunResult } from "./stack";
+import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
+import { assertNoChanges, assertStepsMatchImpact, changedSteps } from "./steps";
+
+const STACK = "dev";
+const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
+
+type Entry = Record<string, unknown>;
+
+const entry = (id: string, zone: string, extra: Entry = {}): Entry => ({ id, availabilityZone: zone, ...extra });
+const BASE: Entry[] = [entry("alpha", ZONE_A), entry("bravo", ZONE_B), entry("charlie", ZONE_A)];
+
+function withEntry(list: Entry[], id: string, change: Entry | undefined): Entry[] {
+    return list.flatMap((e) => (e.id !== id ? [e] : change === undefined ? [] : [{ ...e, ...change }]));
+}
+
+describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
+    let tier: Tier;
+    let stack: EngineStack;
+    let inventory: Entry[] = BASE;
+
+    const k = () => tier.cluster.client;
+    const ns = (id: string) => `/api/v1/namespaces/qdb-${id}`;
+    const statefulSet = (id: string) => k().get(`/apis/apps/v1/namespaces/qdb-${id}/statefulsets/questdb`);
+    const claim = (id: string) => k().get(`${ns(id)}/persistentvolumeclaims/questdb-data`);
+    const volume = (id: string) => k().get(`/api/v1/persistentvolumes/qdb-${id}-data`);
+    const awsOf = (type: string) => Object.values(readWorld(stack.worldFile)).filter((e) => e.type === type);
+    const awsVolume = (id: string) => awsOf("aws:ebs/volume:Volume").find((v) => (v.inputs.tags as Record<string, string>).Name === `qdb-${id}-data`);
+
+    /** Applies an inventory edit: impact's prediction, then `up`, then a no-change preview. */
+    async function edit(next: Entry[]): Promise<RunResult> {
+        const beforeFile = stack.setDatabases(next);
+        const predicted = await computeImpact(beforeFile, stack.stackFile());
+        const up = await stack.up();
+        inventory = next;
+        assertStepsMatchImpact(up.steps, predicted);
+        assertNoChanges(await stack.preview(), "preview after the edit's up");
+        return up;
+    }
+
+    async function ready(id: string): Promise<KubeObject> {
+        const sts = await statefulSet(id);
+        assert.equal(sts.status.readyReplicas, 1, `statefulset of ${id} has a ready pod`);
+        return sts;
+    }
+
+    before(async () => {
+        tier = await startTier([ZONE_A, ZONE_B]);
+        stack = await newStack(tier, STACK, devStackYaml());
+    });
+
+    after(async () => {
+        await tier?.stop();
+    });
+
+    it("1. three databases up; then preview shows no changes and a second up changes nothing", async () => {
+        stack.setDatabases(BASE);
+        const up = await stack.up();
+        assert.ok(changedSteps(up.steps).every((s) => s.op === "create"), "a first up only creates");
+        for (const id of ["alpha", "bravo", "charlie"]) {
+            await ready(id);
+            assert.equal((await claim(id)).status.phase, "Bound");
+            assert.equal((await volume(id)).status.phase, "Bound");
+            assert.equal((await volume(id)).spec.csi.volumeHandle, awsVolume(id)?.outputs.id, "the PV points at the volume the fake AWS created");
+            await k().get(`${ns(id)}/services/questdb`);
+            await k().get(`/apis/monitoring.coreos.com/v1/namespaces/qdb-${id}/servicemonitors`);
+        }
+        assertNoChanges(await stack.preview(), "preview after the first up");
+        assertNoChanges(await stack.up(), "second up");
+    });
+
+    it("2a. grow a volume: the PVC grows, the PV stays bound", async () => {
+        await edit(withEntry(inventory, "alpha", { volume: { sizeGiB: 40 } }));
+        assert.equal((await claim("alpha")).spec.resources.requests.storage, "40Gi");
+        assert.equal((await volume("alpha")).status.phase, "Bound");
+        assert.equal((await claim("alpha")).status.phase, "Bound");
+        assert.equal(awsVolume("alpha")?.inputs.size, 40);
+    });
+
+    it("2b. a serverConf edit rolls the pod with the new config", async () => {
+        const podBefore = await k().get(`${ns("bravo")}/pods/questdb-0`);
+        await edit(withEntry(inventory, "bravo", { serverConf: { "query.timeout.sec": "120" } }));
+        const config = await k().get(`${ns("bravo")}/configmaps/questdb-config`);
+        assert.match(config.data["server.conf"], /query\.timeout\.sec=120/);
+        await ready("bravo");
+        const podAfter = await k().get(`${ns("bravo")}/pods/questdb-0`);
+        assert.notEqual(podAfter.metadata.uid, podBefore.metadata.uid, "the pod was replaced by the rollout");
+    });
+
+    it("2c. a credentials rotation (new seed) updates every database's Secret", async () => {
+        const secretBefore = await k().get(`${ns("alpha")}/secrets/questdb-credentials`);
+        await stack.stack.setConfig("questdb-cloud:credentialsSeed", { value: "e2e-seed-rotated-fedcba9876543210fedcba98", secret: true });
+        const up = await stack.up();
+        const touched = changedSteps(up.steps).filter((s) => s.type === "kubernetes:core/v1:Secret").map((s) => s.name).sort();
+        assert.deepEqual(touched, ["alpha-credentials", "bravo-credentials", "charlie-credentials"], "only the Secrets change");
+        const secretAfter = await k().get(`${ns("alpha")}/secrets/questdb-credentials`);
+        assert.notEqual(secretAfter.data["http.password"], secretBefore.data["http.password"]);
+        assertNoChanges(await stack.preview(), "preview after the rotation");
+    });
+
+    it("2d. a version change rolls the pod onto the new image", async () => {
+        await edit(withEntry(inventory, "charlie", { questdbVersion: "8.2.4" }));
+        const sts = await ready("charlie");
+        assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.4");
+    });
+
+    it("2e. pause scales to zero; resume brings the pod back", async () => {
+        await edit(withEntry(inventory, "bravo", { state: "paused" }));
+        assert.equal((await statefulSet("bravo")).spec.replicas, 0);
+        const group = awsOf("aws:eks/nodeGroup:NodeGroup").find((g) => String(g.outputs.nodeGroupName).startsWith("qdb-bravo-"));
+        assert.equal((group?.inputs.scalingConfig as { desiredSize: number }).desiredSize, 0);
+        assert.equal((await claim("bravo")).status.phase, "Bound", "the claim stays while paused");
+        await edit(withEntry(inventory, "bravo", { state: "active" }));
+        await ready("bravo");
+    });
+
+    it("3. shrink, AZ move and removing an active database are refused by the running program", async () => {
+        const kept = inventory;
+        const refusals: Array<[string, Entry[], RegExp]> = [
+            ["shrink", withEntry(kept, "alpha", { volume: { sizeGiB: 20 } }), /volume\.sizeGiB[\s\S]*cannot shrink/],
+            ["AZ move", withEntry(kept, "charlie", { availabilityZone: ZONE_B }), /availabilityZone[\s\S]*cannot move/],
+            ["removal", withEntry(kept, "bravo", undefined), /entry was removed while the database is active/],
+        ];
+        for (const [what, next, message] of refusals) {
+            stack.setDatabases(next);
+            await assert.rejects(stack.preview(), message, `${what}: preview refused`);
+            await assert.rejects(stack.up(), message, `${what}: up refused`);
+        }
+        stack.setDatabases(kept);
+        assertNoChanges(await stack.preview(), "preview with the inventory restored");
+    });
+
+    it("2f. decommission deletes the objects and keeps the volume; removal keeps the volume too", async () => {
+        await edit(withEntry(inventory, "charlie", { state: "decommissioned" }));
+        assert.equal(await k().find(`/api/v1/persistentvolumes/qdb-charlie-data`), undefined, "the PV object is deleted");
+        await waitGone(() => k().find(ns("charlie")), "namespace qdb-charlie");
+        assert.ok(awsVolume("charlie"), "the EBS volume is still there");
+        assert.equal(awsOf("aws:ebs/snapshot:Snapshot").length, 1, "a final snapshot was taken");
+        await edit(withEntry(inventory, "charlie", undefined));
+        assert.ok(awsVolume("charlie"), "the EBS volume outlives the removal (retainOnDelete)");
+        assert.equal(awsOf("aws:ebs/snapshot:Snapshot").length, 1, "the final snapshot outlives the removal");
+    });
+
+    it("4. adoption: legacy objects created beforehand with kubectl come under management", async () => {
+        await createLegacyObjects(tier, "delta", ZONE_B);
+        const up = await edit([...inventory, entry("delta", ZONE_B)]);
+        assert.ok(up.steps.length > 0);
+        const sts = await ready("delta");
+        const managers = (sts.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
+        assert.ok(managers.some((m: string) => m.startsWith("pulumi-kubernetes")), `pulumi manages the legacy StatefulSet (managers: ${managers.join(", ")})`);
+        assert.equal(sts.metadata.labels["questdb.cloud/database"], "delta");
+    });
+
+    it("5. reordering the inventory: preview shows no changes", async () => {
+        stack.setDatabases([...inventory].reverse());
+        assertNoChanges(await stack.preview(), "preview of the reordered inventory");
+    });
+});
+
+async function waitGone(find: () => Promise<unknown>, what: string, timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (await find()) {
+        if (Date.now() > deadline) {
+            assert.fail(`${what} still exists after ${timeoutMs / 1000} s`);
+        }
+        await new Promise((r) => setTimeout(r, 500));
+    }
+}
+
+/** The legacy shape: what the pre-Pulumi scripts created with kubectl, the same names, older labels. */
+async function createLegacyObjects(tier: Tier, id: string, zone: string): Promise<void> {
+    const c = tier.cluster.client;
+    const namespace = `qdb-${id}`;
+    // `kubectl create` sends this field manager; server-side apply sees its fields as owned by it.
+    const asKubectl = "?fieldManager=kubectl-create";
+    const labels = { app: "questdb", "questdb.cloud/database": id };
+    await c.post(`/api/v1/namespaces${asKubectl}`, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } });
+    await c.post(`/api/v1/namespaces/${namespace}/configmaps${asKubectl}`, {
+        apiVersion: "v1", kind: "ConfigMap", metadata: { name: "questdb-config", labels }, data: { "server.conf": "http.min.net.bind.to=0.0.0.0:9003\n" },
+    });
+    await c.post(`/api/v1/namespaces/${namespace}/services${asKubectl}`, {
+        apiVersion: "v1", kind: "Service", metadata: { name: "questdb", labels },
+        spec: { selector: { app: "questdb" }, ports: [{ name: "http", port: 9000 }] },
+    });
+    await c.post(`/apis/apps/v1/namespaces/${namespace}/statefulsets${asKubectl}`, {
+        apiVersion: "apps/v1", kind: "StatefulSet", metadata: { name: "questdb", labels },
+        spec: {
+            replicas: 1, serviceName: "questdb",
+            selector: { matchLabels: { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": id } },
+            template: {
+                metadata: { labels: { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": id } },
+                spec: {
+                    nodeSelector: { "topology.kubernetes.io/zone": zone },
+                    containers: [{ name: "questdb", image: "questdb/questdb:8.1.0", ports: [{ name: "http", containerPort: 9000 }] }],
+                },
+            },
+        },
+    });
+}

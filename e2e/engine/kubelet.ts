@@ -1,0 +1,140 @@
+/**
+ * What a scheduler, a kubelet and an ingress controller would do, reduced to the API writes the
+ * Kubernetes provider's await logic reads: this tier runs no containers. A loop
+ * - registers one Ready node per availability zone it is told about;
+ * - binds every unscheduled pod to the node of its zone (pods/binding, as the scheduler does);
+ * - reports a bound pod Running and Ready with a pod IP (pods/status, as the kubelet does), so
+ *   the StatefulSet controller counts it ready and the EndpointSlice controller lists it;
+ * - deletes terminating pods for good (what a kubelet does once the containers stopped);
+ * - gives an Ingress a load-balancer hostname (ingress status, as the controller does).
+ * The StatefulSet, Service, PVC and Ingress awaits of the provider then complete for real.
+ */
+import { KubeClient, KubeObject } from "./kube";
+
+export const FAKE_NODE_PREFIX = "e2e-node-";
+const INGRESS_HOSTNAME = "e2e-ingress.elb.example";
+
+export class FakeKubelet {
+    private timer: NodeJS.Timeout | undefined;
+    private running = false;
+    private ipCounter = 10;
+    /** Errors of the last pass, kept for diagnosis (a pass never throws). */
+    lastErrors: string[] = [];
+
+    constructor(private readonly client: KubeClient, private readonly zones: readonly string[]) {}
+
+    async start(intervalMs = 300): Promise<void> {
+        for (const zone of this.zones) {
+            await this.ensureNode(zone);
+        }
+        this.timer = setInterval(() => void this.pass(), intervalMs);
+    }
+
+    stop(): void {
+        if (this.timer) {
+            clearInterval(this.timer);
+        }
+    }
+
+    private async ensureNode(zone: string): Promise<void> {
+        const name = `${FAKE_NODE_PREFIX}${zone}`;
+        if (await this.client.find(`/api/v1/nodes/${name}`)) {
+            return;
+        }
+        await this.client.post("/api/v1/nodes", {
+            apiVersion: "v1", kind: "Node",
+            metadata: { name, labels: { "topology.kubernetes.io/zone": zone, "kubernetes.io/hostname": name } },
+        });
+        const now = new Date().toISOString();
+        await this.client.patch(`/api/v1/nodes/${name}/status`, {
+            status: {
+                conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "e2e fake node", lastHeartbeatTime: now, lastTransitionTime: now }],
+                capacity: { cpu: "64", memory: "512Gi", pods: "110" },
+                allocatable: { cpu: "64", memory: "512Gi", pods: "110" },
+            },
+        });
+    }
+
+    private async pass(): Promise<void> {
+        if (this.running) {
+            return;
+        }
+        this.running = true;
+        const errors: string[] = [];
+        const guard = async (what: string, fn: () => Promise<unknown>) => {
+            try {
+                await fn();
+            } catch (err) {
+                errors.push(`${what}: ${(err as Error).message}`);
+            }
+        };
+        try {
+            for (const pod of await this.client.list("/api/v1/pods")) {
+                await guard(`pod ${pod.metadata.namespace}/${pod.metadata.name}`, () => this.handlePod(pod));
+            }
+            for (const ingress of await this.client.list("/apis/networking.k8s.io/v1/ingresses")) {
+                await guard(`ingress ${ingress.metadata.namespace}/${ingress.metadata.name}`, () => this.handleIngress(ingress));
+            }
+        } catch (err) {
+            errors.push(`list: ${(err as Error).message}`);
+        } finally {
+            this.lastErrors = errors;
+            this.running = false;
+        }
+    }
+
+    private podPath(pod: KubeObject): string {
+        return `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
+    }
+
+    private async handlePod(pod: KubeObject): Promise<void> {
+        if (pod.metadata.deletionTimestamp) {
+            await this.client.delete(`${this.podPath(pod)}`, { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0 });
+            return;
+        }
+        if (!pod.spec.nodeName) {
+            await this.client.post(`${this.podPath(pod)}/binding`, {
+                apiVersion: "v1", kind: "Binding",
+                metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
+                target: { apiVersion: "v1", kind: "Node", name: this.nodeFor(pod) },
+            });
+            return;
+        }
+        if (pod.status?.phase !== "Running") {
+            await this.client.patch(`${this.podPath(pod)}/status`, { status: this.runningStatus(pod) });
+        }
+    }
+
+    /** The node of the zone the pod's affinity asks for, else the first one. */
+    private nodeFor(pod: KubeObject): string {
+        const text = JSON.stringify(pod.spec.affinity ?? {}) + JSON.stringify(pod.spec.nodeSelector ?? {});
+        const zone = this.zones.find((z) => text.includes(`"${z}"`)) ?? this.zones[0];
+        return `${FAKE_NODE_PREFIX}${zone}`;
+    }
+
+    private runningStatus(pod: KubeObject): KubeObject {
+        const now = new Date().toISOString();
+        const ip = `10.244.0.${this.ipCounter++ % 250 + 2}`;
+        const condition = (type: string) => ({ type, status: "True", lastTransitionTime: now });
+        const containerStatus = (c: KubeObject, init: boolean) => ({
+            name: c.name, image: c.image, imageID: `${c.image}@sha256:${"0".repeat(64)}`, containerID: `containerd://${pod.metadata.uid}-${c.name}`,
+            ready: !init, started: !init, restartCount: 0,
+            state: init ? { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now } } : { running: { startedAt: now } },
+        });
+        return {
+            phase: "Running", podIP: ip, podIPs: [{ ip }], hostIP: "127.0.0.1", startTime: now,
+            conditions: ["PodScheduled", "Initialized", "ContainersReady", "Ready"].map(condition),
+            initContainerStatuses: (pod.spec.initContainers ?? []).map((c: KubeObject) => containerStatus(c, true)),
+            containerStatuses: (pod.spec.containers ?? []).map((c: KubeObject) => containerStatus(c, false)),
+        };
+    }
+
+    private async handleIngress(ingress: KubeObject): Promise<void> {
+        if (ingress.status?.loadBalancer?.ingress?.length) {
+            return;
+        }
+        await this.client.patch(
+            `/apis/networking.k8s.io/v1/namespaces/${ingress.metadata.namespace}/ingresses/${ingress.metadata.name}/status`,
+            { status: { loadBalancer: { ingress: [{ hostname: INGRESS_HOSTNAME }] } } });
+    }
+}

@@ -1,0 +1,171 @@
+/**
+ * The driver: the real program (index.ts, unchanged) as an Automation API inline program, run by
+ * the CLI built from source, on a file backend with a passphrase, against the tier's cluster.
+ * The only stand-ins are at the plugin boundary: the `aws` resource plugin (e2e/fakeaws) and an
+ * `aws` executable on PATH that answers `aws eks get-token` with the cluster's token.
+ */
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { pathToFileURL } from "url";
+import { parseDocument } from "yaml";
+import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { CONFIG_NAMESPACE, StackFile, parseStackFile } from "../../inventory";
+import { Cluster } from "./cluster";
+import { Components } from "./components";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+const PROJECT = "questdb-cloud";
+const PASSPHRASE = "qdb-e2e-passphrase";
+const FAKE_AWS_MAIN = path.resolve(__dirname, "..", "fakeaws", "main.ts");
+
+/** What one engine step did to one resource, from the engine's events. */
+export interface Step {
+    readonly op: OpType;
+    readonly type: string;
+    readonly name: string;
+    readonly urn: string;
+}
+
+export interface RunResult {
+    /** Every step that is not `same` (reads of the stack reference included). */
+    readonly steps: Step[];
+    /** The engine's summary: op to count. */
+    readonly summary: Record<string, number>;
+    readonly stdout: string;
+}
+
+function pluginVersion(pkg: string): string {
+    return (JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "node_modules", pkg, "package.json"), "utf8")) as { version: string }).version;
+}
+
+/** The fake `aws` executable: only `aws eks get-token`, answered with the cluster's token. */
+function writeFakeAwsCli(binDir: string, token: string): void {
+    const credential = JSON.stringify({
+        apiVersion: "client.authentication.k8s.io/v1beta1", kind: "ExecCredential", status: { token },
+    });
+    fs.writeFileSync(path.join(binDir, "aws"), [
+        "#!/bin/sh",
+        "# The e2e tier's aws CLI: the program's kubeconfig runs `aws eks get-token`; nothing else is answered.",
+        `if [ "$1 $2" = "eks get-token" ]; then echo '${credential}'; exit 0; fi`,
+        "echo \"fake aws CLI: not modelled: $*\" >&2; exit 1",
+        "",
+    ].join("\n"), { mode: 0o755 });
+}
+
+/** The fake `aws` resource plugin's executable: node running e2e/fakeaws/main.ts through tsx. */
+function writeFakeAwsPlugin(dir: string): string {
+    const file = path.join(dir, "pulumi-resource-aws");
+    const tsx = pathToFileURL(require.resolve("tsx")).href;
+    fs.writeFileSync(file, `#!/bin/sh\nexec "${process.execPath}" --import "${tsx}" "${FAKE_AWS_MAIN}" "$@"\n`, { mode: 0o755 });
+    return file;
+}
+
+/** A stack of the real program in a fresh backend, with the plugins installed from files. */
+export class EngineStack {
+    readonly worldFile: string;
+    private constructor(
+        readonly stack: Stack,
+        readonly workDir: string,
+        readonly stackName: string,
+        readonly env: Record<string, string>,
+        private readonly cli: string,
+    ) {
+        this.worldFile = env.QDB_E2E_FAKEAWS_WORLD;
+    }
+
+    static async create(components: Components, cluster: Cluster, stackName: string, stackYaml: string): Promise<EngineStack> {
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-engine-"));
+        const [home, state, bin, work] = ["home", "state", "bin", "work"].map((d) => path.join(root, d));
+        [home, state, bin, work].forEach((d) => fs.mkdirSync(d, { recursive: true }));
+        writeFakeAwsCli(bin, cluster.token);
+        const awsVersion = pluginVersion("@pulumi/aws");
+        const env: Record<string, string> = {
+            PULUMI_HOME: home,
+            PULUMI_BACKEND_URL: pathToFileURL(state).href,
+            PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
+            PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+            PATH: `${bin}:${process.env.PATH ?? ""}`,
+            QDB_E2E_APISERVER: cluster.server,
+            QDB_E2E_CA_DATA: Buffer.from(cluster.caPem).toString("base64"),
+            QDB_E2E_FAKEAWS_WORLD: path.join(root, "aws-world.json"),
+            QDB_E2E_FAKEAWS_VERSION: awsVersion,
+        };
+        const cli = path.join(components.pulumiRoot, "bin", "pulumi");
+        const install = (kind: string, name: string, version: string, file: string) =>
+            execFileSync(cli, ["plugin", "install", kind, name, version, "--file", file], { env: { ...process.env, ...env }, stdio: "pipe" });
+        install("resource", "kubernetes", pluginVersion("@pulumi/kubernetes"), components.kubernetesProvider);
+        install("resource", "aws", awsVersion, writeFakeAwsPlugin(root));
+        fs.writeFileSync(path.join(work, `Pulumi.${stackName}.yaml`), stackYaml);
+        const pulumiCommand = await PulumiCommand.get({ root: components.pulumiRoot });
+        const program = async () => {
+            // The program exactly as `pulumi up` runs it: index.ts's exported async function.
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const main = require(path.join(PROJECT_DIR, "index.ts")) as () => Promise<Record<string, unknown>>;
+            return main();
+        };
+        const workspace = await LocalWorkspace.create({
+            workDir: work, pulumiHome: home, pulumiCommand, envVars: env, program,
+            projectSettings: { name: PROJECT, runtime: "nodejs", backend: { url: env.PULUMI_BACKEND_URL } },
+        });
+        const stack = await Stack.create(stackName, workspace);
+        await stack.setConfig(`${CONFIG_NAMESPACE}:credentialsSeed`, { value: "e2e-seed-0123456789abcdef0123456789abcdef", secret: true });
+        return new EngineStack(stack, work, stackName, env, cli);
+    }
+
+    get stackFilePath(): string {
+        return path.join(this.workDir, `Pulumi.${this.stackName}.yaml`);
+    }
+
+    /** The stack file as the offline tools read it. */
+    stackFile(): StackFile {
+        return parseStackFile(fs.readFileSync(this.stackFilePath, "utf8"), this.stackFilePath, this.stackName);
+    }
+
+    /** Replaces the databases list in the stack file (the seed and salt stay). Returns the file before the edit. */
+    setDatabases(databases: unknown[]): StackFile {
+        const before = this.stackFile();
+        const doc = parseDocument(fs.readFileSync(this.stackFilePath, "utf8"));
+        doc.setIn(["config", `${CONFIG_NAMESPACE}:databases`], databases);
+        fs.writeFileSync(this.stackFilePath, doc.toString());
+        return before;
+    }
+
+    async up(): Promise<RunResult> {
+        const events: EngineEvent[] = [];
+        const result = await this.stack.up({ onEvent: (e) => events.push(e), color: "never" });
+        return { steps: stepsOf(events), summary: result.summary.resourceChanges as Record<string, number> ?? {}, stdout: result.stdout };
+    }
+
+    async preview(): Promise<RunResult> {
+        const events: EngineEvent[] = [];
+        const result = await this.stack.preview({ onEvent: (e) => events.push(e), color: "never" });
+        return { steps: stepsOf(events), summary: result.changeSummary as Record<string, number>, stdout: result.stdout };
+    }
+
+    /** The stack's outputs, as the next run's self-reference reads them. */
+    async outputs(): Promise<Record<string, unknown>> {
+        const out = await this.stack.outputs();
+        return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.value]));
+    }
+
+    /** The CLI itself, for what the Automation API does not wrap. */
+    cliRun(args: string[]): string {
+        return execFileSync(this.cli, args, { cwd: this.workDir, env: { ...process.env, ...this.env }, encoding: "utf8" });
+    }
+}
+
+/** The steps the engine reported, one per resource, from its resource-pre events. */
+export function stepsOf(events: readonly EngineEvent[]): Step[] {
+    const steps: Step[] = [];
+    for (const e of events) {
+        const m = e.resourcePreEvent?.metadata;
+        if (m && m.op !== "same") {
+            steps.push({ op: m.op, type: m.type, name: m.urn.split("::").pop() as string, urn: m.urn });
+        }
+    }
+    return steps;
+}

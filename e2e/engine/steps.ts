@@ -1,0 +1,48 @@
+/** The engine's steps, normalized to what `npm run impact` reports, and the assertions on them. */
+import assert from "node:assert/strict";
+import { ImpactReport, ResourceAction } from "../../tools/impact/report";
+import { RunResult, Step } from "./stack";
+
+/** Engine bookkeeping rather than the program's resources: the stack, providers, the self-reference. */
+function isBookkeeping(step: Step): boolean {
+    return step.type.startsWith("pulumi:");
+}
+
+/** The steps that change something, bookkeeping left out. */
+export function changedSteps(steps: readonly Step[]): Step[] {
+    return steps.filter((s) => !isBookkeeping(s) && s.op !== "read" && s.op !== "same");
+}
+
+const ACTION_OF: Record<string, ResourceAction> = {
+    create: "create", update: "update", delete: "delete", import: "create",
+    replace: "replace", "create-replacement": "replace", "delete-replaced": "replace",
+};
+
+/** One line per resource: "<action> <type> <name>", sorted. */
+export function engineActions(steps: readonly Step[]): string[] {
+    const byResource = new Map<string, string>();
+    for (const s of changedSteps(steps)) {
+        const action = ACTION_OF[s.op] ?? s.op;
+        const key = `${s.type} ${s.name}`;
+        // A replacement shows as several steps on one resource; keep "replace".
+        if (byResource.get(key) !== "replace") {
+            byResource.set(key, action);
+        }
+    }
+    return [...byResource].map(([key, action]) => `${action} ${key}`).sort();
+}
+
+export function impactActions(report: ImpactReport): string[] {
+    return report.databases.flatMap((d) => d.resources.map((r) => `${r.action} ${r.type} ${r.name}`)).sort();
+}
+
+export function assertStepsMatchImpact(steps: readonly Step[], report: ImpactReport): void {
+    assert.deepEqual(engineActions(steps), impactActions(report), "the engine's steps are what `npm run impact` predicted");
+}
+
+export function assertNoChanges(run: RunResult, what: string): void {
+    const changed = engineActions(run.steps);
+    assert.deepEqual(changed, [], `${what}: no changes expected`);
+    const counts = Object.entries(run.summary).filter(([op, n]) => op !== "same" && n > 0);
+    assert.deepEqual(counts, [], `${what}: the engine's summary counts only unchanged resources`);
+}

@@ -1,0 +1,87 @@
+/**
+ * The whole real-engine tier: components built or found in the cache, a fresh control plane, the
+ * CRDs the program's objects need, the cluster's preconditions, and the fake kubelet. Used by the
+ * e2e tests and by `npm run bench:engine`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { Cluster, startCluster } from "./cluster";
+import { Components, ensureComponents } from "./components";
+import { KubeClient } from "./kube";
+import { FakeKubelet } from "./kubelet";
+import { EngineStack } from "./stack";
+
+const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+export interface Tier {
+    readonly components: Components;
+    readonly cluster: Cluster;
+    readonly kubelet: FakeKubelet;
+    stop(): Promise<void>;
+}
+
+async function waitEstablished(client: KubeClient, name: string): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+        const crd = await client.get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${name}`);
+        if ((crd.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === "Established" && c.status === "True")) {
+            return;
+        }
+        await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`CRD ${name} not Established within 60 s`);
+}
+
+/** Installs the published CRD manifests (no hand-written schema). */
+export async function installCrds(client: KubeClient, files: readonly string[]): Promise<void> {
+    for (const file of files) {
+        const crd = parse(fs.readFileSync(file, "utf8")) as { metadata: { name: string } };
+        await client.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        await waitEstablished(client, crd.metadata.name);
+    }
+}
+
+/** The region's availability zones in a stack file's subnets. */
+export function zonesOf(stackYaml: string): string[] {
+    const config = (parse(stackYaml) as { config: Record<string, { subnets?: Record<string, string> }> }).config;
+    return Object.keys(config["questdb-cloud:region"]?.subnets ?? {});
+}
+
+/** The dev stack's file: the region the tier deploys into. */
+export function devStackYaml(): string {
+    return fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
+}
+
+/** What the program expects of a cluster (docs/runbook.md): the monitoring namespace exists. */
+async function clusterPreconditions(client: KubeClient): Promise<void> {
+    await client.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "monitoring" } });
+}
+
+export async function startTier(zones: readonly string[]): Promise<Tier> {
+    const components = await ensureComponents();
+    const started = Date.now();
+    const cluster = await startCluster(components);
+    try {
+        await installCrds(cluster.client, components.crds);
+        await clusterPreconditions(cluster.client);
+        const kubelet = new FakeKubelet(cluster.client, zones);
+        await kubelet.start();
+        console.log(`[e2e] control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (${cluster.dir})`);
+        return {
+            components, cluster, kubelet,
+            stop: async () => {
+                kubelet.stop();
+                await cluster.stop();
+            },
+        };
+    } catch (err) {
+        await cluster.stop();
+        throw err;
+    }
+}
+
+/** A new stack of the real program on the tier, from a stack file's text. */
+export function newStack(tier: Tier, stackName: string, stackYaml: string): Promise<EngineStack> {
+    return EngineStack.create(tier.components, tier.cluster, stackName, stackYaml);
+}

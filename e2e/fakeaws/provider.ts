@@ -1,0 +1,167 @@
+/**
+ * A stand-in `aws` resource plugin for the real-engine tier. The AWS provider cannot be built from
+ * the registries (field notes), so the engine loads this plugin under the AWS provider's name and
+ * the version @pulumi/aws asks for; the program runs unchanged.
+ *
+ * - Resources live in a "world" file (QDB_E2E_FAKEAWS_WORLD): create/update/delete write it, read
+ *   and import find what a test put there (legacy resources for adoption).
+ * - Ids are deterministic: a prefix per type and a hash of the URN.
+ * - Diff compares the inputs; the paths that force a replacement are the impact tool's
+ *   FORCE_REPLACE table (tools/impact/rules.ts), so the two cannot drift apart.
+ * - `aws.eks.getCluster` answers with the tier's API server endpoint and CA (QDB_E2E_APISERVER,
+ *   QDB_E2E_CA_DATA); any other invoke fails, naming itself.
+ */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import type * as provider from "@pulumi/pulumi/provider";
+import { FORCE_REPLACE, matches } from "../../tools/impact/rules";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Where a resource's inputs are kept in its outputs: the engine hands Diff the old outputs. */
+const INPUTS_KEY = "fakeawsInputs";
+const ACCOUNT = "111122223333";
+
+type Props = Record<string, unknown>;
+
+export interface WorldEntry {
+    readonly type: string;
+    readonly inputs: Props;
+    readonly outputs: Props;
+}
+
+export type World = Record<string, WorldEntry>;
+
+export function readWorld(file: string): World {
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as World : {};
+}
+
+function writeWorld(file: string, world: World): void {
+    fs.writeFileSync(`${file}.tmp`, JSON.stringify(world, null, 1));
+    fs.renameSync(`${file}.tmp`, file);
+}
+
+function typeOf(urn: string): string {
+    return urn.split("::")[2].split("$").pop() as string;
+}
+
+function nameOf(urn: string): string {
+    return urn.split("::")[3];
+}
+
+function hash(text: string, length: number): string {
+    return crypto.createHash("sha256").update(text).digest("hex").slice(0, length);
+}
+
+/** The leaf paths (dotted) where two values differ; an unknown is a difference. */
+export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
+    if (a === UNKNOWN || b === UNKNOWN) {
+        return [prefix];
+    }
+    if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) === !Array.isArray(b)) {
+        const keys = new Set([...Object.keys(a as Props), ...Object.keys(b as Props)]);
+        return [...keys].flatMap((k) => differingPaths((a as Props)[k], (b as Props)[k], prefix ? `${prefix}.${k}` : k));
+    }
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+/** What AWS computes for a new resource of each type the program uses. */
+function computed(type: string, urn: string, inputs: Props, previous?: Props): { id: string; outs: Props } {
+    const h = hash(urn, 17);
+    const region = process.env.QDB_E2E_AWS_REGION ?? "eu-west-1";
+    switch (type) {
+        case "aws:ebs/volume:Volume":
+            return { id: `vol-${h}`, outs: { arn: `arn:aws:ec2:${region}:${ACCOUNT}:volume/vol-${h}` } };
+        case "aws:ebs/snapshot:Snapshot":
+            return { id: `snap-${h}`, outs: { arn: `arn:aws:ec2:${region}::snapshot/snap-${h}` } };
+        case "aws:ec2/launchTemplate:LaunchTemplate": {
+            const version = previous ? Number(previous.latestVersion ?? 0) + 1 : 1;
+            return { id: `lt-${h}`, outs: { latestVersion: version, defaultVersion: version, arn: `arn:aws:ec2:${region}:${ACCOUNT}:launch-template/lt-${h}` } };
+        }
+        case "aws:eks/nodeGroup:NodeGroup": {
+            const name = (inputs.nodeGroupName as string | undefined) ?? (previous?.nodeGroupName as string | undefined)
+                ?? `${inputs.nodeGroupNamePrefix as string}${hash(urn, 26)}`;
+            return { id: `${inputs.clusterName as string}:${name}`, outs: { nodeGroupName: name, status: "ACTIVE" } };
+        }
+        case "aws:route53/record:Record":
+            return { id: `${inputs.zoneId as string}_${inputs.name as string}_${inputs.type as string}`, outs: { fqdn: inputs.name } };
+        case "aws:iam/role:Role":
+            return { id: inputs.name as string, outs: { arn: `arn:aws:iam::${ACCOUNT}:role/${inputs.name as string}`, uniqueId: `AROA${h.toUpperCase()}` } };
+        case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
+            return { id: `${inputs.role as string}-${hash(String(inputs.policyArn), 8)}`, outs: {} };
+        case "aws:dlm/lifecyclePolicy:LifecyclePolicy":
+            return { id: `policy-${h}`, outs: { arn: `arn:aws:dlm:${region}:${ACCOUNT}:policy/policy-${h}` } };
+        default:
+            throw new Error(`fake aws: no model of ${type} (${urn}); add it to e2e/fakeaws/provider.ts`);
+    }
+}
+
+function clusterAnswer(inputs: Props): Props {
+    const endpoint = process.env.QDB_E2E_APISERVER;
+    const ca = process.env.QDB_E2E_CA_DATA;
+    if (!endpoint || !ca) {
+        throw new Error("fake aws: QDB_E2E_APISERVER and QDB_E2E_CA_DATA must be set for aws.eks.getCluster");
+    }
+    const name = inputs.name as string;
+    return {
+        id: name, name, endpoint, arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/${name}`,
+        certificateAuthorities: [{ data: ca }], status: "ACTIVE", version: "1.36",
+    };
+}
+
+export function fakeAwsProvider(worldFile: string, version: string): provider.Provider {
+    const load = () => readWorld(worldFile);
+    const save = (world: World) => writeWorld(worldFile, world);
+    return {
+        version,
+        async check(urn, olds: Props, news: Props) {
+            // Like the real provider's auto-naming: a role without a name gets one, kept across updates.
+            if (typeOf(urn) === "aws:iam/role:Role" && news.name === undefined) {
+                return { inputs: { ...news, name: (olds?.name as string | undefined) ?? `${nameOf(urn)}-${hash(urn, 7)}` } };
+            }
+            return { inputs: news };
+        },
+        async diff(id, urn, olds: Props, news: Props) {
+            const before = (olds[INPUTS_KEY] ?? {}) as Props;
+            const paths = differingPaths(before, news).filter((p) => p !== "");
+            const force = FORCE_REPLACE[typeOf(urn)] ?? [];
+            const replaces = [...new Set(paths.filter((p) => matches(p, force)).map((p) => p.split(".")[0]))];
+            return { changes: paths.length > 0, replaces };
+        },
+        async create(urn, inputs: Props) {
+            const type = typeOf(urn);
+            const { id, outs } = computed(type, urn, inputs);
+            const world = load();
+            const outputs = { ...inputs, ...outs, [INPUTS_KEY]: inputs };
+            world[id] = { type, inputs, outputs };
+            save(world);
+            return { id, outs: outputs };
+        },
+        async update(id, urn, olds: Props, news: Props) {
+            const type = typeOf(urn);
+            const { outs } = computed(type, urn, news, olds);
+            const outputs = { ...news, ...outs, [INPUTS_KEY]: news };
+            const world = load();
+            world[id] = { type, inputs: news, outputs };
+            save(world);
+            return { outs: outputs };
+        },
+        async delete(id) {
+            const world = load();
+            delete world[id];
+            save(world);
+        },
+        async read(id, urn) {
+            const entry = load()[id];
+            if (!entry || entry.type !== typeOf(urn)) {
+                return { id: "", props: {} };
+            }
+            return { id, props: { ...entry.outputs, [INPUTS_KEY]: entry.inputs }, inputs: entry.inputs };
+        },
+        async invoke(token, inputs: Props) {
+            if (token === "aws:eks/getCluster:getCluster") {
+                return { outputs: clusterAnswer(inputs) };
+            }
+            throw new Error(`fake aws: the program invoked ${token}, which this tier does not model; add it to e2e/fakeaws/provider.ts`);
+        },
+    };
+}

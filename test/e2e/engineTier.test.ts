@@ -1,0 +1,58 @@
+// Pure helpers of the real-engine tier (e2e/engine, e2e/fakeaws): the parts that decide what a
+// scenario compares, tested without building anything.
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { differingPaths, fakeAwsProvider } from "../../e2e/fakeaws/provider";
+import { engineActions } from "../../e2e/engine/steps";
+import { Step } from "../../e2e/engine/stack";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+const step = (op: string, type: string, name: string): Step => ({ op: op as Step["op"], type, name, urn: `urn:pulumi:dev::p::${type}::${name}` });
+
+describe("fake aws diff", () => {
+    it("names the differing leaf paths, and an unknown as a difference", () => {
+        assert.deepEqual(differingPaths({ a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 2, d: 4 }, e: 5 }).sort(), ["b.d", "e"]);
+        assert.deepEqual(differingPaths({ a: [1, 2] }, { a: [1, 3] }), ["a.1"]);
+        assert.deepEqual(differingPaths({ a: "x" }, { a: UNKNOWN }), ["a"]);
+        assert.deepEqual(differingPaths({ a: { b: 1 } }, { a: { b: 1 } }), []);
+    });
+
+    it("replaces on the impact tool's FORCE_REPLACE paths only", async () => {
+        const provider = fakeAwsProvider("/nonexistent/world.json", "0.0.0");
+        const urn = "urn:pulumi:dev::questdb-cloud::questdb-cloud:index:QuestDbDeployment$aws:ebs/volume:Volume::a-volume";
+        const olds = { fakeawsInputs: { availabilityZone: "eu-west-1a", size: 20 } };
+        const grow = await provider.diff!("vol-1", urn, olds, { availabilityZone: "eu-west-1a", size: 40 });
+        assert.deepEqual(grow, { changes: true, replaces: [] });
+        const move = await provider.diff!("vol-1", urn, olds, { availabilityZone: "eu-west-1b", size: 20 });
+        assert.deepEqual(move, { changes: true, replaces: ["availabilityZone"] });
+        const same = await provider.diff!("vol-1", urn, olds, { availabilityZone: "eu-west-1a", size: 20 });
+        assert.deepEqual(same, { changes: false, replaces: [] });
+    });
+
+    it("answers getCluster with the tier's endpoint and CA, and refuses other invokes by name", async () => {
+        process.env.QDB_E2E_APISERVER = "https://127.0.0.1:1234";
+        process.env.QDB_E2E_CA_DATA = "Q0E=";
+        const provider = fakeAwsProvider("/nonexistent/world.json", "0.0.0");
+        const answer = await provider.invoke!("aws:eks/getCluster:getCluster", { name: "c" });
+        assert.equal(answer.outputs.endpoint, "https://127.0.0.1:1234");
+        assert.deepEqual(answer.outputs.certificateAuthorities, [{ data: "Q0E=" }]);
+        await assert.rejects(provider.invoke!("aws:ec2/getAmi:getAmi", {}), /aws:ec2\/getAmi:getAmi/);
+    });
+});
+
+describe("engine steps as impact actions", () => {
+    it("folds a replacement's steps into one replace and leaves bookkeeping out", () => {
+        const steps = [
+            step("create-replacement", "kubernetes:core/v1:ConfigMap", "a-config"),
+            step("replace", "kubernetes:core/v1:ConfigMap", "a-config"),
+            step("delete-replaced", "kubernetes:core/v1:ConfigMap", "a-config"),
+            step("update", "kubernetes:apps/v1:StatefulSet", "a-questdb"),
+            step("read", "pulumi:pulumi:StackReference", "previous-deployment"),
+            step("update", "pulumi:pulumi:Stack", "questdb-cloud-dev"),
+        ];
+        assert.deepEqual(engineActions(steps), [
+            "replace kubernetes:core/v1:ConfigMap a-config",
+            "update kubernetes:apps/v1:StatefulSet a-questdb",
+        ]);
+    });
+});
