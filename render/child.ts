@@ -7,10 +7,10 @@ import { Render, RenderRequest } from "./types";
 
 /**
  * Node's arguments for a render child running the module `modulePath` (relative to the project,
- * no extension), compiled or under tsx as this process runs (render/paths.ts). A render's garbage is mostly short-lived
- * (resource args, the SDK's promise chains); a 128 MiB young generation lets it die there instead
- * of being promoted into, and marked again and again in, a heap of up to 3 GB. That made render
- * time grow linearly with the inventory (figures in docs/offline-tools.md).
+ * no extension), compiled or under tsx as this process runs (render/paths.ts). A render's garbage
+ * is mostly short-lived (resource args, the SDK's promise chains); a 128 MiB young generation lets
+ * it die there instead of being promoted into, and marked again and again in, a heap of up to
+ * 3 GB. That made render time grow linearly with the inventory (figures in docs/offline-tools.md).
  */
 export function renderChildArgs(modulePath: string, ...args: string[]): string[] {
     return ["--max-semi-space-size=128", ...entryArgs(modulePath), ...args];

@@ -1,9 +1,11 @@
 /**
- * `npm run bench [-- --sizes 10,100,1000] [--runs N]`: offline render cost of the real program
- * against two floors under the same mocks: the same resources replayed without our code, and as
- * many trivial resources. Each sample runs in a child process of its own, one at a time, so its
- * time and peak RSS are its own. Prints figures; never part of `npm test`. See
- * docs/offline-tools.md for how to read the table.
+ * `npm run bench [-- --sizes 10,100,1000] [--runs N] [--interactive]`: offline render cost of the
+ * real program against two floors under the same mocks: the same resources replayed without our
+ * code, and as many trivial resources. Each sample runs in a child process of its own, one at a
+ * time, so its time and peak RSS are its own. Then the interactive section (tools/bench/
+ * interactive.ts): wall time of impact, qdb and synth as typed, at 10, 30 and 100 databases;
+ * `--interactive` runs only that section (`--sizes` then sets its sizes). Prints figures; never
+ * part of `npm test`. See docs/offline-tools.md for how to read the tables.
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -17,6 +19,7 @@ import { BenchJob, BenchSample } from "../render/benchChild";
 import { renderChildArgs } from "../render/child";
 import { PROJECT_DIR } from "../render/paths";
 import { RenderRequest } from "../render/types";
+import { measureInteractive } from "./bench/interactive";
 
 /** Why each resource exists per database; printed next to the measured per-database count. */
 const WHY: Readonly<Record<string, string>> = {
@@ -45,8 +48,8 @@ const WHY: Readonly<Record<string, string>> = {
     "kubernetes:monitoring.coreos.com/v1:PrometheusRule": "per-database alerts (disk full, down)",
 };
 
-/** A valid stack of `count` databases: prod's region block, databases spread over its AZs. */
-export function benchStack(count: number): RenderRequest {
+/** A valid stack file of `count` databases: prod's region block, databases spread over its AZs. */
+export function benchStackText(count: number): string {
     const prod = stackFilePath(PROJECT_DIR, "prod");
     const doc = parseDocument(fs.readFileSync(prod, "utf8"));
     const azs = Object.keys((doc.getIn(["config", "questdb-cloud:region", "subnets"]) as YAMLMap).toJSON());
@@ -57,7 +60,12 @@ export function benchStack(count: number): RenderRequest {
         ...(i % 3 === 1 ? { volume: { sizeGiB: 200 + i } } : {}),
     }));
     doc.setIn(["config", "questdb-cloud:databases"], doc.createNode(databases) as YAMLSeq);
-    return requestFromStackFile(parseStackFile(doc.toString(), `bench/Pulumi.bench-${count}.yaml`, `bench-${count}`), false);
+    return doc.toString();
+}
+
+/** The render request of benchStackText(count). */
+export function benchStack(count: number): RenderRequest {
+    return requestFromStackFile(parseStackFile(benchStackText(count), `bench/Pulumi.bench-${count}.yaml`, `bench-${count}`), false);
 }
 
 /** Runs one job in a child process of its own: a sample, or why it failed. */
@@ -200,30 +208,41 @@ function justify(perType: Record<string, number>): string[] {
             `  ${String(n).padStart(2)}  ${type.padEnd(52)} ${WHY[type] ?? "(not yet justified: add it to WHY in tools/bench.ts)"}`)];
 }
 
-function main(): void {
-    const { values } = parseArgs({ options: { sizes: { type: "string", default: "10,100,1000" }, runs: { type: "string" } } });
-    const sizes = values.sizes.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
-    const runs = (count: number) => (values.runs === undefined ? defaultRuns(count) : Math.max(1, Number(values.runs) || 1));
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-bench-"));
+/** The render section: the program against both floors. False when no size could be measured. */
+function renderSection(sizes: readonly number[], runs: (count: number) => number, scratch: string): boolean {
     const rows: Measured[] = [];
-    try {
-        for (const count of sizes) {
-            const measured = measure(count, runs(count), scratch);
-            if (typeof measured === "string") {
-                console.log(`${count} databases: ${measured}`);
-            } else {
-                rows.push(measured);
-                console.error(`measured ${count} databases`);
-            }
+    for (const count of sizes) {
+        const measured = measure(count, runs(count), scratch);
+        if (typeof measured === "string") {
+            console.log(`${count} databases: ${measured}`);
+        } else {
+            rows.push(measured);
+            console.error(`measured ${count} databases`);
         }
+    }
+    if (rows.length > 0) {
+        console.log([...table(rows), "", ...growth(rows), "", ...justify(rows[0].real.perType)].join("\n"));
+    }
+    return rows.length > 0;
+}
+
+/** Runs per command in the interactive section: each is a whole command, seconds long. */
+const INTERACTIVE_RUNS = 5;
+
+function main(): void {
+    const { values } = parseArgs({ options: { sizes: { type: "string" }, runs: { type: "string" }, interactive: { type: "boolean" } } });
+    const parseSizes = (text: string) => text.split(",").map(Number).filter((n) => Number.isInteger(n) && n > 0);
+    const runs = (fallback: number) => (values.runs === undefined ? fallback : Math.max(1, Number(values.runs) || 1));
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-bench-"));
+    try {
+        if (!values.interactive && !renderSection(parseSizes(values.sizes ?? "10,100,1000"), (count) => runs(defaultRuns(count)), scratch)) {
+            process.exitCode = 1;
+        }
+        const interactiveSizes = parseSizes(values.interactive && values.sizes ? values.sizes : "10,30,100");
+        console.log(["", ...measureInteractive(interactiveSizes, runs(INTERACTIVE_RUNS), benchStackText, scratch)].join("\n"));
     } finally {
         fs.rmSync(scratch, { recursive: true, force: true });
     }
-    if (rows.length === 0) {
-        process.exitCode = 1;
-        return;
-    }
-    console.log([...table(rows), "", ...growth(rows), "", ...justify(rows[0].real.perType)].join("\n"));
 }
 
 if (require.main === module) {
