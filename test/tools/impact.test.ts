@@ -127,25 +127,39 @@ test("removing a decommissioned database's entry releases its volume and snapsho
     assert.equal(run.code, 0, run.stderr);
 });
 
-test("the CLI exits 3 when data is at risk, with Markdown naming the databases", async () => {
+test("the CLI exits 5 when the program refuses the change (even with data at risk), with Markdown naming the databases", async () => {
     const run = await runTool("impact", ["--stack", "prod", "--before", files.base, "--after", files.risky]);
-    assert.equal(run.code, 3, run.stderr);
-    assert.match(run.stdout, /\| `acme-analytics` \| ⛔ data-at-risk \|/);
-    assert.match(run.stdout, /\| `tyrell-sensors` \| ⛔ data-at-risk \|/);
-    assert.match(run.stderr, /data volume/);
+    assert.equal(run.code, 5, run.stderr);
+    assert.match(run.stdout, /\| `acme-analytics` \| 🚫 refused \|/);
+    assert.match(run.stdout, /\| `tyrell-sensors` \| 🚫 refused \(paused -> absent\) \|/);
+    assert.match(run.stdout, /\*\*Data at risk:\*\*/);
+    assert.match(run.stderr, /the program refuses this change/);
     // The program's own refusals, exactly as `pulumi preview` will print them.
-    assert.match(run.stdout, /The program refuses this change/);
+    assert.match(run.stdout, /Refused: the program refuses this change/);
     assert.match(run.stdout, /- stack "prod", database "acme-analytics": availabilityZone = "us-east-1b": the data volume lives in us-east-1a/);
     assert.match(run.stdout, /- stack "prod", database "tyrell-sensors": \(entry\) = "\(removed\)": the entry was removed while the database is paused/);
 });
 
 test("the CLI exits 4 when more databases are touched than --max-databases", async () => {
+    const markdown = path.join(tmp, "over.md");
     const [over, within] = await Promise.all([
-        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "2", "--json"]),
+        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "2", "--out", markdown]),
         runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "3", "--json"]),
     ]);
     assert.equal(over.code, 4, over.stderr);
     assert.match(over.stderr, /3 databases touched, more than --max-databases 2/);
+    // Issue 17.7: the PR comment itself says why the check failed.
+    for (const text of [over.stdout, fs.readFileSync(markdown, "utf8")]) {
+        assert.match(text, /\*\*Check failed:\*\* 3 databases touched, more than --max-databases 2; split the change\./);
+    }
+    assert.equal((JSON.parse(within.stdout) as { verdict: { code: number } }).verdict.code, 0);
     assert.equal(within.code, 0, within.stderr);
     assert.equal((JSON.parse(within.stdout) as ImpactReport).touchedDatabases, 3);
+});
+
+
+test("issue 17.6: removing a decommissioned entry is released, not an in-place update", () => {
+    const removed = db(impact("release"), "oldcorp-archive");
+    assert.deepEqual([removed.kind, removed.lifecycle], ["released", "decommissioned -> absent"]);
+    assert.ok(removed.resources.every((r) => r.kind === "released"), JSON.stringify(removed.resources.map((r) => [r.name, r.kind])));
 });
