@@ -9,9 +9,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
 import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
-import { parseStackFile } from "../../inventory";
+import { parseStackFile, refusedTransitions } from "../../inventory";
 import { Render, renderInChild, requestFromStackFile } from "../../render";
-import { DatabaseImpact, ImpactReport, formatImpactMarkdown, impactOfRenders } from "../../tools/impact/report";
+import { sides, verdict } from "../../tools/impact";
+import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders, withRefusals } from "../../tools/impact/report";
 import { shippedStackFile } from "../support/stacks";
 import { runTool } from "./run";
 
@@ -45,7 +46,7 @@ const files = {
         at("hooli-events").setIn(["serverConf", "query.timeout.sec"], 30);
     }),
 };
-const rendered = ["base", "lifecycle", "pausedEdits"] as const;
+const rendered = ["base", "shrink", "lifecycle", "pausedEdits"] as const;
 const renders = new Map<string, Render>();
 
 before(async () => {
@@ -58,19 +59,23 @@ before(async () => {
 const impact = (after: string): ImpactReport => impactOfRenders(renders.get("base")!, renders.get(after)!);
 const db = (report: ImpactReport, id: string): DatabaseImpact => report.databases.find((d) => d.id === id)!;
 
-test("issue 17.2: a hand-edited shrink is refused, the most severe outcome, never green; the CLI exits 5", async () => {
-    const run = await runTool("impact", ["--before", files.base, "--after", files.shrink, "--json"]);
-    assert.equal(run.code, 5, run.stderr);
-    const report = JSON.parse(run.stdout) as ImpactReport & { verdict: { code: number } };
+test("issue 17.2: a hand-edited shrink is refused, the most severe outcome, never green; it exits 5", () => {
+    const before = parseStackFile(fs.readFileSync(files.base, "utf8"), files.base, "prod");
+    const after = parseStackFile(fs.readFileSync(files.shrink, "utf8"), files.shrink, "prod");
+    const plain = impact("shrink");
+    assert.equal(db(plain, "stark-telemetry").kind, "volume-change", "the resources alone look green");
+    const report = withRefusals(plain, "prod", refusedTransitions(before, after));
     assert.equal(report.refused, true);
-    assert.equal(report.verdict.code, 5);
+    assert.deepEqual(verdict(report, 100), { code: 5, reason: "the program refuses this change (1 refusal(s)); `pulumi preview` will fail" });
     const stark = db(report, "stark-telemetry");
     assert.equal(stark.kind, "refused");
     assert.match(stark.downtime, /refuses/);
     assert.match(stark.refusals![0], /database "stark-telemetry": volume\.sizeGiB = 10: the volume has 750 GiB and EBS volumes cannot shrink/);
     const markdown = formatImpactMarkdown(report);
     assert.match(markdown, /\*\*Refused: the program refuses this change/);
+    assert.match(markdown, /\| `stark-telemetry` \| 🚫 refused \|/);
     assert.doesNotMatch(markdown, /\| `stark-telemetry` \| 🟢/);
+    assert.match(formatImpactSummary(report), /stark-telemetry\s+refused/);
 });
 
 test("issue 17.4: --before/--after without --stack take one stack name, or refuse two", async () => {
@@ -80,10 +85,10 @@ test("issue 17.4: --before/--after without --stack take one stack name, or refus
     const refused = await runTool("impact", ["--before", files.base, "--after", other]);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /their file names say "prod" and "staging"; name it with --stack <name>/);
-    const named = await runTool("impact", ["--before", files.base, "--after", other, "--stack", "prod", "--json"]);
-    assert.equal(named.code, 0, named.stderr);
-    const report = JSON.parse(named.stdout) as ImpactReport;
-    assert.deepEqual([report.stack, report.databases], ["prod", []]);
+    const named = sides({ before: files.base, after: other, stack: "prod" });
+    assert.deepEqual([named.before?.stack, named.after.stack], ["prod", "prod"]);
+    const same = sides({ before: files.base, after: files.shrink });
+    assert.deepEqual([same.before?.stack, same.after.stack], ["prod", "prod"]);
 });
 
 test("issue 17.6: lifecycle transitions label the headline and downtime: pause, resume, decommission", () => {
