@@ -43,7 +43,7 @@ export interface RegionFacts {
 export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
     if (!raw.hasCredentialsSeed) {
         problems.add("region", "questdb-cloud:credentialsSeed", undefined, "the secret that database credentials derive from is not set",
-            "run `pulumi config set --secret questdb-cloud:credentialsSeed \"$(openssl rand -base64 32)\"` once for this stack");
+            `run \`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)" --stack ${raw.stack}\` once for this stack`);
     }
     if (!isPlainObject(raw.region)) {
         problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",
@@ -88,7 +88,7 @@ function readAwsRegion(raw: RawStackConfig, problems: ProblemList): string | und
         return raw.awsRegion;
     }
     problems.add("region", "aws:region", raw.awsRegion, "must name the AWS region of this stack",
-        "run `pulumi config set aws:region <region>`, such as eu-west-1");
+        `run \`pulumi config set aws:region <region> --stack ${raw.stack}\`, such as eu-west-1`);
     return undefined;
 }
 

@@ -50,7 +50,7 @@ export function parseDeployedFacts(output: unknown, stack = "(this stack)"): Rec
     const unreadable = (id: string, value: unknown) => new InventoryError(stack, [{
         where: "region", field: `databases output of the last deployment${id ? `, "${id}"` : ""}`, value,
         reason: "cannot be read, so this change cannot be checked against what is deployed",
-        fix: "run `pulumi stack output databases --json` to see it; a deployment by this program's current version writes it correctly",
+        fix: `run \`pulumi stack output databases --json --stack ${stack}\` to see it; a deployment by this program's current version writes it correctly`,
     }]);
     if (!isPlainObject(output)) {
         throw unreadable("", output);
@@ -195,7 +195,7 @@ export function parseRetiredIds(output: unknown, stack = "(this stack)"): string
         throw new InventoryError(stack, [{
             where: "region", field: "retiredIds output of the last deployment", value: output,
             reason: "cannot be read, so a reused id cannot be refused",
-            fix: "run `pulumi stack output retiredIds --json` to see it; a deployment by this program's current version writes it correctly",
+            fix: `run \`pulumi stack output retiredIds --json --stack ${stack}\` to see it; a deployment by this program's current version writes it correctly`,
         }]);
     }
     return output as string[];

@@ -1,6 +1,16 @@
-import { Render, RenderedResource } from "./types";
+import { Render, RenderedResource, SECRET_MASK } from "./types";
 
 export type ChangeKind = "create" | "delete" | "update";
+
+/** One leaf value that differs between two renders of a resource. */
+export interface LeafChange {
+    /** Dotted path, e.g. "spec.replicas" (keys may hold dots themselves: "data.server.conf"). */
+    readonly path: string;
+    /** The path's keys, exactly: ["data", "server.conf"], ["tags", "questdb.cloud/state"]. */
+    readonly keys: readonly string[];
+    readonly before: unknown;
+    readonly after: unknown;
+}
 
 /** How one resource differs between two renders. */
 export interface ResourceChange {
@@ -11,6 +21,8 @@ export interface ResourceChange {
     readonly parent?: string;
     /** Dotted paths of inputs that differ, e.g. "spec.replicas", "scalingConfig.desiredSize". */
     readonly inputPaths: string[];
+    /** The same leaves with their keys and values before and after. */
+    readonly inputChanges: readonly LeafChange[];
     /** Names of options that differ, e.g. "protect". */
     readonly optionPaths: string[];
     readonly before?: RenderedResource;
@@ -25,13 +37,48 @@ function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null;
 }
 
-/** Leaf paths at which two JSON values differ. Arrays compare by index. */
-export function changedPaths(before: unknown, after: unknown, prefix = ""): string[] {
+/** The leaves at which two JSON values differ, with their keys and values. Arrays compare by index. */
+export function changedLeaves(before: unknown, after: unknown, keys: readonly string[] = []): LeafChange[] {
     if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
-        const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-        return [...keys].sort().flatMap((k) => changedPaths(before[k], after[k], prefix ? `${prefix}.${k}` : k));
+        const all = new Set([...Object.keys(before), ...Object.keys(after)]);
+        return [...all].sort().flatMap((k) => changedLeaves(before[k], after[k], [...keys, k]));
     }
-    return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
+    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: keys.join("."), keys, before, after }];
+}
+
+/** Leaf paths at which two JSON values differ. Arrays compare by index. */
+export function changedPaths(before: unknown, after: unknown): string[] {
+    return changedLeaves(before, after).map((leaf) => leaf.path);
+}
+
+/** server.conf text as key -> value. */
+function confEntries(text: string): Map<string, string> {
+    const entries = new Map<string, string>();
+    for (const line of text.split("\n")) {
+        const eq = line.indexOf("=");
+        if (eq > 0) {
+            entries.set(line.slice(0, eq), line.slice(eq + 1));
+        }
+    }
+    return entries;
+}
+
+const show = (value: unknown) => (value === undefined ? "unset" : JSON.stringify(value));
+
+/**
+ * A changed leaf as a reviewer reads it: its real before and after; for a secret, only that it
+ * changed; for a server.conf (a config file held in a ConfigMap), the keys that changed.
+ */
+export function describeLeaf(leaf: LeafChange): string[] {
+    if (leaf.before === SECRET_MASK || leaf.after === SECRET_MASK || JSON.stringify([leaf.before, leaf.after]).includes(SECRET_MASK)) {
+        return [`${leaf.path}: changed (secret, not shown)`];
+    }
+    if (leaf.keys[leaf.keys.length - 1] === "server.conf" && typeof leaf.before === "string" && typeof leaf.after === "string") {
+        const [old, now] = [confEntries(leaf.before), confEntries(leaf.after)];
+        const keys = [...new Set([...old.keys(), ...now.keys()])].filter((k) => old.get(k) !== now.get(k)).sort();
+        return keys.map((k) => `server.conf ${k}: ${show(old.get(k))} -> ${show(now.get(k))}`);
+    }
+    return [`${leaf.path}: ${show(leaf.before)} -> ${show(leaf.after)}`];
 }
 
 /** Every resource that differs between two renders, in a stable order (type, then name). */
@@ -45,13 +92,13 @@ export function diffRenders(before: Render, after: Render): ResourceChange[] {
         const some = (a ?? b) as RenderedResource;
         const base = { type: some.type, name: some.name, parent: some.parent, before: b, after: a };
         if (!b || !a) {
-            changes.push({ ...base, kind: b ? "delete" : "create", inputPaths: [], optionPaths: [] });
+            changes.push({ ...base, kind: b ? "delete" : "create", inputPaths: [], inputChanges: [], optionPaths: [] });
             continue;
         }
-        const inputPaths = changedPaths(b.inputs, a.inputs);
+        const inputChanges = changedLeaves(b.inputs, a.inputs);
         const optionPaths = changedPaths(b.options, a.options);
-        if (inputPaths.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
-            changes.push({ ...base, kind: "update", inputPaths, optionPaths });
+        if (inputChanges.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
+            changes.push({ ...base, kind: "update", inputPaths: inputChanges.map((l) => l.path), inputChanges, optionPaths });
         }
     }
     return changes.sort((x, y) => x.type.localeCompare(y.type) || x.name.localeCompare(y.name));

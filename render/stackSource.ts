@@ -5,6 +5,7 @@
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
+import * as path from "path";
 import { StackFile, StackFileError, parseStackFile, readStackFile, stackFilePath, stackNameOf } from "../inventory";
 import { PROJECT_DIR } from "./paths";
 
@@ -28,16 +29,30 @@ export function loadStackFile(source: StackSource): StackFile {
     return readStackFile(stackFilePath(PROJECT_DIR, source.stack));
 }
 
-/** The stack file as it is at a git revision, e.g. `origin/main`. */
-export function stackFileAtRef(ref: string, stack: string): StackFile {
-    const spec = `${ref}:Pulumi.${stack}.yaml`;
-    let text: string;
+/** A stack file at a git revision, or why the revision has none. */
+export type StackFileAtRef = { readonly file: StackFile } | { readonly missing: string };
+
+/**
+ * The stack file as it is at a git revision, e.g. `origin/main`: `Pulumi.<stack>.yaml` of the
+ * project, or the file at `path` (`--config-file`). A file the revision does not have (a region
+ * file not committed yet) is `missing`, not an error: nothing of it is deployed from that base.
+ * A revision that does not exist is an error that says to fetch it.
+ */
+export function stackFileAtRef(ref: string, stack: string, file?: string): StackFileAtRef {
+    const [cwd, rel] = file ? [path.dirname(path.resolve(file)), `./${path.basename(file)}`] : [PROJECT_DIR, `Pulumi.${stack}.yaml`];
+    const spec = `${ref}:${rel}`;
+    const git = (...args: string[]) => execFileSync("git", args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
     try {
-        text = execFileSync("git", ["show", spec], { cwd: PROJECT_DIR, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+        git("rev-parse", "--verify", "--quiet", `${ref}^{commit}`);
     } catch (err) {
-        const detail = (err as { stderr?: string }).stderr?.trim() ?? String(err);
-        throw new StackFileError(`git show ${spec} failed: ${detail}. ` +
-            "Fetch the base first (e.g. `git fetch origin main`), or compare files with --before/--after");
+        const detail = (err as { stderr?: string }).stderr?.trim() || `unknown revision ${ref}`;
+        throw new StackFileError(`git: ${detail}. Fetch the base first (e.g. \`git fetch origin main\`), or compare files with --before/--after`);
     }
-    return parseStackFile(text, spec, stack);
+    try {
+        git("cat-file", "-e", spec);
+    } catch {
+        return { missing: `${rel.replace(/^\.\//, "")} does not exist at ${ref}: the base is an empty stack, so every database (and every region-wide resource) is new` };
+    }
+    const text = git("show", spec);
+    return { file: parseStackFile(text, spec, stack) };
 }

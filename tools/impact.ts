@@ -1,6 +1,6 @@
 /**
- * `npm run impact -- --stack <name> --base <git-ref>` or `--before <file> --after <file>`
- *   [--json] [--max-databases N] [--out <file>]
+ * `npm run impact -- --stack <name> --base <git-ref>` (or `--config-file <file> --base <git-ref>`)
+ *   or `--before <file> --after <file> [--stack <name>]`  [--json] [--max-databases N] [--out <file>]
  *
  * Renders both versions of a stack file under mocks, diffs them and reports per database what the
  * change means (see tools/impact/types.ts). Markdown by default (for a PR comment), JSON with
@@ -10,37 +10,56 @@
  */
 import * as fs from "fs";
 import { parseArgs } from "util";
-import { StackFile, StackFileError } from "../inventory";
+import { StackFile, StackFileError, stackNameOf } from "../inventory";
 import { RenderError } from "../render";
 import { loadStackFile, stackFileAtRef } from "../render/stackSource";
 import { ImpactReport, computeImpact, formatImpactMarkdown } from "./impact/report";
 
-const USAGE = "usage: npm run impact -- --stack <name> --base <git-ref> | --before <file> --after <file>" +
+const USAGE = "usage: npm run impact -- --stack <name> --base <git-ref> | --config-file <file> --base <git-ref> | --before <file> --after <file> [--stack <name>]" +
     " [--json] [--max-databases N] [--out <file>]";
 
+/** Most severe first: a refusal outranks data at risk, which outranks a too-large change. */
 export const EXIT = { ok: 0, failed: 1, usage: 2, dataAtRisk: 3, tooManyDatabases: 4, refused: 5 } as const;
 
 class UsageError extends Error {}
 
-function sides(values: Record<string, string | boolean | undefined>): [StackFile, StackFile] {
+/** The two sides to compare: `before` null when the base has no such file (nothing deployed from it). */
+export interface Sides {
+    readonly before: StackFile | null;
+    readonly after: StackFile;
+    readonly notes: string[];
+}
+
+/**
+ * Both sides are one stack: its name comes from --stack, or from the two file names when they
+ * agree; two different names and no --stack is a usage error (every database would look changed).
+ */
+export function sides(values: Record<string, string | boolean | undefined>): Sides {
     const str = (k: string) => values[k] as string | undefined;
     if (str("before") || str("after")) {
         if (!str("before") || !str("after")) {
             throw new UsageError("--before and --after go together");
         }
-        return [loadStackFile({ stack: str("stack"), configFile: str("before") }),
-            loadStackFile({ stack: str("stack"), configFile: str("after") })];
+        const names = [stackNameOf(str("before") as string), stackNameOf(str("after") as string)];
+        if (!str("stack") && names[0] !== names[1]) {
+            throw new UsageError(`--before and --after are one stack, but their file names say "${names[0]}" and "${names[1]}"; ` +
+                "name it with --stack <name>");
+        }
+        const stack = str("stack") ?? names[1];
+        return { before: loadStackFile({ stack, configFile: str("before") }), after: loadStackFile({ stack, configFile: str("after") }), notes: [] };
     }
-    if (!str("stack") || !str("base")) {
-        throw new UsageError("name what to compare: --stack <name> --base <git-ref>, or --before <file> --after <file>");
+    if (!str("base") || (!str("stack") && !str("config-file"))) {
+        throw new UsageError("name what to compare: --stack <name> --base <git-ref>, --config-file <file> --base <git-ref>, or --before <file> --after <file>");
     }
-    return [stackFileAtRef(str("base") as string, str("stack") as string), loadStackFile({ stack: str("stack") })];
+    const after = loadStackFile({ stack: str("stack"), configFile: str("config-file") });
+    const base = stackFileAtRef(str("base") as string, after.stack, str("config-file"));
+    return "file" in base ? { before: base.file, after, notes: [] } : { before: null, after, notes: [base.missing] };
 }
 
 /** The exit code for a report, and why. */
 export function verdict(report: ImpactReport, maxDatabases?: number): { code: number; reason?: string } {
-    if (report.refusals.length > 0) {
-        return { code: EXIT.refused, reason: `the program refuses this change (${report.refusals.length} reason(s) above); pulumi preview will fail` };
+    if (report.refused) {
+        return { code: EXIT.refused, reason: `the program refuses this change (${report.refusals.length} refusal(s)); \`pulumi preview\` will fail` };
     }
     if (report.dataAtRisk) {
         return { code: EXIT.dataAtRisk, reason: "a data volume (or its PV/PVC) would be deleted or replaced" };
@@ -56,21 +75,21 @@ async function main(): Promise<number> {
     const { values } = parseArgs({
         options: {
             stack: { type: "string" }, base: { type: "string" }, before: { type: "string" }, after: { type: "string" },
-            json: { type: "boolean" }, "max-databases": { type: "string" }, out: { type: "string" },
+            "config-file": { type: "string" }, json: { type: "boolean" }, "max-databases": { type: "string" }, out: { type: "string" },
         },
     });
     const max = values["max-databases"] === undefined ? undefined : Number(values["max-databases"]);
     if (max !== undefined && (!Number.isInteger(max) || max < 0)) {
         throw new UsageError(`--max-databases must be a whole number >= 0, got "${values["max-databases"]}"`);
     }
-    const [before, after] = sides(values);
-    const report = await computeImpact(before, after);
-    const text = values.json ? `${JSON.stringify(report, null, 2)}\n` : formatImpactMarkdown(report);
+    const { before, after, notes } = sides(values);
+    const report = await computeImpact(before, after, notes);
+    const { code, reason } = verdict(report, max);
+    const text = values.json ? `${JSON.stringify({ ...report, verdict: { code, reason } }, null, 2)}\n` : formatImpactMarkdown(report, reason);
     process.stdout.write(text);
     if (values.out) {
         fs.writeFileSync(values.out, text);
     }
-    const { code, reason } = verdict(report, max);
     if (reason) {
         process.stderr.write(`impact: ${reason}\n`);
     }
@@ -81,9 +100,10 @@ if (require.main === module) {
     // exitCode, not exit(): exit() drops what a pipe has not taken yet, and --json on a large
     // stack is more than a pipe buffer holds.
     main().then((code) => (process.exitCode = code), (err: unknown) => {
-        const usage = err instanceof UsageError || err instanceof StackFileError ||
-            (err instanceof RenderError && err.configError) || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+        // The usage line only for a command line that could not be understood, not for a bad file.
+        const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+        const config = err instanceof StackFileError || (err instanceof RenderError && err.configError);
         process.stderr.write(`impact: ${err instanceof Error ? err.message : String(err)}\n${usage ? `${USAGE}\n` : ""}`);
-        process.exitCode = usage ? EXIT.usage : EXIT.failed;
+        process.exitCode = usage || config ? EXIT.usage : EXIT.failed;
     });
 }

@@ -15,6 +15,8 @@ import { Manifest, hasOfflineSchema, manifestsOf, validateManifest, writeManifes
 import { loadStackFile } from "../render/stackSource";
 import { formatTree } from "../render/tree";
 
+class UsageError extends Error {}
+
 const USAGE = "usage: npm run synth -- --stack <name> | --config-file <path> [--json] [--out <dir>]";
 
 /** The --json document: every resource with every reviewed option spelled out. Secrets stay masked. */
@@ -57,6 +59,9 @@ async function main(): Promise<number> {
     const { values } = parseArgs({
         options: { stack: { type: "string" }, "config-file": { type: "string" }, json: { type: "boolean" }, out: { type: "string" } },
     });
+    if (!values.stack && !values["config-file"]) {
+        throw new UsageError("name a stack: --stack <name> (reads Pulumi.<name>.yaml) or --config-file <path>");
+    }
     const file = loadStackFile({ stack: values.stack, configFile: values["config-file"] });
     const render = await renderInChild(requestFromStackFile(file, false));
     const outDir = path.resolve(values.out ?? path.join(PROJECT_DIR, "out", file.stack));
@@ -78,9 +83,10 @@ if (require.main === module) {
     // exitCode, not exit(): exit() drops what a pipe has not taken yet, and --json on a large
     // stack is more than a pipe buffer holds.
     main().then((code) => (process.exitCode = code), (err: unknown) => {
-        const config = err instanceof StackFileError || (err instanceof RenderError && err.configError) ||
-            (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-        process.stderr.write(`synth: ${err instanceof Error ? err.message : String(err)}\n${config ? `${USAGE}\n` : ""}`);
-        process.exitCode = config ? 2 : 1;
+        // The usage line only for a command line that could not be understood, not for a bad file.
+        const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+        const config = err instanceof StackFileError || (err instanceof RenderError && err.configError);
+        process.stderr.write(`synth: ${err instanceof Error ? err.message : String(err)}\n${usage ? `${USAGE}\n` : ""}`);
+        process.exitCode = usage || config ? 2 : 1;
     });
 }

@@ -1,6 +1,6 @@
 /**
  * Invalid values per database field: each breaks exactly one rule of that field (format, type,
- * range, gp3 ratio, managed or credential server.conf key). Used to mutate one field of one valid
+ * range, gp3 ratio, managed, credential or dangerous server.conf key, control characters). Used to mutate one field of one valid
  * entry and check that the validator's problem names that field and that database.
  */
 import fc from "fast-check";
@@ -14,7 +14,9 @@ export const INVALID_VALUES: Readonly<Record<string, readonly unknown[]>> = {
         { sizeGiB: 1000, iops: 3000, throughputMiBps: 1000 }, { sizeGiB: 1.5 }, "big", { sizeGiB: 100, colour: "red" }],
     questdbVersion: ["latest", 8, "8.2"],
     nodeImage: ["1.31", true, "1.31.3"],
-    serverConf: [{ "http.password": "hunter2" }, { "http.bind.to": "0.0.0.0:1" }, { "Bad Key": 1 }, { "query.timeout.sec": [1] }, "x"],
+    serverConf: [{ "http.password": "hunter2" }, { "http.bind.to": "0.0.0.0:1" }, { "Bad Key": 1 }, { "query.timeout.sec": [1] }, "x",
+        { "cairo.root": "/tmp/db" }, { "pg.enabled": false }, { "a.b": "x\npg.password=y" }, { "a.b\n": 1 }],
+    allowDangerousServerConf: ["pg.enabled", ["cairo.root"], ["query.timeout.sec"], [7]],
     state: ["exploded", 1],
 };
 

@@ -160,7 +160,8 @@ test("server.conf keys the program manages, or credentials, are refused", () => 
 
 test("a missing region, aws:region or credentials seed is reported with the command that fixes it", () => {
     const err = problemsOf({ stack: "prod", awsRegion: undefined, region: undefined, databases: [], hasCredentialsSeed: false });
-    assertProblem(err, "region", "questdb-cloud:credentialsSeed", [/pulumi config set --secret questdb-cloud:credentialsSeed/]);
+    assertProblem(err, "region", "questdb-cloud:credentialsSeed", [/pulumi config set --secret questdb-cloud:credentialsSeed "\$\(openssl rand -base64 32\)" --stack prod`/]);
+    assertProblem(problemsOf(prodWith((_, __, raw) => (raw.awsRegion = undefined))), "region", "aws:region", [/run `pulumi config set aws:region <region> --stack prod`/]);
     assertProblem(err, "region", "questdb-cloud:region", [/clusterName/]);
 });
 

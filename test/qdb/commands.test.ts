@@ -330,3 +330,23 @@ describe("issue 17.9: messages", () => {
         assert.doesNotMatch(written.out, /--stack/);
     });
 });
+
+describe("issue 17.3 through qdb", () => {
+    it("a server.conf value with a newline, cairo.root and pg.enabled=false are refused; the file keeps every byte", () =>
+        assertRefused("fleet", ["set", "--stack", "fleet", "bravo-ticks", "serverConf.a.b=x\npg.password=hunter2", "serverConf.cairo.root=/tmp/x", "serverConf.pg.enabled=false"],
+            /serverConf\.a\.b = "x\\npg\.password=hunter2": the value contains a control character[\s\S]*serverConf\.cairo\.root = "\/tmp\/x": is managed by the program[\s\S]*serverConf\.pg\.enabled = false: is a dangerous key/));
+});
+
+describe("issue 17.9: a failed impact report after a write", () => {
+    it("says the file was written (or, in a dry run, that nothing was)", { timeout: 120_000 }, async () => {
+        const { impactSummary } = await import("../../tools/qdb/impact");
+        const { parseStackFile } = await import("../../inventory");
+        const good = parseStackFile(fs.readFileSync(path.join(FIXTURES, "Pulumi.fleet.yaml"), "utf8"), "Pulumi.fleet.yaml");
+        // Valid for the write, yet the render fails: the config handed to the render has no region.
+        const broken = { ...good, config: { ...good.config, "questdb-cloud:region": "{}" } };
+        const target = { stack: "fleet", file: "/x/Pulumi.fleet.yaml", flag: "--stack fleet" };
+        const written = await impactSummary(good, broken, target, true);
+        assert.match(written, /^The impact report failed \(.+\); \/x\/Pulumi\.fleet\.yaml was written\. Run `npm run impact -- --stack fleet --base HEAD`/);
+        assert.match(await impactSummary(good, broken, target, false), /; nothing was written \(dry run\)\./);
+    });
+});

@@ -44,6 +44,13 @@ describe("qdb args", () => {
 
     it("rejects unknown flags instead of ignoring them", () => {
         assert.throws(() => parseCli(["list", "--stak", "dev"]), (e: unknown) => e instanceof QdbError && /--stak/.test(e.message));
+    });
+
+    it("issue 17.9: usage errors are whole sentences: no stray quote, no doubled or missing separator", () => {
+        assert.throws(() => parseCli(["list", "--stak", "dev"]), (e: unknown) => e instanceof QdbError &&
+            e.message === "unknown option --stak; did you mean --stack? Run `qdb --help` for usage");
+        assert.throws(() => parseCli(["list", "--stack"]), (e: unknown) => e instanceof QdbError && !/\.\./.test(e.message) && /argument missing\. Run/.test(e.message));
+        assert.throws(() => indexOfDatabase(parseDocument(FLEET), "zzzzzzzzzzzz", "f.yaml"), /charlie-logs\. Run `qdb list --stack <stack>`/);
         const args = parseCli(["add", "--stack", "dev", "x", "--size", "30", "--dry-run"]);
         assert.deepEqual([args.command, args.positionals, args.stack, args.size, args.dryRun], ["add", ["x"], "dev", "30", true]);
     });

@@ -27,3 +27,16 @@ test("diffRenders reports creates, deletes and updates, ignoring order", () => {
         ["update", "x", ["size"], ["protect"]],
     ]);
 });
+
+test("issue 17.5: changedLeaves keeps dotted keys whole; describeLeaf shows real values, server.conf keys, and masks secrets", async () => {
+    const { changedLeaves, describeLeaf } = await import("../../render/diff");
+    const tags = changedLeaves({ tags: { "questdb.cloud/state": "active" } }, { tags: { "questdb.cloud/state": "decommissioned" } });
+    assert.deepEqual(tags.map((l) => [l.path, l.keys]), [["tags.questdb.cloud/state", ["tags", "questdb.cloud/state"]]]);
+    assert.deepEqual(tags.flatMap(describeLeaf), ['tags.questdb.cloud/state: "active" -> "decommissioned"']);
+    const conf = changedLeaves({ data: { "server.conf": "a.b=1\nkeep=1\nold.key=x\n" } }, { data: { "server.conf": "a.b=2\nkeep=1\nnew.key=y\n" } });
+    assert.deepEqual(conf.flatMap(describeLeaf), [
+        'server.conf a.b: "1" -> "2"', 'server.conf new.key: unset -> "y"', 'server.conf old.key: "x" -> unset',
+    ]);
+    const secret = changedLeaves({ stringData: "[secret]" }, { stringData: { a: "[secret]" } });
+    assert.deepEqual(secret.flatMap(describeLeaf), ["stringData: changed (secret, not shown)"]);
+});

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { Render, RenderedResource, changedPaths, renderInChild, requestFromStackFile } from "../../render";
+import { Render, RenderedResource, changedLeaves, changedPaths, renderInChild, requestFromStackFile } from "../../render";
 import { FAKE_CLUSTER } from "../../render/mocks";
 import { kubeconfigFor } from "../../stacks/kubeconfig";
 import { clusterProviderArgs } from "../../stacks/provider";
@@ -50,7 +50,8 @@ for (const [what, after] of [["a CA rotation", () => rotatedCa], ["a new API end
 /** The provider's change as impact sees it, from two sets of inputs. */
 function providerChange(before: Record<string, unknown>, after: Record<string, unknown>) {
     const side = (inputs: Record<string, unknown>): RenderedResource => ({ type: TYPES.k8sProvider, name: "p", custom: true, inputs, options: {} });
-    return resourceImpact({ kind: "update", type: TYPES.k8sProvider, name: "p", inputPaths: changedPaths(before, after), optionPaths: [], before: side(before), after: side(after) });
+    const inputChanges = changedLeaves(before, after);
+    return resourceImpact({ kind: "update", type: TYPES.k8sProvider, name: "p", inputPaths: inputChanges.map((l) => l.path), inputChanges, optionPaths: [], before: side(before), after: side(after) });
 }
 
 const region = { awsRegion: "us-east-1", clusterName: "prod-use1" };

@@ -127,26 +127,41 @@ test("removing a decommissioned database's entry releases its volume and snapsho
     assert.equal(run.code, 0, run.stderr);
 });
 
-test("the CLI exits 5 on a change the program refuses, and prints the refusals without rendering it", async () => {
+test("the CLI exits 5 on a change the program refuses: Markdown names each refused database, and nothing is rendered", async () => {
     const run = await runTool("impact", ["--stack", "prod", "--before", files.base, "--after", files.risky]);
     assert.equal(run.code, 5, run.stderr);
     assert.match(run.stderr, /the program refuses this change/);
-    // pulumi preview stops at the refusal: no resource table, and it says why.
-    assert.doesNotMatch(run.stdout, /\| Database \| Impact \|/);
-    assert.match(run.stdout, /Not rendered: the program stops at the refusal/);
+    assert.match(run.stdout, /\| `acme-analytics` \| 🚫 refused \|/);
+    assert.match(run.stdout, /\| `tyrell-sensors` \| 🚫 refused \|/);
+    // pulumi preview stops at the refusal: no resource table, and the report says why.
+    assert.doesNotMatch(run.stdout, /\| Resource \| Type \| Action \|/);
+    assert.match(run.stdout, /not rendered: the program stops at the refusal/);
     // The program's own refusals, exactly as `pulumi preview` will print them.
-    assert.match(run.stdout, /The program refuses this change/);
+    assert.match(run.stdout, /Refused: the program refuses this change/);
     assert.match(run.stdout, /- stack "prod", database "acme-analytics": availabilityZone = "us-east-1b": the data volume lives in us-east-1a/);
     assert.match(run.stdout, /- stack "prod", database "tyrell-sensors": \(entry\) = "\(removed\)": the entry was removed while the database is paused/);
 });
 
 test("the CLI exits 4 when more databases are touched than --max-databases", async () => {
+    const markdown = path.join(tmp, "over.md");
     const [over, within] = await Promise.all([
-        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "2", "--json"]),
+        runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "2", "--out", markdown]),
         runTool("impact", ["--before", files.base, "--after", files.safe, "--max-databases", "3", "--json"]),
     ]);
     assert.equal(over.code, 4, over.stderr);
     assert.match(over.stderr, /3 databases touched, more than --max-databases 2/);
+    // Issue 17.7: the PR comment itself says why the check failed.
+    for (const text of [over.stdout, fs.readFileSync(markdown, "utf8")]) {
+        assert.match(text, /\*\*Check failed:\*\* 3 databases touched, more than --max-databases 2; split the change\./);
+    }
+    assert.equal((JSON.parse(within.stdout) as { verdict: { code: number } }).verdict.code, 0);
     assert.equal(within.code, 0, within.stderr);
     assert.equal((JSON.parse(within.stdout) as ImpactReport).touchedDatabases, 3);
+});
+
+
+test("issue 17.6: removing a decommissioned entry is released, not an in-place update", () => {
+    const removed = db(impact("release"), "oldcorp-archive");
+    assert.deepEqual([removed.kind, removed.lifecycle], ["released", "decommissioned -> absent"]);
+    assert.ok(removed.resources.every((r) => r.kind === "released"), JSON.stringify(removed.resources.map((r) => [r.name, r.kind])));
 });

@@ -93,8 +93,12 @@ test("a config error exits 2 with the validation message and writes nothing", as
     const run = await runTool("synth", ["--config-file", file, "--out", out]);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /eu-west-9z/);
+    assert.doesNotMatch(run.stderr, /usage:/, "issue 17.9: a config error is not a usage error");
     assert.equal(run.stdout, "");
     assert.equal(fs.existsSync(out), false);
+    const usage = await runTool("synth", ["--json"]);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /name a stack.*\nusage: npm run synth/);
 });
 
 test("--json reaches a slow reader whole: the tool waits for its output to drain before it exits", async () => {

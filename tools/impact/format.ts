@@ -2,23 +2,27 @@
 import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./types";
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
-    "no-op": "⚪", released: "⚪", "in-place-update": "🟢", created: "🆕", "volume-change": "🟢", "rolling-restart": "🟡",
-    "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", "data-at-risk": "⛔",
+    "no-op": "⚪", released: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", "rolling-restart": "🟡",
+    "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
 };
 
-function warnings(report: ImpactReport): string[] {
+function warnings(report: ImpactReport, failure?: string): string[] {
     const lines: string[] = [];
+    if (failure) {
+        lines.push(`**Check failed:** ${failure}.`);
+    }
+    if (report.refused) {
+        lines.push("**Refused: the program refuses this change; `pulumi preview` will fail and nothing is deployed.** Fix every refusal below:",
+            ...report.refusals.map((r) => `- ${r}`));
+    }
     if (report.dataAtRisk) {
         lines.push("**Data at risk:** a data volume (or its PV/PVC) would be deleted or replaced. Do not merge as is.");
     }
-    if (report.refusals.length > 0) {
-        lines.push("**The program refuses this change;** `pulumi preview` will fail with:", ...report.refusals.map((r) => `- ${r}`));
-    }
-    if (report.previewWillFail && report.refusals.length === 0) {
+    if (report.previewWillFail && !report.refused) {
         lines.push("**`pulumi preview` will fail:** a protected resource would be deleted or replaced " +
             "(protect: true). Unprotect it deliberately (`pulumi state unprotect`) only after a data migration plan.");
     }
-    return lines;
+    return [...report.notes.map((n) => `Note: ${n}`), ...lines];
 }
 
 function resourceRow(r: ResourceImpact): string {
@@ -29,47 +33,47 @@ function resourceRow(r: ResourceImpact): string {
 
 function databaseSection(d: DatabaseImpact): string[] {
     return [
-        `### ${ICON[d.kind]} \`${d.id}\`: ${d.kinds.join(", ")}`,
+        `### ${ICON[d.kind]} \`${d.id}\`: ${d.kind}${d.lifecycle ? ` (${d.lifecycle})` : ""}`,
         "",
         `Expected downtime: ${d.downtime}`,
         "",
-        "| Resource | Type | Action | Impact | Change |",
-        "|---|---|---|---|---|",
-        ...d.resources.map(resourceRow),
-        "",
+        ...(d.refusals ?? []).map((r) => `- refused: ${r}`),
+        ...(d.refusals?.length ? [""] : []),
+        ...(d.resources.length > 0 ? [
+            `Resource changes: ${d.kinds.filter((k) => k !== "refused").join(", ")}`,
+            "",
+            "| Resource | Type | Action | Impact | Change |",
+            "|---|---|---|---|---|",
+            ...d.resources.map(resourceRow),
+            "",
+        ] : []),
     ];
 }
 
-/** A Markdown report for a pull-request comment. */
-export function formatImpactMarkdown(report: ImpactReport): string {
+/** A Markdown report for a pull-request comment; `failure` is why a check failed (e.g. --max-databases). */
+export function formatImpactMarkdown(report: ImpactReport, failure?: string): string {
     const header = `## Change impact: stack \`${report.stack}\``;
-    if (report.refusals.length > 0 && report.databases.length === 0) {
-        return `${[header, "", ...warnings(report).flatMap((w) => [w, ""])].join("\n")}Not rendered: the program stops at the refusal.\n`;
-    }
+    const top = warnings(report, failure).flatMap((w) => [w, ""]);
     if (report.databases.length === 0) {
-        return `${header}\n\nNo-op: nothing the program registers changes.\n`;
+        return [header, "", ...top, "No-op: nothing the program registers changes.", ""].join("\n");
     }
     const summary = [
         "| Database | Impact | Expected downtime |",
         "|---|---|---|",
-        ...report.databases.map((d) => `| \`${d.id}\`${d.database ? "" : " (region-wide)"} | ${ICON[d.kind]} ${d.kind} | ${d.downtime} |`),
+        ...report.databases.map((d) => `| \`${d.id}\`${d.database ? "" : " (region-wide)"} | ${ICON[d.kind]} ${d.kind}${d.lifecycle?.includes("->") ? ` (${d.lifecycle})` : ""} | ${d.downtime} |`),
     ];
     const untouched = report.untouched.length > 0 ? [`Untouched: ${report.untouched.length} database(s).`, ""] : [];
-    return [header, "", ...warnings(report).flatMap((w) => [w, ""]), ...summary, "", ...untouched,
-        ...report.databases.flatMap(databaseSection)].join("\n");
+    return [header, "", ...top, ...summary, "", ...untouched, ...report.databases.flatMap(databaseSection)].join("\n");
 }
 
 /** A few terminal lines: one per touched database, plus the warnings. */
 export function formatImpactSummary(report: ImpactReport): string {
-    if (report.refusals.length > 0 && report.databases.length === 0) {
-        return [`${report.stack}: refused by the program (not rendered)`, ...warnings(report).map((w) => `  ! ${w.replace(/\*\*|`/g, "")}`)].join("\n");
-    }
+    const warn = warnings(report).map((w) => `  ! ${w.replace(/\*\*|`/g, "")}`);
     if (report.databases.length === 0) {
-        return `${report.stack}: no-op (nothing changes)`;
+        return [`${report.stack}: no-op (nothing changes)`, ...warn].join("\n");
     }
     const width = Math.max(...report.databases.map((d) => d.id.length));
     const lines = report.databases.map((d) => `  ${d.id.padEnd(width)}  ${d.kind.padEnd(19)} downtime: ${d.downtime}`);
-    const warn = warnings(report).map((w) => `  ! ${w.replace(/\*\*|`/g, "")}`);
     return [`${report.stack}: ${report.touchedDatabases} database(s) touched, ${report.untouched.length} untouched`,
         ...lines, ...warn].join("\n");
 }

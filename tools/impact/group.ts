@@ -3,15 +3,17 @@
  * estimate. A resource belongs to the top-most component above it: the database's
  * QuestDbDeployment, whose logical name is the database id.
  */
-import { ResourceChange } from "../../render/diff";
+import { DatabaseState } from "../../inventory";
+import { ResourceChange, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
+import { LifecycleState, headline } from "./lifecycle";
 import { PROVIDER_DEFAULTS, ProviderFlags, actionOf, kindOf, replacingPaths } from "./rules";
 import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
-    "no-op", "released", "in-place-update", "created", "volume-change", "rolling-restart",
-    "rolling-node-update", "node-replacement", "down", "data-at-risk",
+    "no-op", "released", "in-place-update", "created", "starts", "volume-change", "rolling-restart",
+    "rolling-node-update", "node-replacement", "down", "decommission", "data-at-risk", "refused",
 ];
 
 /** Expected downtime of a database whose most severe kind is this one. */
@@ -25,7 +27,10 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "rolling-node-update": "pod moves to a new node, ~5 min",
     "node-replacement": "pod moves to a new node group, ~5 min",
     down: "down until resumed (no pod scheduled)",
+    starts: "starts, 3-5 min",
+    decommission: "permanent: compute deleted (the volume and a final snapshot are kept)",
     "data-at-risk": "down, and data may be lost",
+    refused: "none: the program refuses this change, so `pulumi preview` fails and nothing is deployed",
 };
 
 const bySeverity = (a: ImpactKind, b: ImpactKind) => SEVERITY.indexOf(b) - SEVERITY.indexOf(a);
@@ -49,17 +54,15 @@ export function groupsOf(...renders: Render[]): Map<string, string> {
     return new Map([...byName.values()].map((res) => [res.name, groupOf(res)]));
 }
 
-function describe(change: ResourceChange, paths: readonly string[]): string {
+/** What changed, with the real values: describeLeaf (render/diff.ts) is the one rendering of a change. */
+function describe(change: ResourceChange): string {
     if (change.kind !== "update") {
         return change.kind === "create" ? "created" : "deleted";
     }
-    const shown = paths.slice(0, 4).map((p) => {
-        const at = (inputs: Record<string, unknown> | undefined) =>
-            JSON.stringify(p.split(".").reduce<unknown>((v, k) => (v as Record<string, unknown> | undefined)?.[k], inputs));
-        return `${p}: ${at(change.before?.inputs) ?? "unset"} -> ${at(change.after?.inputs) ?? "unset"}`;
-    });
+    const lines = change.inputChanges.flatMap(describeLeaf);
+    const shown = lines.slice(0, 6);
+    const more = lines.length > 6 ? [`+${lines.length - 6} more`] : [];
     const options = change.optionPaths.map((o) => `option ${o}`);
-    const more = paths.length > 4 ? [`+${paths.length - 4} more`] : [];
     return [...shown, ...more, ...options].join("; ");
 }
 
@@ -74,14 +77,21 @@ export function resourceImpact(change: ResourceChange, flags: ProviderFlags = PR
         kind: kindOf(change, action),
         paths: [...change.inputPaths, ...change.optionPaths.map((o) => `options.${o}`)],
         replaceBecause: action === "replace" ? replacingPaths(change, flags) : [],
-        reason: describe(change, change.inputPaths),
+        reason: describe(change),
         blockedByProtect: removed && change.before?.options.protect === true,
     };
 }
 
+/** Each database's lifecycle state in the render before and after; a database missing from one is absent there. */
+export interface Lifecycles {
+    readonly before: ReadonlyMap<string, DatabaseState>;
+    readonly after: ReadonlyMap<string, DatabaseState>;
+}
+
 /** One DatabaseImpact per group that has at least one change. */
 export function groupImpacts(
-    changes: readonly ResourceChange[], groups: Map<string, string>, databases: Set<string>, flags: ProviderFlags = PROVIDER_DEFAULTS,
+    changes: readonly ResourceChange[], groups: Map<string, string>, databases: Set<string>, lifecycles?: Lifecycles,
+    flags: ProviderFlags = PROVIDER_DEFAULTS,
 ): DatabaseImpact[] {
     const perGroup = new Map<string, ResourceImpact[]>();
     for (const change of changes) {
@@ -90,6 +100,11 @@ export function groupImpacts(
     }
     return [...perGroup.entries()].map(([id, resources]) => {
         const kinds = [...new Set(resources.map((r) => r.kind))].sort(bySeverity);
-        return { id, database: databases.has(id), kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };
+        if (!databases.has(id) || !lifecycles) {
+            return { id, database: databases.has(id), kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };
+        }
+        const [from, to]: LifecycleState[] = [lifecycles.before.get(id) ?? "absent", lifecycles.after.get(id) ?? "absent"];
+        const { kind, downtime } = headline(from, to, kinds, DOWNTIME);
+        return { id, database: true, kind, kinds, downtime, lifecycle: from === to ? to : `${from} -> ${to}`, resources };
     }).sort((a, b) => bySeverity(a.kind, b.kind) || a.id.localeCompare(b.id));
 }

@@ -3,11 +3,12 @@
  * stack files under mocks (two child processes, concurrently), diffs them with render/diff.ts and
  * says per database what the change means. Used by `npm run impact` and by the qdb ops CLI.
  */
-import { InventoryError, StackFile, formatProblem, offlineInventoryOf, refusedTransitions } from "../../inventory";
+import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
-import { databaseIds, groupImpacts, groupsOf } from "./group";
+import { DOWNTIME, SEVERITY, databaseIds, groupImpacts, groupsOf } from "./group";
+import { statesOf } from "./lifecycle";
 import { providerFlagsOf } from "./rules";
-import { ImpactReport } from "./types";
+import { DatabaseImpact, ImpactReport } from "./types";
 
 export * from "./types";
 export { FORCE_REPLACE } from "./rules";
@@ -17,8 +18,10 @@ export { formatImpactMarkdown, formatImpactSummary } from "./format";
 /** Pure: the impact of going from one render to another. */
 export function impactOfRenders(before: Render, after: Render): ImpactReport {
     const ids = databaseIds(before, after);
+    const groups = groupsOf(before, after);
+    const lifecycles = { before: statesOf(before), after: statesOf(after) };
     // The provider is updated before the objects it manages, so its new flags decide their diffs.
-    const databases = groupImpacts(diffRenders(before, after), groupsOf(before, after), ids, providerFlagsOf(after.resources));
+    const databases = groupImpacts(diffRenders(before, after), groups, ids, lifecycles, providerFlagsOf(after.resources));
     const touched = new Set(databases.map((d) => d.id));
     const resources = databases.flatMap((d) => d.resources);
     return {
@@ -29,26 +32,72 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
+        refused: false,
+        notes: [],
     };
 }
 
 /**
- * Renders both stack files (preview=false, so every value is concrete), side by side in two child
- * processes, and reports the impact. Validation and the program's transition checks come first,
- * in this process: a change they refuse is never rendered (a render costs seconds), as
- * `pulumi preview` stops at the refusal too. Rejects with render's RenderError (configError=true)
- * when either file fails validation; a refused transition is a report with its `refusals`.
+ * The report with the program's refusals laid over it: a refused change is the most severe
+ * outcome, for each database a refusal names (and the region-wide group for a region refusal),
+ * whatever its resources would do, since nothing is deployed.
  */
-export async function computeImpact(before: StackFile, after: StackFile): Promise<ImpactReport> {
-    validateSide("before", before);
-    validateSide("after", after);
-    const refusals = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
-    if (refusals.length > 0) {
-        return { stack: after.stack, databases: [], untouched: [], touchedDatabases: 0, dataAtRisk: false, previewWillFail: true, refusals };
+export function withRefusals(report: ImpactReport, stack: string, problems: readonly Problem[]): ImpactReport {
+    if (problems.length === 0) {
+        return report;
     }
-    const [b, a] = await Promise.all([renderLabelled("before", before), renderLabelled("after", after)]);
-    return impactOfRenders(b, a);
+    const named = (id: string, database: boolean) => problems
+        .filter((p) => p.where === (database ? `database "${id}"` : "region"))
+        .map((p) => formatProblem(stack, p));
+    const databases: DatabaseImpact[] = report.databases.map((d) => {
+        const refusals = named(d.id, d.database);
+        return refusals.length === 0 ? d : { ...d, kind: "refused", kinds: ["refused", ...d.kinds], downtime: DOWNTIME.refused, refusals };
+    });
+    const listed = new Set(databases.map((d) => d.id));
+    const unlisted = [...new Set(problems.filter((p) => p.where.startsWith("database \"")).map((p) => p.where.slice(10, -1)))]
+        .filter((id) => !listed.has(id))
+        .map((id): DatabaseImpact => ({ id, database: true, kind: "refused", kinds: ["refused"], downtime: DOWNTIME.refused, resources: [], refusals: named(id, true) }));
+    const all = [...unlisted, ...databases].sort((a, b) => SEVERITY.indexOf(b.kind) - SEVERITY.indexOf(a.kind) || a.id.localeCompare(b.id));
+    return {
+        ...report,
+        databases: all,
+        untouched: report.untouched.filter((id) => !unlisted.some((d) => d.id === id)),
+        touchedDatabases: all.filter((d) => d.database).length,
+        refusals: problems.map((p) => formatProblem(stack, p)),
+        refused: true,
+        previewWillFail: true,
+    };
 }
+
+/** A stack with nothing deployed: the base of a region whose file is new. */
+export function emptyRender(stack: string): Render {
+    return { stack, preview: false, resources: [], outputs: {}, invokes: {} };
+}
+
+/**
+ * Renders both stack files (preview=false, so every value is concrete), side by side in two child
+ * processes, and reports the impact. `before` null means nothing is deployed yet (a new region
+ * file): every database is new. Validation and the program's transition checks come first, in this
+ * process: a change they refuse is never rendered (a render costs seconds), as `pulumi preview`
+ * stops at the refusal too; the report then lists the refusals per database. Rejects with
+ * render's RenderError (configError=true) when either file fails validation.
+ */
+export async function computeImpact(before: StackFile | null, after: StackFile, notes: readonly string[] = []): Promise<ImpactReport> {
+    if (before) {
+        validateSide("before", before);
+    }
+    validateSide("after", after);
+    const problems = before ? refusedTransitions(before, after) : [];
+    if (problems.length > 0) {
+        const nothing = emptyRender(after.stack);
+        return { ...withRefusals(impactOfRenders(nothing, nothing), after.stack, problems), notes: [...notes, NOT_RENDERED] };
+    }
+    const [b, a] = await Promise.all([before ? renderLabelled("before", before) : emptyRender(after.stack), renderLabelled("after", after)]);
+    return { ...impactOfRenders(b, a), notes };
+}
+
+/** Said in a refused report: no resource table, because the program never gets that far. */
+export const NOT_RENDERED = "not rendered: the program stops at the refusal, as `pulumi preview` does, so no resource changes are listed";
 
 /** The program's own validation of one side, with the error a render of it would fail with. */
 function validateSide(side: string, file: StackFile): void {

@@ -155,9 +155,11 @@ const CLASSIFIERS: Readonly<Record<string, Classifier>> = {
         return action === "replace" || hasAny(paths, ["spec.template"]) ? "rolling-restart" : "in-place-update";
     },
     [NODE_GROUP]: (paths, action) =>
-        action === "replace" ? "node-replacement" : action === "update" && hasAny(paths, NODE_ROLL) ? "rolling-node-update" : "in-place-update",
+        action === "delete" ? "down" // the database's only node goes
+            : action === "replace" ? "node-replacement" : action === "update" && hasAny(paths, NODE_ROLL) ? "rolling-node-update" : "in-place-update",
     [LAUNCH_TEMPLATE]: (paths, action) =>
-        action === "replace" || (action === "update" && paths.some((p) => !matches(p, TEMPLATE_LABELS)))
+        action === "delete" ? "down" // only ever with its node group
+            : action === "replace" || (action === "update" && paths.some((p) => !matches(p, TEMPLATE_LABELS)))
             ? "rolling-node-update" : "in-place-update",
 };
 
@@ -179,6 +181,10 @@ export function kindOf(change: ResourceChange, action: ResourceAction): ImpactKi
     // An unprotected, retained resource leaving the program is the documented removal of a
     // decommissioned database: Pulumi forgets it, AWS keeps it.
     if (action === "delete" && change.before?.options.retainOnDelete === true && change.before.options.protect !== true) {
+        return "released";
+    }
+    // A component holds nothing in the cloud: deleting one only drops it from the state.
+    if (action === "delete" && change.before?.custom === false) {
         return "released";
     }
     const classify = CLASSIFIERS[change.type];

@@ -14,7 +14,10 @@
  * - rolling-node-update: node group releaseVersion / launch template version; EKS rolls the node.
  * - node-replacement: a node group field that forces a new node group.
  * - down: the database stops serving (StatefulSet scaled to 0 or deleted, e.g. paused/decommissioned).
+ * - starts: a paused (or decommissioned) database gets its compute back and starts.
+ * - decommission: the database's compute is deleted for good; its volume and a final snapshot stay.
  * - data-at-risk: a data volume deleted or replaced, or its PV/PVC replaced.
+ * - refused: the program refuses the change (`pulumi preview` fails); the most severe outcome.
  */
 export type ImpactKind =
     | "no-op"
@@ -26,7 +29,10 @@ export type ImpactKind =
     | "rolling-node-update"
     | "node-replacement"
     | "down"
-    | "data-at-risk";
+    | "starts"
+    | "decommission"
+    | "data-at-risk"
+    | "refused";
 
 /** What Pulumi would do to one resource. */
 export type ResourceAction = "create" | "update" | "replace" | "delete";
@@ -41,7 +47,7 @@ export interface ResourceImpact {
     readonly paths: readonly string[];
     /** The paths that force replacement, when action is "replace". */
     readonly replaceBecause: readonly string[];
-    /** One line, e.g. "volume size 100 -> 200". */
+    /** What changed, with real before and after values, e.g. "size: 100 -> 200"; secrets say only "changed". */
     readonly reason: string;
     /** A protected resource would be deleted: the real `pulumi preview` fails on it. */
     readonly blockedByProtect: boolean;
@@ -58,6 +64,10 @@ export interface DatabaseImpact {
     readonly kinds: readonly ImpactKind[];
     /** Expected downtime, e.g. "none", "one pod restart, ~1-2 min". */
     readonly downtime: string;
+    /** A database's lifecycle state before and after, e.g. "paused -> active" ("absent" when not listed). */
+    readonly lifecycle?: string;
+    /** The program's refusals that name this database (or the region, for a region-wide group). */
+    readonly refusals?: readonly string[];
     readonly resources: readonly ResourceImpact[];
 }
 
@@ -75,6 +85,10 @@ export interface ImpactReport {
     readonly previewWillFail: boolean;
     /** The program's own refusals of this change (shrink, AZ move, removing a live database), as preview prints them. */
     readonly refusals: readonly string[];
+    /** The program refuses the change: the most severe outcome, whatever the resources would do. */
+    readonly refused: boolean;
+    /** What the reader should know about how the report was made (e.g. the base did not exist). */
+    readonly notes: readonly string[];
 }
 
 /** The component type whose instances are databases; its logical name is the database id. */

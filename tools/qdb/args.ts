@@ -1,5 +1,6 @@
 import { parseArgs } from "util";
 import { parse } from "yaml";
+import { closest } from "../../inventory";
 import { QdbError, USAGE_EXIT } from "./errors";
 
 /** The command line, parsed but not yet checked against what each command needs. */
@@ -31,13 +32,27 @@ const OPTIONS = {
     "az": { type: "string" },
 } as const;
 
+/**
+ * Node's parseArgs messages, made short and whole: an unknown option names the closest known one
+ * (Node's own text ends in a stray quote), and no message ends in a doubled full stop.
+ */
+function parseArgsMessage(error: Error & { code?: string }): string {
+    const option = /'(-[^']*)'/.exec(error.message)?.[1];
+    if (error.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && option) {
+        const guess = closest(option.replace(/^-+/, ""), Object.keys(OPTIONS));
+        return `unknown option ${option}${guess ? `; did you mean --${guess}?` : ""}`;
+    }
+    return error.message.replace(/\.+$/, "");
+}
+
 /** Parses argv (without node and the script). Unknown flags are errors, never ignored. */
 export function parseCli(argv: readonly string[]): CliArgs {
     let parsed;
     try {
         parsed = parseArgs({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: true });
     } catch (error) {
-        throw new QdbError(`${(error as Error).message}. Run \`qdb --help\` for usage`, USAGE_EXIT);
+        const message = parseArgsMessage(error as Error & { code?: string });
+        throw new QdbError(`${message}${message.endsWith("?") ? "" : "."} Run \`qdb --help\` for usage`, USAGE_EXIT);
     }
     const { values, positionals } = parsed;
     return {

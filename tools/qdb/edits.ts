@@ -50,7 +50,7 @@ export function indexOfDatabase(doc: Document, id: string, where: Where): number
         return index;
     }
     const guess = closest(id, ids.filter((known) => known !== ""));
-    const hint = guess ? `did you mean "${guess}"?` : `known ids: ${ids.join(", ") || "(none)"}`;
+    const hint = guess ? `did you mean "${guess}"?` : `known ids: ${ids.join(", ") || "(none)"}.`;
     throw new QdbError(`${fileOf(where)}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`qdb list ${flagOf(where)}\` to see them all`);
 }
 

@@ -57,7 +57,7 @@ export function allTargets(projectDir: string): Target[] {
 export function seedNote(file: StackFile): string | undefined {
     return file.raw.hasCredentialsSeed ? undefined
         : `note: ${file.path} has no questdb-cloud:credentialsSeed; before the first \`pulumi up\` of stack "${file.stack}", run ` +
-          '`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)"`';
+          `\`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)" --stack ${shellWord(file.stack)}\``;
 }
 
 /** A stack file as read: its bytes, its Document for editing, and its parsed config. */
