@@ -22,6 +22,11 @@ const BUILD_DIR_NAME = ".build";
 const MANIFEST = "manifest.json";
 /** What the tools need: the program and everything under these directories. */
 const SOURCE_ROOTS = ["index.ts", "components", "inventory", "render", "stacks", "tools"];
+/**
+ * Files the program reads at run time next to its modules (the backup and drill scripts that
+ * components ship in ConfigMaps): linked into the build, so the build reads the sources' copy.
+ */
+const ASSET_ROOTS = ["scripts"];
 
 /** @param {string} file */
 const sha256 = (file) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
@@ -157,7 +162,30 @@ function ensureBuilt(projectDir) {
     if (changed) {
         writeAtomically(path.join(buildDir, MANIFEST), JSON.stringify({ key, files }, null, 1));
     }
+    linkAssets(projectDir, buildDir);
     return { buildDir, compiled: stale };
+}
+
+/** @param {string} link @returns {string | undefined} */
+function linkTarget(link) {
+    try {
+        return fs.readlinkSync(link);
+    } catch {
+        return undefined;
+    }
+}
+
+/** @param {string} projectDir @param {string} buildDir */
+function linkAssets(projectDir, buildDir) {
+    for (const rel of ASSET_ROOTS) {
+        const link = path.join(buildDir, rel);
+        const target = path.relative(buildDir, path.join(projectDir, rel));
+        if (linkTarget(link) !== target) {
+            fs.rmSync(link, { recursive: true, force: true });
+            fs.mkdirSync(buildDir, { recursive: true });
+            fs.symlinkSync(target, link);
+        }
+    }
 }
 
 /** @param {string} buildDir @param {string} rel a source path, e.g. render/cli.ts */
@@ -165,4 +193,4 @@ function outputOf(buildDir, rel) {
     return path.join(buildDir, rel.replace(/\.ts$/, ".js"));
 }
 
-module.exports = { BUILD_DIR_NAME, SOURCE_ROOTS, ensureBuilt, outputOf, sourceFiles };
+module.exports = { ASSET_ROOTS, BUILD_DIR_NAME, SOURCE_ROOTS, ensureBuilt, outputOf, sourceFiles };

@@ -110,6 +110,5 @@ test("issue 17.6 and 17.5: a paused database's version change is no downtime; se
     assert.equal(config.reason, 'server.conf cairo.max.uncommitted.rows: "500000" -> "250000"; server.conf query.timeout.sec: unset -> "30"');
     const decommissioned = db(impact("lifecycle"), "cyberdyne-logs").resources.find((r) => r.type === "aws:ebs/volume:Volume")!;
     assert.match(decommissioned.reason, /tags\.questdb\.cloud\/state: unset -> "decommissioned"/);
-    assert.match(decommissioned.reason, /tags\.questdb\.cloud\/backup-policy: "keep-7d-[^"]+" -> unset/);
     assert.doesNotMatch(decommissioned.reason, /unset -> unset/);
 });

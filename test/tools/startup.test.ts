@@ -132,3 +132,15 @@ test("qdb renders the impact of an edit it writes, and nothing for an edit it re
     assert.equal(renders(), 2, "no render for a refused edit");
     assert.equal(fs.readFileSync(file, "utf8"), written);
 });
+
+test("the build reads the scripts the program ships (scripts/) from the sources, so an edited script is what a tool renders", () => {
+    const dir = miniProject();
+    fs.mkdirSync(path.join(dir, "scripts", "backup"), { recursive: true });
+    fs.writeFileSync(path.join(dir, "scripts", "backup", "job.sh"), "echo one\n");
+    fs.writeFileSync(path.join(dir, "render", "script.ts"),
+        'import * as fs from "fs";\nimport * as path from "path";\nprocess.stdout.write(fs.readFileSync(path.join(__dirname, "..", "scripts", "backup", "job.sh"), "utf8"));\n');
+    const { buildDir } = ensureBuilt(dir);
+    assert.equal(runBuilt(buildDir, "render/script.ts"), "echo one\n");
+    fs.writeFileSync(path.join(dir, "scripts", "backup", "job.sh"), "echo two\n");
+    assert.equal(runBuilt(ensureBuilt(dir).buildDir, "render/script.ts"), "echo two\n");
+});
