@@ -31,12 +31,12 @@ const WHY: Readonly<Record<string, string>> = {
     "kubernetes:core/v1:Namespace": "tenant boundary for RBAC, quota, network policy, pod security",
     "kubernetes:core/v1:PersistentVolume": "binds the EBS volume we own (volumeClaimTemplates are immutable)",
     "kubernetes:core/v1:PersistentVolumeClaim": "the pod's claim on exactly that PV",
-    "kubernetes:core/v1:ConfigMap": "server.conf",
+    "kubernetes:core/v1:ConfigMap": "server.conf; the backup script",
     "kubernetes:core/v1:Secret": "HTTP and PG credentials",
     "kubernetes:core/v1:Service": "stable in-cluster address for ingress and monitoring",
     "kubernetes:apps/v1:StatefulSet": "the single QuestDB pod",
     "kubernetes:networking.k8s.io/v1:Ingress": "legacy HTTPS endpoint through ingress-nginx (regions still moving)",
-    "kubernetes:networking.k8s.io/v1:NetworkPolicy": "only the endpoint's proxy and monitoring may reach the pod",
+    "kubernetes:networking.k8s.io/v1:NetworkPolicy": "only the endpoint's proxy and monitoring may reach the pod; the backup pod's two openings",
     "kubernetes:cert-manager.io/v1:Certificate": "the database's TLS certificate, renewed by cert-manager",
     "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": "HTTPS (console, REST, /imp, ILP/HTTP) on the region Gateway",
     "kubernetes:traefik.io/v1alpha1:IngressRouteTCP": "PostgreSQL wire / ILP over TLS by SNI (one per protocol)",
@@ -45,7 +45,12 @@ const WHY: Readonly<Record<string, string>> = {
     "kubernetes:core/v1:ResourceQuota": "caps what a tenant namespace may consume",
     "kubernetes:core/v1:LimitRange": "defaults for any container without limits in the tenant namespace",
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": "Prometheus scrapes the database's metrics",
-    "kubernetes:monitoring.coreos.com/v1:PrometheusRule": "per-database alerts (disk full, down)",
+    "kubernetes:monitoring.coreos.com/v1:PrometheusRule": "per-database alerts (disk full, down, backups)",
+    "kubernetes:batch/v1:CronJob": "consistent scheduled snapshot (checkpoint around the EBS snapshot)",
+    "kubernetes:core/v1:ServiceAccount": "the backup job's identity, which Pod Identity maps to its IAM role",
+    "aws:iam/role:Role": "the backup job's AWS identity, one per database so it is scoped to one volume",
+    "aws:iam/rolePolicy:RolePolicy": "snapshot this volume only; delete only its own scheduled snapshots",
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": "hands that role to the backup job's ServiceAccount",
 };
 
 /** A valid stack file of `count` databases: prod's region block, databases spread over its AZs. */

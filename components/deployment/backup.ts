@@ -196,14 +196,12 @@ export function backupIngressPolicyArgs(ctx: DeploymentContext): k8s.networking.
 }
 
 /**
- * An active database's scheduled, checkpointed snapshot (scripts/backup/snapshot.sh): a CronJob in
- * its namespace whose ServiceAccount gets, through EKS Pod Identity, a role that can snapshot this
- * volume only. Paused and decommissioned databases get none: nothing writes to their volume.
+ * The scheduled, checkpointed snapshot (scripts/backup/snapshot.sh): a CronJob in the database's
+ * namespace whose ServiceAccount gets, through EKS Pod Identity, a role that can snapshot this
+ * volume only. A paused database keeps everything but the CronJob, as it keeps everything but its
+ * pod: nothing writes to its volume, so nothing is scheduled. Decommissioned: none of it.
  */
 export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, volume: aws.ebs.Volume): void {
-    if (ctx.database.state !== "active") {
-        return;
-    }
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
     const meta = (name: string) => ({ name, namespace: ctx.names.namespace, labels: ctx.labels });
     const role = new aws.iam.Role(partName(ctx, "backup-role"), {
@@ -228,9 +226,11 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
     }, inNamespace);
     new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-egress"), backupEgressPolicyArgs(ctx), inNamespace);
     new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-ingress"), backupIngressPolicyArgs(ctx), inNamespace);
-    new k8s.batch.v1.CronJob(partName(ctx, "backup"), backupCronJobArgs(ctx, volume.id), {
-        parent: ctx.parent, dependsOn: [namespace, account, script],
-    });
+    if (ctx.database.state === "active") {
+        new k8s.batch.v1.CronJob(partName(ctx, "backup"), backupCronJobArgs(ctx, volume.id), {
+            parent: ctx.parent, dependsOn: [namespace, account, script],
+        });
+    }
 }
 
 /** The snapshot tags the script writes, for docs and tests: database, stack, schedule and kind. */

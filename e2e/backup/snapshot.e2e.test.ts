@@ -2,6 +2,12 @@
 // the rendered CronJob gives it. Only the AWS step is a stub (test/backup/stubs.ts): the checkpoint
 // is QuestDB's own, so "released" and "never left open" are what QuestDB says.
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { DATA_PATH, restoreTriggerCommand } from "../../components/deployment/podSpec";
+import { pollUntil } from "../support/process";
 import { after, before, describe, it } from "node:test";
 import { PORTS } from "../../inventory";
 import { Render } from "../../render";
@@ -99,5 +105,42 @@ describe("scripts/backup/snapshot.sh against a real QuestDB", () => {
         assert.equal(heldWhileWaiting?.ok, false, `the script's checkpoint was not open while it waited: ${heldWhileWaiting?.body}`);
         assert.match(run.stderr, /terminated[\s\S]*checkpoint released after/);
         await assertNoCheckpointOpen();
+    });
+
+    it("a copy taken while the script holds the checkpoint restores, with the init container's _restore trigger, to the checkpoint", async () => {
+        const table = `backup_e2e_${Date.now()}`;
+        const rows = (from: number, n: number) => Array.from({ length: n }, (_, i) => `('2026-12-01T00:00:${String(from + i).padStart(2, "0")}Z', ${from + i})`).join(",");
+        const count = async (port: number) => {
+            const answer = await httpGet(port, `/exec?query=${encodeURIComponent(`SELECT count() FROM ${table}`)}`, credentials);
+            return answer.status === 200 && !answer.body.includes('"error"') ? (JSON.parse(answer.body).dataset[0][0] as number) : undefined;
+        };
+        assert.ok((await sql(`CREATE TABLE ${table} (ts TIMESTAMP, v LONG) TIMESTAMP(ts) PARTITION BY DAY WAL`)).ok);
+        assert.ok((await sql(`INSERT INTO ${table} VALUES ${rows(0, 10)}`)).ok);
+        await pollUntil("the 10 rows applied", 60_000, async () => ((await count(server.port(PORTS.http))) === 10 ? true : undefined));
+
+        const copy = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-snapshot-")), "root");
+        const h = harness({ passthroughCurl: true });
+        const run = await runScript(h, "snapshot.sh", { ...renderedJobEnv(), STUB_COPY_FROM: server.root, STUB_COPY_TO: copy });
+        assert.equal(run.code, 0, run.stderr);
+        assert.ok(fs.existsSync(path.join(copy, ".checkpoint")), "the copy holds the checkpoint QuestDB made");
+        // The live database moves on; the restored one must hold what the snapshot held.
+        assert.ok((await sql(`INSERT INTO ${table} VALUES ${rows(10, 5)}`)).ok);
+        await pollUntil("the 5 later rows applied", 60_000, async () => ((await count(server.port(PORTS.http))) === 15 ? true : undefined));
+
+        // The StatefulSet's init container on a restored volume's first start, run on the copy.
+        const trigger = restoreTriggerCommand().split(DATA_PATH).join(copy);
+        execFileSync("sh", ["-c", trigger]);
+        assert.ok(fs.existsSync(path.join(copy, "_restore")));
+        const restored = await startQuestDb({ version: launch.version, serverConf: launch.serverConf, env: launch.env, confPath: launch.confPath, root: copy });
+        try {
+            await pollUntil("the restored table answers", 60_000, async () => ((await count(restored.port(PORTS.http))) !== undefined ? true : undefined));
+            assert.equal(await count(restored.port(PORTS.http)), 10);
+            assert.equal(fs.existsSync(path.join(copy, "_restore")), false, "QuestDB removes the trigger after a successful recovery");
+            // A second run of the trigger on the same volume asks for nothing: the marker remembers.
+            execFileSync("sh", ["-c", trigger]);
+            assert.equal(fs.existsSync(path.join(copy, "_restore")), false);
+        } finally {
+            await restored.stop();
+        }
     });
 });

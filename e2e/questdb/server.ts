@@ -16,6 +16,8 @@ export interface QuestDbOptions {
     readonly confPath?: string;
     /** How long to wait for /status to answer. @default 120000 */
     readonly startTimeoutMs?: number;
+    /** Start on this existing root directory (a restored copy) instead of a fresh one; removed on stop like a fresh one. @default a new temp directory */
+    readonly root?: string;
 }
 
 export interface QuestDb {
@@ -98,7 +100,7 @@ async function statusAnswers(port: number): Promise<true | undefined> {
  */
 export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     const installed = await installQuestDb(options.version);
-    const root = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
+    const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
     const conf = await loopbackServerConf(options.serverConf);
     const confFile = path.join(root, options.confPath ?? "conf/server.conf");
     fs.mkdirSync(path.dirname(confFile), { recursive: true });

@@ -16,7 +16,10 @@ echo "aws $*" >> "$STUB_LOG"
 args="$*"
 fail() { echo "An error occurred (Stubbed) when calling $1" >&2; exit 254; }
 case "$args" in
-  "ec2 create-snapshot"*) [ "$AWS_FAIL" = create-snapshot ] && fail CreateSnapshot; echo snap-0new ;;
+  "ec2 create-snapshot"*) [ "$AWS_FAIL" = create-snapshot ] && fail CreateSnapshot
+    # The e2e tier's stand-in for EBS: a copy of QuestDB's root at this moment.
+    if [ -n "$STUB_COPY_FROM" ]; then cp -a "$STUB_COPY_FROM" "$STUB_COPY_TO" || fail CreateSnapshot; fi
+    echo snap-0new ;;
   "ec2 describe-snapshots --snapshot-ids"*) echo "${"$"}{AWS_SNAPSHOT_STATE:-pending}" ;;
   "ec2 describe-snapshots --owner-ids self"*"sort_by"*) echo "${"$"}{AWS_NEWEST_SNAPSHOT:-snap-0newest}" ;;
   "ec2 describe-snapshots --owner-ids self"*) echo "${"$"}{AWS_OLD_SNAPSHOTS:-None}" ;;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import { test } from "node:test";
 import { AWS_MANAGED_EBS_KEY, DeployedFacts, Inventory, InventoryError, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, validateInventory } from "../../inventory";
 import { rawConfigOf, shippedStackBody } from "../support/stacks";
@@ -87,4 +88,18 @@ test("active -> decommissioned is refused with the pause-first fix; paused -> de
     assert.deepEqual(checkTransitions(deployed(), decommissioned("tyrell-sensors")), []);
     const reactivated: Inventory = { ...prod, databases: prod.databases.map((d) => (d.id === "oldcorp-archive" ? { ...d, state: "active" } : d)) };
     assert.deepEqual(checkTransitions(deployed(), reactivated), []);
+});
+
+test("impact's refusals (refusedTransitions) include decommissioning an active database, as preview prints it", async () => {
+    const { parseStackFile, refusedTransitions, formatProblem } = await import("../../inventory");
+    const { shippedStackFile } = await import("../support/stacks");
+    const before = shippedStackFile("prod");
+    const text = fs.readFileSync(before.path, "utf8").replace(/(- id: cyberdyne-logs\n\s+availabilityZone: us-east-1c\n)/, "$1      state: decommissioned\n");
+    const after = parseStackFile(text, before.path, "prod");
+    assert.deepEqual(refusedTransitions(before, after).map((p) => formatProblem("prod", p)), [
+        'stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned, so that its final snapshot is of a stopped database (a snapshot of a running one is only crash-consistent). Fix: set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change.',
+    ]);
+    const paused = parseStackFile(text.replace("state: decommissioned", "state: paused"), before.path, "prod");
+    assert.deepEqual(refusedTransitions(before, paused), []);
+    assert.deepEqual(refusedTransitions(paused, after), []);
 });

@@ -103,22 +103,16 @@ test("the backup pod, and only it, may reach QuestDB's HTTP port, the Pod Identi
     assert.notEqual(questdbLabels["app.kubernetes.io/component"], "backup", "QuestDB itself must not get the backup pod's egress");
 });
 
-test("paused and decommissioned databases take no scheduled snapshot and hold no backup identity", () => {
+test("paused and decommissioned databases take no scheduled snapshot; a paused one keeps the rest, as it keeps everything but its pod", () => {
     assert.deepEqual(byState("paused"), ["tyrell-sensors"]);
     assert.deepEqual(byState("decommissioned"), ["oldcorp-archive"]);
-    for (const id of [...byState("paused"), ...byState("decommissioned")]) {
-        const backupParts = resourcesOfDatabase(base, id).filter((r) => /-backup(-|$)/.test(r.name));
-        assert.deepEqual(backupParts.map((r) => r.name), [], id);
-    }
-});
-
-test("pausing a database removes its backup CronJob and identity; resuming brings them back unchanged", async () => {
-    const paused = await renderAfter(base, editedProd((dbs) => (entry(dbs, "acme-analytics").state = "paused")));
-    const gone = changesBetween(base, paused).filter((c) => c.startsWith("delete ") && c.includes("-backup"));
-    assert.deepEqual(gone.map((c) => c.split(" ")[2]).sort(), [
-        "acme-analytics-backup", "acme-analytics-backup-account", "acme-analytics-backup-egress", "acme-analytics-backup-identity",
-        "acme-analytics-backup-ingress", "acme-analytics-backup-policy", "acme-analytics-backup-role", "acme-analytics-backup-script",
+    const backupParts = (id: string) => resourcesOfDatabase(base, id).filter((r) => /-backup(-|$)/.test(r.name)).map((r) => r.name).sort();
+    assert.deepEqual(backupParts("tyrell-sensors"), [
+        "tyrell-sensors-backup-account", "tyrell-sensors-backup-egress", "tyrell-sensors-backup-identity", "tyrell-sensors-backup-ingress",
+        "tyrell-sensors-backup-policy", "tyrell-sensors-backup-role", "tyrell-sensors-backup-script",
     ]);
+    assert.deepEqual(backupParts("oldcorp-archive"), []);
+    assert.equal(base.resources.some((r) => r.type === CRON_JOB && (r.name === "tyrell-sensors-backup" || r.name === "oldcorp-archive-backup")), false);
 });
 
 test("a schedule edit changes the CronJob's schedule and the alert thresholds, nothing else", async () => {

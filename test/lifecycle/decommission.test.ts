@@ -5,8 +5,11 @@ import { changesBetween, editedProd, entry, renderAfter } from "../support/lifec
 import { TYPES, databasesOf, renderShippedStack, renderStackBody, resource, shippedStackBody } from "../support/stacks";
 
 let base: Render;
+let paused: Promise<Render>;
 before(async () => {
     base = await renderShippedStack("prod");
+    // Started now, so that it renders while the tests before it run.
+    paused = renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "paused")));
 });
 
 test("decommissioning an active database directly is refused before preview: pause first, so the final snapshot is cold", async () => {
@@ -15,20 +18,21 @@ test("decommissioning an active database directly is refused before preview: pau
 });
 
 test("step 1, decommission a paused database: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
-    const paused = await renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "paused")));
-    const after = await renderAfter(paused, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
-    const changes = changesBetween(paused, after);
+    const pausedRender = await paused;
+    const after = await renderAfter(pausedRender, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
+    const changes = changesBetween(pausedRender, after);
     assert.deepEqual(changes.filter((c) => !c.startsWith("delete ")), [
         "create aws:ebs/snapshot:Snapshot cyberdyne-logs-final-snapshot",
         "update aws:ebs/volume:Volume cyberdyne-logs-volume: tags.questdb.cloud/state, options.protect",
     ]);
     // Paused first: the node group is at zero and the pod gone before the snapshot is taken.
-    assert.equal((resource(paused, TYPES.nodeGroup, "cyberdyne-logs-node").inputs.scalingConfig as any).desiredSize, 0);
-    assert.equal((resource(paused, TYPES.statefulSet, "cyberdyne-logs-questdb").inputs.spec as any).replicas, 0);
+    assert.equal((resource(pausedRender, TYPES.nodeGroup, "cyberdyne-logs-node").inputs.scalingConfig as any).desiredSize, 0);
+    assert.equal((resource(pausedRender, TYPES.statefulSet, "cyberdyne-logs-questdb").inputs.spec as any).replicas, 0);
     const deleted = changes.filter((c) => c.startsWith("delete ")).map((c) => c.split(" ")[2]);
     assert.deepEqual(deleted.sort(), [
         "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
         "node-template", "pv", "pvc", "questdb", "quota", "service",
+        "backup-account", "backup-egress", "backup-identity", "backup-ingress", "backup-policy", "backup-role", "backup-script",
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });

@@ -14,6 +14,8 @@ test("pausing scales the node group and the StatefulSet to zero and keeps everyt
     assert.deepEqual(changesBetween(base, after), [
         "update aws:eks/nodeGroup:NodeGroup globex-ticks-node: scalingConfig.desiredSize, scalingConfig.minSize",
         "update kubernetes:apps/v1:StatefulSet globex-ticks-questdb: spec.replicas",
+        // Nothing writes to a paused database's volume: no scheduled snapshot.
+        "delete kubernetes:batch/v1:CronJob globex-ticks-backup",
         // A paused database has no pod; its "down" alert would never clear.
         "delete kubernetes:monitoring.coreos.com/v1:PrometheusRule globex-ticks-alerts",
     ]);
@@ -26,6 +28,7 @@ test("resuming brings the node back in the same subnet and reattaches the same v
     assert.deepEqual(changesBetween(base, after), [
         "update aws:eks/nodeGroup:NodeGroup tyrell-sensors-node: scalingConfig.desiredSize, scalingConfig.minSize",
         "update kubernetes:apps/v1:StatefulSet tyrell-sensors-questdb: spec.replicas",
+        "create kubernetes:batch/v1:CronJob tyrell-sensors-backup",
         "create kubernetes:monitoring.coreos.com/v1:PrometheusRule tyrell-sensors-alerts",
     ]);
     const nodeGroup = resource(after, TYPES.nodeGroup, "tyrell-sensors-node").inputs;

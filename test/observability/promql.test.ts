@@ -62,6 +62,24 @@ for (const stack of shippedStacks()) {
     });
 }
 
+test("backup and drill alerts parse, use only allowed metrics, and scale with the schedule", () => {
+    const group = alertRuleGroup({
+        stack: "s", awsRegion: "eu-west-1", id: "acme", namespace: "qdb-acme", volumeSizeGiB: 100,
+        backup: { intervalSeconds: 6 * 3600, drillIntervalSeconds: 7 * 86400 },
+    });
+    const rules = group.rules.filter((r) => /Backup|Checkpoint|Drill/.test(r.alert));
+    assert.deepEqual(rules.map((r) => r.alert), ["QuestDbBackupStale", "QuestDbBackupFailed", "QuestDbCheckpointHeld", "QuestDbDrillFailed", "QuestDbDrillStale"]);
+    assert.deepEqual(rules.flatMap((r) => promqlProblems(r.expr, ALLOWED_METRICS)), []);
+    const stale = rules[0];
+    assert.match(stale.expr, / > 43200$/);
+    assert.match(stale.annotations.summary, /older than 12h, twice its schedule/);
+    assert.match(stale.expr, /kube_cronjob_status_last_successful_time\{namespace="qdb-acme", cronjob="questdb-backup"\} or kube_cronjob_created/);
+    assert.match(rules[4].expr, /cronjob="drill-acme"/);
+    assert.match(rules[4].expr, / > 1209600$/);
+    const withoutDrill = alertRuleGroup({ stack: "s", awsRegion: "eu-west-1", id: "acme", namespace: "qdb-acme", volumeSizeGiB: 100, backup: { intervalSeconds: 86400 } });
+    assert.deepEqual(withoutDrill.rules.filter((r) => r.alert.startsWith("QuestDbDrill")), []);
+});
+
 test("the suggested size grows by half, rounds up, and stops at gp3's maximum", () => {
     assert.equal(suggestedVolumeSizeGiB(100), 150);
     assert.equal(suggestedVolumeSizeGiB(333), 500);
@@ -81,7 +99,9 @@ test("every dashboard query parses and uses only allowed metrics; $database sele
     assert.ok(queries.length >= 7);
     assert.deepEqual(queries.flatMap((q) => promqlProblems(q, ALLOWED_METRICS)), []);
     for (const query of queries) {
-        assert.ok(query.includes('namespace=~"qdb-($database)"'), `not filtered by $database: ${query}`);
+        // Drills run in one platform namespace; their CronJob names carry the database id.
+        const filter = query.includes('namespace="questdb-drills"') ? 'cronjob=~"drill-($database)"' : 'namespace=~"qdb-($database)"';
+        assert.ok(query.includes(filter), `not filtered by $database: ${query}`);
     }
     assert.deepEqual(promqlProblems(DATABASE_VARIABLE_SOURCE, ALLOWED_METRICS), []);
 });

@@ -63,12 +63,15 @@ for (const stack of shippedStacks()) {
                 assert.deepEqual(meta(rule).labels, { ...meta(resource(render, TYPES.service, `${id}-service`)).labels, ...region.monitoring.labels });
                 const groups = spec(rule).groups as { name: string; rules: { alert: string; labels: Record<string, string>; expr: string; annotations: Record<string, string> }[] }[];
                 assert.deepEqual(groups.map((g) => g.name), [`questdb.${id}`]);
-                assert.equal(groups[0].rules.length, 5);
+                // 5 server alerts, 3 backup alerts, and 2 drill alerts when the database has a scheduled drill.
+                assert.equal(groups[0].rules.length, database.backup.drill ? 10 : 8);
                 for (const r of groups[0].rules) {
                     assert.equal(r.labels.database, id);
                     assert.equal(r.labels.stack, stack);
                     assert.equal(r.labels.aws_region, region.awsRegion);
-                    assert.ok(r.expr.includes(`namespace="qdb-${id}"`), r.expr);
+                    // Drill alerts watch the database's drill CronJob in the drills' namespace.
+                    const pin = r.alert.startsWith("QuestDbDrill") ? `namespace="questdb-drills", cronjob="drill-${id}"` : `namespace="qdb-${id}"`;
+                    assert.ok(r.expr.includes(pin), r.expr);
                 }
                 const full = groups[0].rules.find((r) => r.alert === "QuestDbVolumeAlmostFull");
                 assert.ok(full?.annotations.description.includes(`${id} volume.sizeGiB=${suggestedVolumeSizeGiB(database.volume.sizeGiB)}`));

@@ -34,9 +34,9 @@ test("the tree shows every database of every shipped stack with its AZ", () => {
         const { code, stdout, stderr } = runs.get(stack)!.tree;
         assert.equal(code, 0, stderr);
         const dbs = idsOf(stack);
-        // Region components (backups, fleet monitoring) are listed, but never counted as databases.
+        // Region components (restore drills, fleet monitoring) are listed, but never counted as databases.
         assert.match(stdout, new RegExp(`^stack ${stack}: ${dbs.length} database\\(s\\), \\d+ resources$`, "m"));
-        assert.match(stdout, /─ questdb-backups {2}\(region, RegionBackups\)/);
+        assert.match(stdout, /─ questdb-drills {2}\(region, RestoreDrills\)/);
         for (const db of dbs) {
             assert.match(stdout, new RegExp(`─ ${db.id}  az=${db.availabilityZone}  instance=\\S+  size=\\d+GiB  version=\\S+`), `${stack}: ${db.id}`);
         }

@@ -11,6 +11,8 @@ export interface CliArgs {
     readonly configFile?: string;
     readonly projectDir?: string;
     readonly all: boolean;
+    /** `backups --live`: read snapshot ages from EBS with the operator's AWS credentials. */
+    readonly live: boolean;
     readonly dryRun: boolean;
     readonly impact: boolean;
     readonly help: boolean;
@@ -24,6 +26,7 @@ const OPTIONS = {
     "config-file": { type: "string", short: "f" },
     "project-dir": { type: "string" },
     "all": { type: "boolean" },
+    "live": { type: "boolean" },
     "dry-run": { type: "boolean", short: "n" },
     "no-impact": { type: "boolean" },
     "help": { type: "boolean", short: "h" },
@@ -62,6 +65,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         configFile: values["config-file"],
         projectDir: values["project-dir"],
         all: values.all ?? false,
+        live: values.live ?? false,
         dryRun: values["dry-run"] ?? false,
         impact: !(values["no-impact"] ?? false),
         help: values.help ?? false,

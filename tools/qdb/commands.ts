@@ -8,6 +8,7 @@ import { Assignment, CliArgs, parseAssignment, parseScalar } from "./args";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
+import { formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
 
 export interface Context {
@@ -36,6 +37,23 @@ export async function list(ctx: Context): Promise<number> {
         return 1;
     }
     return 0;
+}
+
+/** Backup schedule, retention and drill per database; `--live` adds each newest snapshot's age. */
+export async function backups(ctx: Context): Promise<number> {
+    let inventory;
+    try {
+        inventory = validateInventory(offlineRawOf(loadFile(target(ctx)).parsed));
+    } catch (error) {
+        if (error instanceof InventoryError) {
+            ctx.io.err(error.message);
+            return 1;
+        }
+        throw error;
+    }
+    const live = ctx.args.live ? readLiveSnapshots(inventory.region.stack, inventory.region.awsRegion) : undefined;
+    ctx.io.out(formatBackups(inventory, live, new Date()));
+    return live && "error" in live ? 1 : 0;
 }
 
 /** The program's own validation and messages, file by file; one bad file does not hide the others. */

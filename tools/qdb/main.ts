@@ -14,6 +14,8 @@ Usage: qdb <command> [--stack <stack> | --config-file <file>] [options]
 
 Commands:
   list --stack <s>                         databases, per-AZ totals, count against maxDatabases
+  backups --stack <s> [--live]             backup schedule, retention and drill per database;
+                                           --live: each newest snapshot's age (AWS credentials)
   add --stack <s> <id> [--instance-type <t>] [--size <GiB>] [--az <zone>]
                                            add a database (AZ: the least used, when not given)
   set --stack <s> <id> key=value...        e.g. volume.sizeGiB=500 serverConf.query.timeout.sec=120
@@ -33,6 +35,7 @@ change, removing a database that is not decommissioned) or invalid (validateInve
 
 const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<number>>> = {
     list: commands.list,
+    backups: commands.backups,
     validate: commands.validate,
     add: commands.add,
     set: commands.set,
