@@ -1,6 +1,7 @@
 /**
  * Kubernetes objects of a render as plain manifests: written as YAML for review and validated
- * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS).
+ * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS), and custom
+ * resources against their CRD's schema (CRD_SCHEMA_PACKAGES).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -44,11 +45,26 @@ export function manifestsOf(render: Render): Manifest[] {
 
 type ModelClass = new (data: unknown) => { validate(): void };
 
-/** The kubernetes-models class for an apiVersion/kind, or undefined (e.g. a CRD) when it ships none. */
+/**
+ * Packages with the schemas of custom resources, by API group: one line per group the program
+ * renders. Each must be a CommonJS @kubernetes-models package built on the same
+ * @kubernetes-models/base as kubernetes-models 4.5 (the 4.x line; 5.x is ESM only).
+ */
+export const CRD_SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
+    "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+/** The module that models an apiVersion's kinds: kubernetes-models, or a CRD's package. */
+function modelModule(apiVersion: string): string {
+    const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+    return CRD_SCHEMA_PACKAGES[group] ?? "kubernetes-models";
+}
+
+/** The model class for an apiVersion/kind, or undefined when no installed package ships one. */
 function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return (require(`kubernetes-models/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+        return (require(`${modelModule(apiVersion)}/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
     } catch {
         return undefined;
     }
@@ -67,7 +83,7 @@ export function validateManifest(object: Record<string, unknown>): string[] {
     }
     const Model = modelFor(apiVersion, kind);
     if (!Model) {
-        return [`no offline schema for ${apiVersion}/${kind} in kubernetes-models 4.5; cannot validate`];
+        return [`no offline schema for ${apiVersion}/${kind} in ${modelModule(apiVersion)}; cannot validate`];
     }
     try {
         new Model(object).validate();
