@@ -1,7 +1,7 @@
 /**
  * Kubernetes objects of a render as plain manifests: written as YAML for review and validated
- * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS), and CRDs
- * against their own schemas (CRD_SCHEMA_PACKAGES).
+ * offline against the Kubernetes OpenAPI schema with kubernetes-models 4.5 (CommonJS), and custom
+ * resources against their CRD's schema (CRD_SCHEMA_PACKAGES).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -46,23 +46,28 @@ export function manifestsOf(render: Render): Manifest[] {
 type ModelClass = new (data: unknown) => { validate(): void };
 
 /**
- * Schema packages of the CRDs the program renders, by API group: the @kubernetes-models releases
- * that still ship CommonJS next to kubernetes-models 4.5 (gateway-api 0.5.x, cert-manager 4.4.x,
- * traefik 0.2.x; their later majors are ESM-only). Core groups come from kubernetes-models itself.
+ * Packages with the schemas of custom resources, by API group: one line per group the program
+ * renders. Each must be a CommonJS @kubernetes-models package built on the same
+ * @kubernetes-models/base as kubernetes-models 4.5 (the 4.x line; 5.x is ESM only).
  */
 export const CRD_SCHEMA_PACKAGES: Readonly<Record<string, string>> = {
+    "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
     "gateway.networking.k8s.io": "@kubernetes-models/gateway-api",
     "cert-manager.io": "@kubernetes-models/cert-manager",
     "traefik.io": "@kubernetes-models/traefik",
 };
 
-/** The model class for an apiVersion/kind, or undefined when no package ships one. */
-function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+/** The module that models an apiVersion's kinds: kubernetes-models, or a CRD's package. */
+function modelModule(apiVersion: string): string {
     const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
-    const pkg = CRD_SCHEMA_PACKAGES[group] ?? "kubernetes-models";
+    return CRD_SCHEMA_PACKAGES[group] ?? "kubernetes-models";
+}
+
+/** The model class for an apiVersion/kind, or undefined when no installed package ships one. */
+function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
-        return (require(`${pkg}/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
+        return (require(`${modelModule(apiVersion)}/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
     } catch {
         return undefined;
     }
@@ -81,7 +86,7 @@ export function validateManifest(object: Record<string, unknown>): string[] {
     }
     const Model = modelFor(apiVersion, kind);
     if (!Model) {
-        return [`no offline schema for ${apiVersion}/${kind} in kubernetes-models 4.5 or CRD_SCHEMA_PACKAGES; cannot validate`];
+        return [`no offline schema for ${apiVersion}/${kind} in ${modelModule(apiVersion)}; cannot validate`];
     }
     try {
         new Model(object).validate();

@@ -1,5 +1,5 @@
 import * as path from "path";
-import { Render, RenderedResource } from "../../render";
+import { Render, RenderedResource, SECRET_MASK } from "../../render";
 import { TYPES, resourcesOfDatabase } from "../../test/support/stacks";
 
 /** The official image starts QuestDB with `-d /var/lib/questdb` (its Dockerfile and entrypoint). */
@@ -87,7 +87,7 @@ function confPathOf(pod: PodSpec, configMapName: string, id: string): string {
 function secretValue(secret: RenderedResource, key: string, id: string): string {
     const inputs = secret.inputs as { stringData?: Record<string, string>; data?: Record<string, string> };
     const value = inputs.stringData?.[key] ?? (inputs.data?.[key] !== undefined ? Buffer.from(inputs.data[key], "base64").toString() : undefined);
-    if (value === undefined || value === "[secret]") {
+    if (value === undefined || value === SECRET_MASK) {
         throw new Error(`database ${id}: the Secret has no readable ${key} (render with revealSecrets: true)`);
     }
     return value;

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { freeLoopbackPort, pollUntil } from "../support/process";
+import { PORTS } from "../../inventory";
 import { installQuestDb } from "./install";
 
 export interface QuestDbOptions {
@@ -105,7 +106,7 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     const confFile = path.join(root, options.confPath ?? "conf/server.conf");
     fs.mkdirSync(path.dirname(confFile), { recursive: true });
     fs.writeFileSync(confFile, conf.text);
-    const statusPort = conf.ports.get(9003) ?? [...conf.ports.values()][0];
+    const statusPort = conf.ports.get(PORTS.status) ?? [...conf.ports.values()][0];
     if (statusPort === undefined) {
         throw new Error("server.conf binds no listener (no *.bind.to key): nothing to test");
     }

@@ -10,14 +10,19 @@ export interface CommandResult {
 /** Runs a command to completion; a command that is not installed resolves with code null. */
 export function runCommand(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; input?: string; cwd?: string } = {}): Promise<CommandResult> {
     return new Promise((resolve) => {
-        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: ["pipe", "pipe", "pipe"] });
+        // No input: stdin is /dev/null, so a child that exits at once cannot make our write EPIPE.
+        const child = spawn(command, args, { env: options.env ?? process.env, cwd: options.cwd, stdio: [options.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        child.stdout!.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr!.on("data", (c: Buffer) => (stderr += c.toString()));
         child.on("error", (err) => resolve({ code: null, stdout, stderr: stderr + String(err) }));
         child.on("close", (code) => resolve({ code, stdout, stderr }));
-        child.stdin.end(options.input ?? "");
+        if (child.stdin) {
+            // A child may exit without reading its input; its exit code tells what happened.
+            child.stdin.on("error", () => undefined);
+            child.stdin.end(options.input);
+        }
     });
 }
 
