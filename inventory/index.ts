@@ -11,4 +11,4 @@ export * from "./stackFile";
 export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, parseDeployedFacts, refusedTransitions } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";
-export { STORAGE_CLASSES, storageClassFor } from "./binding";
+export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding";

@@ -34,7 +34,30 @@ export function changedPaths(before: unknown, after: unknown, prefix = ""): stri
     return JSON.stringify(before) === JSON.stringify(after) ? [] : [prefix];
 }
 
-/** Every resource that differs between two renders, in a stable order (type, then name). */
+/** `spec.capacity`, `a[*].b` or `*` as path segments; `*` matches any one segment, a lone `*` everything. */
+function segmentsOf(path: string): string[] {
+    return path.replace(/\[(\*|\d+)\]/g, ".$1").replace(/\["([^"]*)"\]/g, ".$1").split(".").filter((p) => p !== "");
+}
+
+/**
+ * Whether Pulumi ignores a changed input path: the engine sends the old value for an
+ * `ignoreChanges` path, so the real preview never shows it (prefix match by segment).
+ */
+export function isIgnored(path: string, ignoreChanges: readonly string[] | undefined): boolean {
+    const changed = segmentsOf(path);
+    return (ignoreChanges ?? []).some((ignore) => {
+        const pattern = segmentsOf(ignore);
+        if (pattern.length === 1 && pattern[0] === "*") {
+            return true;
+        }
+        return pattern.length <= changed.length && pattern.every((p, i) => p === "*" || p === changed[i]);
+    });
+}
+
+/**
+ * Every resource that differs between two renders, in a stable order (type, then name). Input
+ * paths under the new `ignoreChanges` do not count: Pulumi will not send them.
+ */
 export function diffRenders(before: Render, after: Render): ResourceChange[] {
     const old = new Map(before.resources.map((r) => [keyOf(r), r]));
     const now = new Map(after.resources.map((r) => [keyOf(r), r]));
@@ -48,7 +71,7 @@ export function diffRenders(before: Render, after: Render): ResourceChange[] {
             changes.push({ ...base, kind: b ? "delete" : "create", inputPaths: [], optionPaths: [] });
             continue;
         }
-        const inputPaths = changedPaths(b.inputs, a.inputs);
+        const inputPaths = changedPaths(b.inputs, a.inputs).filter((p) => !isIgnored(p, a.options.ignoreChanges));
         const optionPaths = changedPaths(b.options, a.options);
         if (inputPaths.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
             changes.push({ ...base, kind: "update", inputPaths, optionPaths });

@@ -106,6 +106,9 @@ export function createFinalSnapshot(ctx: DeploymentContext, volume: aws.ebs.Volu
         { parent: ctx.parent, retainOnDelete: true, customTimeouts: { create: "4h" } });
 }
 
+/** PV fields a controller owns once the PV exists; the program sets them only at creation. */
+export const PV_CONTROLLER_FIELDS = ["spec.capacity", "spec.claimRef"];
+
 export interface VolumeBinding {
     readonly persistentVolume: k8s.core.v1.PersistentVolume;
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
@@ -119,12 +122,16 @@ export function bindVolume(
     storageClass: { readonly name: string; readonly resource: pulumi.Resource },
 ): VolumeBinding {
     const storageClassName = storageClass.name;
-    // After creation the CSI resizer owns the PV's capacity: a larger claim makes it expand the
-    // volume (already grown by Pulumi, so the driver only confirms the size), set the PV's
-    // capacity and grow the filesystem online.
+    // Fields a controller owns after creation (docs/decisions.md, "Binding the data volume"):
+    // - capacity: the CSI resizer; a larger claim makes it expand the volume (already grown by
+    //   Pulumi, so the driver only confirms the size), set the PV's capacity and grow the
+    //   filesystem online;
+    // - claimRef: the PV controller adds the claim's uid and becomes its field manager. Ignored,
+    //   pulumi-kubernetes drops the field from its server-side apply (or sends the live value),
+    //   so a later change to the PV does not conflict on .spec.claimRef.
     const persistentVolume = new k8s.core.v1.PersistentVolume(
         partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName),
-        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: ["spec.capacity"] });
+        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: PV_CONTROLLER_FIELDS });
     // The claim grows only after the EBS volume did.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
         partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume, storageClass.resource] });
