@@ -72,7 +72,8 @@ export function diffRenders(before: Render, after: Render): ResourceChange[] {
             continue;
         }
         const inputPaths = changedPaths(b.inputs, a.inputs).filter((p) => !isIgnored(p, a.options.ignoreChanges));
-        const optionPaths = changedPaths(b.options, a.options);
+        // The engine records new dependencies without an update step; only the order of this run changes.
+        const optionPaths = changedPaths(b.options, a.options).filter((p) => p !== "dependsOn" && !p.startsWith("dependsOn."));
         if (inputPaths.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
             changes.push({ ...base, kind: "update", inputPaths, optionPaths });
         }

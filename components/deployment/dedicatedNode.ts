@@ -84,12 +84,13 @@ export function nodeGroupArgs(
  * so the only downtime is one pod move. A fixed legacy name cannot coexist with its replacement,
  * so an adopted node group is replaced delete-first instead.
  */
-export function nodeGroupOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
+export function nodeGroupOptions(ctx: DeploymentContext, after: readonly pulumi.Resource[] = []): pulumi.CustomResourceOptions {
     const legacy = ctx.database.adopt?.nodeGroupName;
+    const order = after.length > 0 ? { dependsOn: [...after] } : {};
     if (!legacy) {
-        return { parent: ctx.parent };
+        return { parent: ctx.parent, ...order };
     }
-    return { parent: ctx.parent, import: `${ctx.region.clusterName}:${legacy}`, deleteBeforeReplace: true };
+    return { parent: ctx.parent, ...order, import: `${ctx.region.clusterName}:${legacy}`, deleteBeforeReplace: true };
 }
 
 export function launchTemplateOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
@@ -102,10 +103,11 @@ export interface DedicatedNode {
     readonly launchTemplate: aws.ec2.LaunchTemplate;
 }
 
-export function createDedicatedNode(ctx: DeploymentContext): DedicatedNode {
+/** `after`: resources the node group changes after (a paused database's StatefulSet, scaled to 0 first). */
+export function createDedicatedNode(ctx: DeploymentContext, after: readonly pulumi.Resource[]): DedicatedNode {
     const launchTemplate = new aws.ec2.LaunchTemplate(partName(ctx, "node-template"), launchTemplateArgs(ctx), launchTemplateOptions(ctx));
     // A numbered version, never $Latest, which EKS reports back as a permanent diff.
     const version = launchTemplate.latestVersion.apply((v) => String(v));
-    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), nodeGroupOptions(ctx));
+    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), nodeGroupOptions(ctx, after));
     return { nodeGroup, launchTemplate };
 }

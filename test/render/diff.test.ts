@@ -39,3 +39,9 @@ test("a path under the new ignoreChanges is not a change: Pulumi never sends it"
     assert.deepEqual(diffRenders(render(all(1)), render(all(2))), []);
     assert.deepEqual(diffRenders(render(all(1)), render(all(2, { protect: true }))).map((c) => [c.inputPaths, c.optionPaths]), [[[], ["protect"]]]);
 });
+
+test("a change of dependsOn alone is no change: the engine records it without an update step", () => {
+    const a = res("x", { v: 1 }, { dependsOn: ["a"] });
+    const b = res("x", { v: 1 }, { dependsOn: ["b", "c"] });
+    assert.deepEqual(diffRenders(render(a), render(b)), []);
+});
