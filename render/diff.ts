@@ -54,6 +54,11 @@ export function isIgnored(path: string, ignoreChanges: readonly string[] | undef
     });
 }
 
+/** Options whose change alone is no step: they only shape how this run waits and orders. */
+function isStepless(optionPath: string): boolean {
+    return ["dependsOn", "customTimeouts"].some((o) => optionPath === o || optionPath.startsWith(`${o}.`));
+}
+
 /**
  * Every resource that differs between two renders, in a stable order (type, then name). Input
  * paths under the new `ignoreChanges` do not count: Pulumi will not send them.
@@ -72,8 +77,8 @@ export function diffRenders(before: Render, after: Render): ResourceChange[] {
             continue;
         }
         const inputPaths = changedPaths(b.inputs, a.inputs).filter((p) => !isIgnored(p, a.options.ignoreChanges));
-        // The engine records new dependencies without an update step; only the order of this run changes.
-        const optionPaths = changedPaths(b.options, a.options).filter((p) => p !== "dependsOn" && !p.startsWith("dependsOn."));
+        // The engine records new dependencies and timeouts without an update step.
+        const optionPaths = changedPaths(b.options, a.options).filter((p) => !isStepless(p));
         if (inputPaths.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
             changes.push({ ...base, kind: "update", inputPaths, optionPaths });
         }

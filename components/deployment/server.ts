@@ -5,6 +5,7 @@ import { IN_NAMESPACE, PORTS, renderServerConf } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 import { ADMIN_USER, Credentials } from "./credentials";
 import { questdbPodSpec } from "./podSpec";
+import { rolloutTimeouts } from "./rollout";
 
 export const CONFIG_CHECKSUM_ANNOTATION = "questdb.cloud/config-checksum";
 /** Changes with the credentials seed: a Secret read through env does not restart a pod, a template change does. */
@@ -97,6 +98,8 @@ export function createQuestDbServer(
         parent: ctx.parent,
         // The node and the claim must exist first, or the pod waits Pending and `up` times out.
         dependsOn: [namespace, configMap, secret, ...runsAfter],
+        // A slow but healthy rollout (volume move, image pull, WAL replay) must not fail `up`.
+        customTimeouts: rolloutTimeouts(),
     });
     const service = new k8s.core.v1.Service(partName(ctx, "service"), serviceArgs(ctx), inNamespace);
     return { statefulSet, service };

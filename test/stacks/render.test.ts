@@ -37,7 +37,7 @@ for (const stack of shippedStacks()) {
                     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
                     assert.equal((volume.inputs.tags as Record<string, string>)["questdb.cloud/backup-policy"], undefined);
                     const snapshot = resource(render, TYPES.snapshot, `${id}-final-snapshot`);
-                    assert.deepEqual(snapshot.options, { retainOnDelete: true });
+                    assert.deepEqual(snapshot.options, { retainOnDelete: true, customTimeouts: { create: "4h" } });
                     if (!preview) {
                         assert.match(String(snapshot.inputs.volumeId), /^vol-/);
                     }

@@ -14,6 +14,9 @@ function warnings(report: ImpactReport): string[] {
     if (report.refusals.length > 0) {
         lines.push("**The program refuses this change;** `pulumi preview` will fail with:", ...report.refusals.map((r) => `- ${r}`));
     }
+    for (const note of report.notes) {
+        lines.push(`**Note:** ${note}`);
+    }
     if (report.previewWillFail && report.refusals.length === 0) {
         lines.push("**`pulumi preview` will fail:** a protected resource would be deleted or replaced " +
             "(protect: true). Unprotect it deliberately (`pulumi state unprotect`) only after a data migration plan.");

@@ -6,7 +6,23 @@
 import { StackFile, formatProblem, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { databaseIds, groupImpacts, groupsOf } from "./group";
-import { providerFlagsOf } from "./rules";
+import { STATEFUL_SET, providerFlagsOf } from "./rules";
+import { DatabaseImpact } from "./types";
+
+/**
+ * A StatefulSet does not replace a pod that crash-loops on a bad template when the template is
+ * reverted ("forced rollback", kubernetes/kubernetes#67250). Impact cannot see a pod's health, so
+ * every template change that rolls a pod carries the step, in case it is such a revert.
+ */
+export function forcedRollbackNotes(databases: readonly DatabaseImpact[]): string[] {
+    const rolled = databases.filter((d) => d.resources.some((r) => r.type === STATEFUL_SET && r.kind === "rolling-restart")).map((d) => d.id);
+    if (rolled.length === 0) {
+        return [];
+    }
+    return [`Forced rollback: this rolls the pod of ${rolled.join(", ")}. If that pod is crash-looping now (a bad version or server.conf `
+        + "being reverted), Kubernetes will not replace it: while `pulumi up` waits, delete it with "
+        + "`kubectl -n qdb-<id> delete pod questdb-0` (docs/runbook.md, \"Revert a bad version or config\")."];
+}
 import { ImpactReport } from "./types";
 
 export * from "./types";
@@ -29,6 +45,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
+        notes: forcedRollbackNotes(databases),
     };
 }
 

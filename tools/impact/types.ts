@@ -75,6 +75,8 @@ export interface ImpactReport {
     readonly previewWillFail: boolean;
     /** The program's own refusals of this change (shrink, AZ move, removing a live database), as preview prints them. */
     readonly refusals: readonly string[];
+    /** What a reviewer must know that the diff cannot show, such as the forced-rollback step of a revert. */
+    readonly notes: readonly string[];
 }
 
 /** The component type whose instances are databases; its logical name is the database id. */
