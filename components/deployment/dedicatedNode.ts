@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DATABASE_LABEL, DatabaseState } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
+import { nodeUserData } from "./nodeTuning";
 
 /** Root volume of the node; the database's data lives on its own EBS volume. */
 const ROOT_VOLUME_GIB = 40;
@@ -33,6 +34,8 @@ export function launchTemplateArgs(ctx: DeploymentContext): aws.ec2.LaunchTempla
             ebs: { volumeSize: ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
         }],
         tagSpecifications: [tagSpec("instance"), tagSpec("volume")],
+        // vm.max_map_count and the open-files limit QuestDB asks for (nodeTuning.ts).
+        userData: Buffer.from(nodeUserData()).toString("base64"),
         tags: ctx.tags,
     };
 }
