@@ -21,10 +21,15 @@ for (const stack of shippedStacks()) {
                 render = await renderShippedStack(stack, preview);
             });
 
-            test("registers one deployment per database and calls getCluster once per stack", () => {
+            test("registers one deployment per database; getCluster, each add-on and the volume key are asked once per stack", () => {
                 const ids = resourcesOfType(render, TYPES.deployment).map((r) => r.name).sort();
                 assert.deepEqual(ids, inventory.databases.map((d) => d.id).sort());
-                assert.deepEqual(render.invokes, { "aws:eks/getCluster:getCluster": 1 });
+                assert.deepEqual(render.invokes, {
+                    "aws:eks/getCluster:getCluster": 1,
+                    // One getAddon per add-on (EBS CSI, VPC CNI), never one per database.
+                    "aws:eks/getAddon:getAddon": 2,
+                    ...(inventory.region.volumeKmsKeyId ? { "aws:kms/getKey:getKey": 1 } : {}),
+                });
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);
             });
 
