@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { BACKUP_POLICY_TAG, IN_NAMESPACE, STATE_TAG, backupPolicyKey } from "../../inventory";
+import { adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
@@ -38,12 +39,11 @@ export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
  * be removed; the volume still stays in AWS.
  */
 export function volumeOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
-    const adopted = ctx.database.adopt?.volumeId;
     return {
         parent: ctx.parent,
         protect: ctx.database.state !== "decommissioned",
         retainOnDelete: true,
-        ...(adopted ? { import: adopted } : {}),
+        ...adoptedOptions(ctx, ctx.database.adopt?.volumeId),
     };
 }
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DATABASE_LABEL, DatabaseState } from "../../inventory";
+import { adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 import { nodeUserData } from "./nodeTuning";
 
@@ -93,12 +94,11 @@ export function nodeGroupOptions(ctx: DeploymentContext, after: readonly pulumi.
     if (!legacy) {
         return { parent: ctx.parent, ...order };
     }
-    return { parent: ctx.parent, ...order, import: `${ctx.region.clusterName}:${legacy}`, deleteBeforeReplace: true };
+    return { parent: ctx.parent, ...order, ...adoptedOptions(ctx, `${ctx.region.clusterName}:${legacy}`), deleteBeforeReplace: true };
 }
 
 export function launchTemplateOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
-    const legacy = ctx.database.adopt?.launchTemplateId;
-    return legacy ? { parent: ctx.parent, import: legacy } : { parent: ctx.parent };
+    return { parent: ctx.parent, ...adoptedOptions(ctx, ctx.database.adopt?.launchTemplateId) };
 }
 
 export interface DedicatedNode {

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import { IN_NAMESPACE } from "../../inventory";
+import { adoptedObjectOptions, adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 
 export const DNS_TTL_SECONDS = 300;
@@ -52,8 +53,8 @@ export interface Endpoint {
 }
 
 export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace): Endpoint {
-    const ingress = new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx), { parent: ctx.parent, dependsOn: [namespace] });
-    const importId = dnsRecordImportId(ctx);
-    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...(importId ? { import: importId } : {}) });
+    const ingress = new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx),
+        { parent: ctx.parent, dependsOn: [namespace], ...adoptedObjectOptions(ctx, IN_NAMESPACE.ingress) });
+    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...adoptedOptions(ctx, dnsRecordImportId(ctx)) });
     return { ingress, record };
 }

@@ -2,7 +2,7 @@
 import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./types";
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
-    "no-op": "⚪", released: "⚪", "in-place-update": "🟢", created: "🆕", "volume-change": "🟢", "rolling-restart": "🟡",
+    "no-op": "⚪", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", "volume-change": "🟢", converge: "🟡", "rolling-restart": "🟡",
     "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", "data-at-risk": "⛔",
 };
 

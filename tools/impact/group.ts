@@ -5,12 +5,12 @@
  */
 import { ResourceChange } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
-import { PROVIDER_DEFAULTS, ProviderFlags, actionOf, kindOf, replacingPaths } from "./rules";
+import { FORCE_REPLACE, PROVIDER_DEFAULTS, ProviderFlags, actionOf, isAsIs, isConverge, kindOf, replacingPaths } from "./rules";
 import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
-    "no-op", "released", "in-place-update", "created", "volume-change", "rolling-restart",
+    "no-op", "released", "adopted", "in-place-update", "created", "volume-change", "converge", "rolling-restart",
     "rolling-node-update", "node-replacement", "down", "data-at-risk",
 ];
 
@@ -19,6 +19,8 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "no-op": "none",
     "in-place-update": "none",
     released: "none (already decommissioned; kept in AWS)",
+    adopted: "none (imported as it is)",
+    converge: "depends on how the legacy resources differ: read `pulumi preview --diff`; a StatefulSet change restarts the pod",
     created: "none (new)",
     "volume-change": "none (EBS modifies online; the filesystem grows online)",
     "rolling-restart": "one pod restart, ~1-2 min",
@@ -51,7 +53,12 @@ export function groupsOf(...renders: Render[]): Map<string, string> {
 
 function describe(change: ResourceChange, paths: readonly string[]): string {
     if (change.kind !== "update") {
-        return change.kind === "create" ? "created" : "deleted";
+        const imported = change.after?.options.import;
+        return change.kind === "delete" ? "deleted" : imported ? `imported from ${imported}${isAsIs(change) ? ", every input ignored: no change" : ""}` : "created";
+    }
+    if (isConverge(change)) {
+        const replacing = FORCE_REPLACE[change.type] ?? [];
+        return `converge: every input now applies to the imported resource${replacing.length ? `; a live difference in ${replacing.join(", ")} replaces it` : ""}`;
     }
     const shown = paths.slice(0, 4).map((p) => {
         const at = (inputs: Record<string, unknown> | undefined) =>

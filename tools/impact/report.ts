@@ -9,13 +9,31 @@ import { databaseIds, groupImpacts, groupsOf } from "./group";
 import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact } from "./types";
 
+/** What the two steps of an adoption mean, per database; the live values are not known offline. */
+export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
+    const withKind = (kind: string) => databases.filter((d) => d.resources.some((r) => r.reason.startsWith(kind))).map((d) => d.id);
+    const notes: string[] = [];
+    const imported = databases.filter((d) => d.resources.some((r) => r.action === "import")).map((d) => d.id);
+    if (imported.length > 0) {
+        notes.push(`Adoption step 1 (${imported.join(", ")}): each \`import\` resource is taken over exactly as it is; `
+            + "`pulumi preview` must show `= import` with no diff for them. The other resources of the database are created.");
+    }
+    const converging = withKind("converge");
+    if (converging.length > 0) {
+        notes.push(`Adoption step 2 (${converging.join(", ")}): the program's inputs now apply to the imported resources. `
+            + "What changes depends on the live resources: `pulumi preview --diff` lists each field; approve only `~` updates you expect.");
+    }
+    return notes;
+}
+
 /**
  * A StatefulSet does not replace a pod that crash-loops on a bad template when the template is
  * reverted ("forced rollback", kubernetes/kubernetes#67250). Impact cannot see a pod's health, so
  * every template change that rolls a pod carries the step, in case it is such a revert.
  */
 export function forcedRollbackNotes(databases: readonly DatabaseImpact[]): string[] {
-    const rolled = databases.filter((d) => d.resources.some((r) => r.type === STATEFUL_SET && r.kind === "rolling-restart")).map((d) => d.id);
+    const rolled = databases.filter((d) => d.resources.some((r) => r.type === STATEFUL_SET && r.kind === "rolling-restart"
+        && r.paths.some((p) => p.startsWith("spec.template")))).map((d) => d.id);
     if (rolled.length === 0) {
         return [];
     }
@@ -45,7 +63,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
-        notes: forcedRollbackNotes(databases),
+        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases)],
     };
 }
 
