@@ -72,15 +72,30 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
     }
 }
 
+/**
+ * Which of node and pod changes first. Pausing stops QuestDB before its node goes, so the node is
+ * never drained under a running database; resuming brings the node up before the pod that needs
+ * it. Pulumi orders updates along dependsOn, so the state decides which depends on which.
+ */
+export function podFirst(state: DatabaseState): boolean {
+    return state === "paused";
+}
+
 /** Everything but the volume: what pausing scales to zero and decommissioning removes. */
 function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args: QuestDbDeploymentArgs) {
     const { namespace } = createTenantIsolation(ctx);
-    const node = createDedicatedNode(ctx);
     const binding = bindVolume(ctx, volume, namespace, args.storageClass);
     const credentials = databaseCredentials(args.credentialsSeed, ctx.database.id);
-    createQuestDbServer(ctx, namespace, credentials, [node.nodeGroup, binding.claim]);
+    let nodeGroup: aws.eks.NodeGroup;
+    if (podFirst(ctx.database.state)) {
+        const server = createQuestDbServer(ctx, namespace, credentials, [binding.claim]);
+        nodeGroup = createDedicatedNode(ctx, [server.statefulSet]).nodeGroup;
+    } else {
+        nodeGroup = createDedicatedNode(ctx, []).nodeGroup;
+        createQuestDbServer(ctx, namespace, credentials, [nodeGroup, binding.claim]);
+    }
     createEndpoint(ctx, namespace);
     createMetrics(ctx, namespace);
     createBackupJob(ctx, namespace, volume);
-    return { nodeGroup: node.nodeGroup };
+    return { nodeGroup };
 }

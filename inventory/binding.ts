@@ -33,3 +33,19 @@ export function storageClassFor(previous: DeployedFacts | undefined): string {
     }
     return previous.storageClassName ?? STORAGE_CLASSES.legacy;
 }
+
+/**
+ * The only input paths of the binding objects that may ever change after creation; every other
+ * field is immutable in the Kubernetes API (a PV's source, affinity and class; a PVC's class,
+ * volume and access modes; a class's mode, reclaim policy and parameters) and would replace the
+ * object delete-first, where the protection finalizer holds the delete while the volume is in
+ * use. Whatever inventory edit would touch one is refused by checkTransitions (AZ, restored
+ * snapshot, KMS key, removal), and the class is kept per database (storageClassFor).
+ */
+export const BINDING_MAY_CHANGE: Readonly<Record<string, readonly string[]>> = {
+    // Labels only; capacity and claimRef are controller-owned and ignoreChanges.
+    "kubernetes:core/v1:PersistentVolume": ["metadata.labels", "metadata.annotations"],
+    // The request grows with the volume (never shrinks: refused).
+    "kubernetes:core/v1:PersistentVolumeClaim": ["metadata.labels", "metadata.annotations", "spec.resources.requests.storage"],
+    "kubernetes:storage.k8s.io/v1:StorageClass": ["metadata.labels", "metadata.annotations", "allowVolumeExpansion"],
+};

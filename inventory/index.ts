@@ -14,4 +14,4 @@ export * from "./stackFile";
 export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";
-export { STORAGE_CLASSES, storageClassFor } from "./binding";
+export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding";

@@ -7,14 +7,15 @@ import { RegionFacts } from "./readRegion";
 import { readAccess } from "./readAccess";
 import { readBackup, readInstanceType, readVolume } from "./readVolume";
 import { checkServerConf } from "./serverConf";
-import { AdoptSpec, DatabaseSpec, DatabaseState } from "./types";
+import { AdoptSpec, AdoptStep, DatabaseSpec, DatabaseState } from "./types";
 import { DEFAULTS } from "./defaults";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
     "nodeImage", "serverConf", "allowDangerousServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
 ];
-const ADOPT_FIELDS = ["volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord"];
+const ADOPT_FIELDS = ["step", "volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord", "kubernetes"];
+export const ADOPT_STEPS: readonly AdoptStep[] = ["import", "converge"];
 export const STATES: readonly DatabaseState[] = ["active", "paused", "decommissioned"];
 
 export function databaseWhere(entry: unknown, index: number): string {
@@ -106,12 +107,18 @@ function readVersion(d: FieldReader, region: RegionFacts): { questdbVersion: str
 }
 
 function readAdopt(d: FieldReader): AdoptSpec | undefined {
-    const a = d.optionalObject("adopt", "{volumeId, nodeGroupName, launchTemplateId, dnsRecord}");
+    const a = d.optionalObject("adopt", "{step, volumeId, nodeGroupName, launchTemplateId, dnsRecord, kubernetes}");
     if (!a) {
         return undefined;
     }
     a.rejectUnknownFields(ADOPT_FIELDS);
+    const step = a.requireString("step", {
+        pattern: /^(import|converge)$/,
+        expected: "import (take the legacy resources over exactly as they are), then converge in a later, separately reviewed change",
+    }) as AdoptStep | undefined;
     return {
+        step: step ?? "import",
+        kubernetes: a.optionalBoolean("kubernetes") ?? false,
         volumeId: a.optionalString("volumeId", { pattern: /^vol-[0-9a-f]{8,17}$/, expected: "an EBS volume id such as vol-0123456789abcdef0" }),
         nodeGroupName: a.optionalString("nodeGroupName", { pattern: /^[0-9A-Za-z][A-Za-z0-9_-]{0,62}$/, expected: "the existing EKS node group's name" }),
         launchTemplateId: a.optionalString("launchTemplateId", { pattern: /^lt-[0-9a-f]{8,17}$/, expected: "a launch template id such as lt-0123456789abcdef0" }),

@@ -165,10 +165,22 @@ export function retiredIdsAfter(previous: Record<string, DeployedFacts>, previou
     return [...new Set([...previousRetired, ...inventory.region.retiredIds, ...removed])].sort();
 }
 
+/**
+ * Converging imports nothing new: it changes resources a previous deployment imported as they
+ * were. Without that deployment, Pulumi (>= 3.174) would import and update, or replace, them in
+ * one run, the single unreviewed step adoption is split to avoid.
+ */
+function checkAdoption(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
+    return inventory.databases
+        .filter((d) => d.adopt?.step === "converge" && previous[d.id] === undefined)
+        .map((d) => problem(d.id, "adopt.step", "converge", "no deployment of this stack has imported this database's legacy resources yet, so converging would import and change them in one run",
+            "set adopt.step to import and deploy (nothing changes), review, then set adopt.step to converge in a later change"));
+}
+
 /** Every way the new inventory would contradict what is deployed. Pure; shared by program and tools. */
 export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = []): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
-    const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory)];
+    const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory)];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was) : checkRemoved(id, was)));

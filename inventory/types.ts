@@ -33,10 +33,25 @@ export interface BackupSpec {
 }
 
 /**
- * Existing cloud resources that a database's component takes over instead of creating, the
- * counterpart of an operator inheriting legacy resources. Each is optional.
+ * The two reviewed steps of an adoption. `import`: every adopted resource is imported exactly as
+ * it is (`ignoreChanges: ["*"]`): no update, no replacement, no restart. `converge`, in a later
+ * deployment: the program's inputs apply, and the preview shows each difference.
+ */
+export type AdoptStep = "import" | "converge";
+
+/**
+ * Existing cloud and Kubernetes resources that a database's component takes over instead of
+ * creating, the counterpart of an operator inheriting legacy resources. Each is optional.
  */
 export interface AdoptSpec {
+    /** Which step of the adoption this deployment is. Required: `import` first, `converge` in a later change. */
+    readonly step: AdoptStep;
+    /**
+     * Import the database's Kubernetes objects, which must exist under this program's names: the
+     * namespace `qdb-<id>` and, in it, the ConfigMap `questdb-config`, the StatefulSet, Service and
+     * Ingress `questdb`. @default false
+     */
+    readonly kubernetes: boolean;
     /** The legacy EBS data volume, imported as the database's volume. */
     readonly volumeId?: string;
     /** The legacy EKS node group, imported under its existing name. */

@@ -81,7 +81,35 @@ export function describeLeaf(leaf: LeafChange): string[] {
     return [`${leaf.path}: ${show(leaf.before)} -> ${show(leaf.after)}`];
 }
 
-/** Every resource that differs between two renders, in a stable order (type, then name). */
+/** `spec.capacity`, `a[*].b` or `*` as path segments; `*` matches any one segment, a lone `*` everything. */
+function segmentsOf(path: string): string[] {
+    return path.replace(/\[(\*|\d+)\]/g, ".$1").replace(/\["([^"]*)"\]/g, ".$1").split(".").filter((p) => p !== "");
+}
+
+/**
+ * Whether Pulumi ignores a changed input path: the engine sends the old value for an
+ * `ignoreChanges` path, so the real preview never shows it (prefix match by segment).
+ */
+export function isIgnored(path: string, ignoreChanges: readonly string[] | undefined): boolean {
+    const changed = segmentsOf(path);
+    return (ignoreChanges ?? []).some((ignore) => {
+        const pattern = segmentsOf(ignore);
+        if (pattern.length === 1 && pattern[0] === "*") {
+            return true;
+        }
+        return pattern.length <= changed.length && pattern.every((p, i) => p === "*" || p === changed[i]);
+    });
+}
+
+/** Options whose change alone is no step: they only shape how this run waits and orders. */
+function isStepless(optionPath: string): boolean {
+    return ["dependsOn", "customTimeouts"].some((o) => optionPath === o || optionPath.startsWith(`${o}.`));
+}
+
+/**
+ * Every resource that differs between two renders, in a stable order (type, then name). Input
+ * paths under the new `ignoreChanges` do not count: Pulumi will not send them.
+ */
 export function diffRenders(before: Render, after: Render): ResourceChange[] {
     const old = new Map(before.resources.map((r) => [keyOf(r), r]));
     const now = new Map(after.resources.map((r) => [keyOf(r), r]));
@@ -95,8 +123,10 @@ export function diffRenders(before: Render, after: Render): ResourceChange[] {
             changes.push({ ...base, kind: b ? "delete" : "create", inputPaths: [], inputChanges: [], optionPaths: [] });
             continue;
         }
-        const inputChanges = changedLeaves(b.inputs, a.inputs);
-        const optionPaths = changedPaths(b.options, a.options);
+        // Paths under ignoreChanges are never sent, and the engine records new dependencies and
+        // timeouts without an update step.
+        const inputChanges = changedLeaves(b.inputs, a.inputs).filter((l) => !isIgnored(l.path, a.options.ignoreChanges));
+        const optionPaths = changedPaths(b.options, a.options).filter((p) => !isStepless(p));
         if (inputChanges.length > 0 || optionPaths.length > 0 || b.parent !== a.parent) {
             changes.push({ ...base, kind: "update", inputPaths: inputChanges.map((l) => l.path), inputChanges, optionPaths });
         }

@@ -39,6 +39,7 @@ function captureOptions(opts: pulumi.CustomResourceOptions): CapturedOptions {
         ignoreChanges: opts.ignoreChanges,
         import: opts.import as string | undefined,
         dependsOn: dependsOnNames(opts.dependsOn),
+        customTimeouts: opts.customTimeouts,
     };
     const defined = Object.entries(options).filter(([, v]) => v !== undefined);
     return { parent, options: Object.fromEntries(defined) };

@@ -56,11 +56,18 @@ export interface MockCluster {
     readonly endpoint: string;
     /** The cluster CA, base64; a CA rotation changes it. */
     readonly certificateAuthorityData: string;
+    /** Installed EKS add-ons, name to configurationValues (JSON); an absent name is not installed. */
+    readonly addons: Readonly<Record<string, string>>;
+    /** The state KMS reports for any key, e.g. "Enabled" or "PendingDeletion". */
+    readonly kmsKeyState: string;
 }
 
 export const FAKE_CLUSTER: MockCluster = {
     endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
     certificateAuthorityData: Buffer.from("mock certificate authority").toString("base64"),
+    // What the program needs (stacks/preflight.ts), so that shipped stacks pass preflight.
+    addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }) },
+    kmsKeyState: "Enabled",
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -111,6 +118,16 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         if (args.token === "aws:eks/getCluster:getCluster") {
             const { endpoint, certificateAuthorityData } = this.cluster;
             return { endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name };
+        }
+        if (args.token === "aws:eks/getAddon:getAddon") {
+            const name = String(args.inputs.addonName);
+            if (!(name in this.cluster.addons)) {
+                throw new Error(`ResourceNotFoundException: No addon: ${name} found in cluster: ${args.inputs.clusterName}`);
+            }
+            return { addonName: name, clusterName: args.inputs.clusterName, addonVersion: "v1.0.0-eksbuild.1", configurationValues: this.cluster.addons[name], id: `${args.inputs.clusterName}:${name}` };
+        }
+        if (args.token === "aws:kms/getKey:getKey") {
+            return { keyId: args.inputs.keyId, arn: args.inputs.keyId, id: args.inputs.keyId, keyState: this.cluster.kmsKeyState, keyUsage: "ENCRYPT_DECRYPT", keySpec: "SYMMETRIC_DEFAULT", enabled: this.cluster.kmsKeyState === "Enabled" };
         }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
     }

@@ -59,6 +59,25 @@ function replayedOptions(options: RecordedOptions, byName: ReadonlyMap<string, p
     return { ...rest, dependsOn: dependsOn.map((name) => byName.get(name)).filter((r): r is pulumi.Resource => r !== undefined) };
 }
 
+/**
+ * A provider's inputs travel JSON-encoded, so the render records a boolean flag as "true"; the
+ * replay passes the value itself, or the SDK would encode it a second time.
+ */
+function replayedProviderInputs(inputs: Record<string, unknown>): Record<string, unknown> {
+    const decoded = (value: unknown) => {
+        if (typeof value !== "string") {
+            return value;
+        }
+        try {
+            const parsed: unknown = JSON.parse(value);
+            return typeof parsed === "boolean" || typeof parsed === "number" ? parsed : value;
+        } catch {
+            return value;
+        }
+    };
+    return Object.fromEntries(Object.entries(inputs).map(([k, v]) => [k, decoded(v)]));
+}
+
 /** Registers `resources` (in the order the program registered them, parents first) under the current runtime. */
 export function replayResources(resources: readonly RenderedResource[]): void {
     const byName = new Map<string, pulumi.Resource>();
@@ -75,7 +94,8 @@ export function replayResources(resources: readonly RenderedResource[]): void {
             provider: r.type.startsWith("kubernetes:") ? kubernetesProvider : undefined,
         };
         const Class = providerClassFor(r.type);
-        const resource = Class ? new Class(r.name, r.inputs, opts) : new ReplayedCustomResource(r.type, r.name, r.inputs, opts);
+        const inputs = r.type === KUBERNETES_PROVIDER_TYPE ? replayedProviderInputs(r.inputs) : r.inputs;
+        const resource = Class ? new Class(r.name, inputs, opts) : new ReplayedCustomResource(r.type, r.name, inputs, opts);
         if (r.type === KUBERNETES_PROVIDER_TYPE) {
             kubernetesProvider = resource as pulumi.ProviderResource;
         }

@@ -10,6 +10,8 @@ export interface RecordedOptions {
     readonly import?: string;
     /** Logical names of the resources this one explicitly depends on. */
     readonly dependsOn?: string[];
+    /** How long the engine waits for create, update and delete, e.g. "25m". */
+    readonly customTimeouts?: { readonly create?: string; readonly update?: string; readonly delete?: string };
 }
 
 /** One resource as the program registered it. Secret values read "[secret]". */

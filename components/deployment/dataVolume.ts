@@ -2,6 +2,7 @@ import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IN_NAMESPACE, STATE_TAG } from "../../inventory";
+import { adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 
 export const EBS_CSI_DRIVER = "ebs.csi.aws.com";
@@ -36,12 +37,11 @@ export function volumeArgs(ctx: DeploymentContext): aws.ebs.VolumeArgs {
  * be removed; the volume still stays in AWS.
  */
 export function volumeOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
-    const adopted = ctx.database.adopt?.volumeId;
     return {
         parent: ctx.parent,
         protect: ctx.database.state !== "decommissioned",
         retainOnDelete: true,
-        ...(adopted ? { import: adopted } : {}),
+        ...adoptedOptions(ctx, ctx.database.adopt?.volumeId),
     };
 }
 
@@ -104,6 +104,9 @@ export function createFinalSnapshot(ctx: DeploymentContext, volume: aws.ebs.Volu
         { parent: ctx.parent, retainOnDelete: true, customTimeouts: { create: "4h" } });
 }
 
+/** PV fields a controller owns once the PV exists; the program sets them only at creation. */
+export const PV_CONTROLLER_FIELDS = ["spec.capacity", "spec.claimRef"];
+
 export interface VolumeBinding {
     readonly persistentVolume: k8s.core.v1.PersistentVolume;
     readonly claim: k8s.core.v1.PersistentVolumeClaim;
@@ -117,12 +120,16 @@ export function bindVolume(
     storageClass: { readonly name: string; readonly resource: pulumi.Resource },
 ): VolumeBinding {
     const storageClassName = storageClass.name;
-    // After creation the CSI resizer owns the PV's capacity: a larger claim makes it expand the
-    // volume (already grown by Pulumi, so the driver only confirms the size), set the PV's
-    // capacity and grow the filesystem online.
+    // Fields a controller owns after creation (docs/decisions.md, "Binding the data volume"):
+    // - capacity: the CSI resizer; a larger claim makes it expand the volume (already grown by
+    //   Pulumi, so the driver only confirms the size), set the PV's capacity and grow the
+    //   filesystem online;
+    // - claimRef: the PV controller adds the claim's uid and becomes its field manager. Ignored,
+    //   pulumi-kubernetes drops the field from its server-side apply (or sends the live value),
+    //   so a later change to the PV does not conflict on .spec.claimRef.
     const persistentVolume = new k8s.core.v1.PersistentVolume(
         partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName),
-        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: ["spec.capacity"] });
+        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: PV_CONTROLLER_FIELDS });
     // The claim grows only after the EBS volume did.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
         partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume, storageClass.resource] });

@@ -1,7 +1,9 @@
 import * as aws from "../aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DATABASE_LABEL, DatabaseState } from "../../inventory";
+import { adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
+import { nodeUserData } from "./nodeTuning";
 
 /** Root volume of the node; the database's data lives on its own EBS volume. */
 const ROOT_VOLUME_GIB = 40;
@@ -33,6 +35,8 @@ export function launchTemplateArgs(ctx: DeploymentContext): aws.ec2.LaunchTempla
             ebs: { volumeSize: ROOT_VOLUME_GIB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
         }],
         tagSpecifications: [tagSpec("instance"), tagSpec("volume")],
+        // vm.max_map_count and the open-files limit QuestDB asks for (nodeTuning.ts).
+        userData: Buffer.from(nodeUserData()).toString("base64"),
         tags: ctx.tags,
     };
 }
@@ -84,17 +88,17 @@ export function nodeGroupArgs(
  * so the only downtime is one pod move. A fixed legacy name cannot coexist with its replacement,
  * so an adopted node group is replaced delete-first instead.
  */
-export function nodeGroupOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
+export function nodeGroupOptions(ctx: DeploymentContext, after: readonly pulumi.Resource[] = []): pulumi.CustomResourceOptions {
     const legacy = ctx.database.adopt?.nodeGroupName;
+    const order = after.length > 0 ? { dependsOn: [...after] } : {};
     if (!legacy) {
-        return { parent: ctx.parent };
+        return { parent: ctx.parent, ...order };
     }
-    return { parent: ctx.parent, import: `${ctx.region.clusterName}:${legacy}`, deleteBeforeReplace: true };
+    return { parent: ctx.parent, ...order, ...adoptedOptions(ctx, `${ctx.region.clusterName}:${legacy}`), deleteBeforeReplace: true };
 }
 
 export function launchTemplateOptions(ctx: DeploymentContext): pulumi.CustomResourceOptions {
-    const legacy = ctx.database.adopt?.launchTemplateId;
-    return legacy ? { parent: ctx.parent, import: legacy } : { parent: ctx.parent };
+    return { parent: ctx.parent, ...adoptedOptions(ctx, ctx.database.adopt?.launchTemplateId) };
 }
 
 export interface DedicatedNode {
@@ -102,10 +106,11 @@ export interface DedicatedNode {
     readonly launchTemplate: aws.ec2.LaunchTemplate;
 }
 
-export function createDedicatedNode(ctx: DeploymentContext): DedicatedNode {
+/** `after`: resources the node group changes after (a paused database's StatefulSet, scaled to 0 first). */
+export function createDedicatedNode(ctx: DeploymentContext, after: readonly pulumi.Resource[]): DedicatedNode {
     const launchTemplate = new aws.ec2.LaunchTemplate(partName(ctx, "node-template"), launchTemplateArgs(ctx), launchTemplateOptions(ctx));
     // A numbered version, never $Latest, which EKS reports back as a permanent diff.
     const version = launchTemplate.latestVersion.apply((v) => String(v));
-    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), nodeGroupOptions(ctx));
+    const nodeGroup = new aws.eks.NodeGroup(partName(ctx, "node"), nodeGroupArgs(ctx, { id: launchTemplate.id, version }), nodeGroupOptions(ctx, after));
     return { nodeGroup, launchTemplate };
 }

@@ -1,7 +1,8 @@
 import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { RegionSpec } from "../../inventory";
+import { IN_NAMESPACE, RegionSpec } from "../../inventory";
+import { adoptedObjectOptions, adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 import { allowlistArgs, certificateArgs, httpRouteArgs, tcpRouteArgs } from "./gatewayRoutes";
 import { ingressArgs } from "./ingressRoute";
@@ -50,7 +51,7 @@ export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Na
     const opts = { parent: ctx.parent, dependsOn: [namespace] };
     const open = ctx.database.access.allowedCidrs.length > 0;
     const { ingress: ingressSpec, gateway } = ctx.region;
-    const ingress = ingressSpec && open ? new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx, ingressSpec), opts) : undefined;
+    const ingress = ingressSpec && open ? new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx, ingressSpec), { ...opts, ...adoptedObjectOptions(ctx, IN_NAMESPACE.ingress) }) : undefined;
     const gatewayObjects: k8s.apiextensions.CustomResource[] = [];
     if (gateway) {
         const custom = (part: string, args: k8s.apiextensions.CustomResourceArgs, dependsOn: pulumi.Resource[] = []) => {
@@ -67,7 +68,6 @@ export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Na
             custom("ilp-route", tcpRouteArgs(ctx, gateway, "ilp"), [tcp, certificate]);
         }
     }
-    const importId = dnsRecordImportId(ctx);
-    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...(importId ? { import: importId } : {}) });
+    const record = new aws.route53.Record(partName(ctx, "dns"), dnsRecordArgs(ctx), { parent: ctx.parent, ...adoptedOptions(ctx, dnsRecordImportId(ctx)) });
     return { ingress, gatewayObjects, record };
 }

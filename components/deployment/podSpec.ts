@@ -34,8 +34,27 @@ function secretEnv(key: string) {
     return { secretKeyRef: { name: IN_NAMESPACE.credentialsSecret, key } };
 }
 
-function statusProbe(periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
-    return { httpGet: { path: "/status", port: PORTS.status }, periodSeconds, failureThreshold, timeoutSeconds: 5 };
+/** Probe timing; rollout.ts sizes the provider's rollout wait from it. */
+export interface ProbeTiming {
+    readonly periodSeconds: number;
+    readonly failureThreshold: number;
+}
+
+/**
+ * A crashed database may replay WAL for minutes before it answers: startup allows ten. Ready after
+ * one good answer; restarted after a minute without one.
+ */
+export const PROBES = {
+    startup: { periodSeconds: 10, failureThreshold: 60 },
+    readiness: { periodSeconds: 10, failureThreshold: 3 },
+    liveness: { periodSeconds: 15, failureThreshold: 4 },
+} as const satisfies Record<string, ProbeTiming>;
+
+/** QuestDB flushes and closes its tables on SIGTERM; give it two minutes. */
+export const TERMINATION_GRACE_SECONDS = 120;
+
+function statusProbe(timing: ProbeTiming): k8s.types.input.core.v1.Probe {
+    return { httpGet: { path: "/status", port: PORTS.status }, ...timing, timeoutSeconds: 5 };
 }
 
 export function questdbContainer(image: string): kx.types.Container {
@@ -53,10 +72,9 @@ export function questdbContainer(image: string): kx.types.Container {
             { name: "data", mountPath: DATA_PATH },
             { name: "tmp", mountPath: "/tmp" },
         ],
-        // A crashed database may replay WAL for minutes before it answers; allow ten.
-        startupProbe: statusProbe(10, 60),
-        readinessProbe: statusProbe(10, 3),
-        livenessProbe: statusProbe(15, 4),
+        startupProbe: statusProbe(PROBES.startup),
+        readinessProbe: statusProbe(PROBES.readiness),
+        livenessProbe: statusProbe(PROBES.liveness),
         // The node is dedicated: request a floor, set no limit, let QuestDB use the machine.
         resources: { requests: { cpu: "500m", memory: "1Gi" } },
         securityContext: CONTAINER_SECURITY,
@@ -107,7 +125,7 @@ export function questdbPodSpec(input: PodSpecInput): pulumi.Output<k8s.types.inp
         tolerations: [{ key: taint.key, operator: "Equal", value: taint.value, effect: "NoSchedule" }],
         automountServiceAccountToken: false,
         enableServiceLinks: false,
-        terminationGracePeriodSeconds: 120,
+        terminationGracePeriodSeconds: TERMINATION_GRACE_SECONDS,
         securityContext: {
             runAsNonRoot: true,
             runAsUser: QUESTDB_UID,

@@ -155,13 +155,14 @@ test("no DLM policy is left: scheduled snapshots are the CronJobs' alone", () =>
     assert.equal(tags["questdb.cloud/backup-policy"], undefined);
 });
 
-test("adoption imports the legacy volume, node group, launch template and DNS record", () => {
-    assert.deepEqual(resource(base, TYPES.volume, "legacy-metrics-volume").options, { protect: true, retainOnDelete: true, import: "vol-0f1e2d3c4b5a69788" });
+test("adoption (step import) imports the legacy volume, node group, launch template and DNS record as they are", () => {
+    const asIs = { ignoreChanges: ["*"] };
+    assert.deepEqual(resource(base, TYPES.volume, "legacy-metrics-volume").options, { protect: true, retainOnDelete: true, import: "vol-0f1e2d3c4b5a69788", ...asIs });
     const nodeGroup = resource(base, TYPES.nodeGroup, "legacy-metrics-node");
-    assert.deepEqual(nodeGroup.options, { import: "qdb-prod-us-east-1:qdb-legacy-metrics", deleteBeforeReplace: true });
+    assert.deepEqual(nodeGroup.options, { import: "qdb-prod-us-east-1:qdb-legacy-metrics", ...asIs, deleteBeforeReplace: true });
     assert.equal(nodeGroup.inputs.nodeGroupName, "qdb-legacy-metrics");
     assert.equal(nodeGroup.inputs.nodeGroupNamePrefix, undefined);
-    assert.deepEqual(resource(base, TYPES.launchTemplate, "legacy-metrics-node-template").options, { import: "lt-0a9b8c7d6e5f40312" });
-    assert.deepEqual(resource(base, TYPES.record, "legacy-metrics-dns").options, { import: "Z0PROD123456789ABCDE_legacy-metrics.us-east-1.db.questdb-cloud.example_CNAME" });
+    assert.deepEqual(resource(base, TYPES.launchTemplate, "legacy-metrics-node-template").options, { import: "lt-0a9b8c7d6e5f40312", ...asIs });
+    assert.deepEqual(resource(base, TYPES.record, "legacy-metrics-dns").options, { import: "Z0PROD123456789ABCDE_legacy-metrics.us-east-1.db.questdb-cloud.example_CNAME", ...asIs });
     assert.equal(resource(base, TYPES.nodeGroup, "acme-analytics-node").options.import, undefined);
 });

@@ -36,7 +36,7 @@ test("step 1, decommission a paused database: compute, ingress and DNS go; the v
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
-    assert.deepEqual(resource(after, TYPES.snapshot, "cyberdyne-logs-final-snapshot").options, { retainOnDelete: true });
+    assert.deepEqual(resource(after, TYPES.snapshot, "cyberdyne-logs-final-snapshot").options, { retainOnDelete: true, customTimeouts: { create: "4h" } });
 });
 
 test("step 2, remove the decommissioned entry: Pulumi forgets the volume and snapshot but retains both in AWS", async () => {

@@ -31,8 +31,9 @@ test("moving to Graviton switches the AMI type with the instance type", async ()
 
 test("a region node image change updates every running node group in place, and nothing else", async () => {
     const after = await renderAfter(base, editedProd((_, region) => (region.defaults.nodeImage = "1.31.5-20250301")));
-    // umbrella-iot and wayne-finance pin their own nodeImage; oldcorp-archive has no node.
-    const followers = ["acme-analytics", "cyberdyne-logs", "globex-ticks", "hooli-events", "initech-metrics", "legacy-metrics",
+    // umbrella-iot and wayne-finance pin their own nodeImage; oldcorp-archive has no node;
+    // legacy-metrics is in adoption step import, which ignores every input until it converges.
+    const followers = ["acme-analytics", "cyberdyne-logs", "globex-ticks", "hooli-events", "initech-metrics",
         "stark-replay", "stark-telemetry", "tyrell-sensors"];
     assert.deepEqual(changesBetween(base, after), followers.map((id) => `update aws:eks/nodeGroup:NodeGroup ${id}-node: releaseVersion`));
 });

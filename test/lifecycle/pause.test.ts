@@ -23,6 +23,22 @@ test("pausing scales the node group and the StatefulSet to zero and keeps everyt
     assert.equal((resource(after, TYPES.statefulSet, "globex-ticks-questdb").inputs.spec as any).replicas, 0);
 });
 
+test("pausing stops QuestDB before its node: the node group depends on the StatefulSet, never the reverse", async () => {
+    const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "globex-ticks").state = "paused")));
+    assert.deepEqual(resource(after, TYPES.nodeGroup, "globex-ticks-node").options.dependsOn, ["globex-ticks-questdb"]);
+    assert.ok(!resource(after, TYPES.statefulSet, "globex-ticks-questdb").options.dependsOn?.includes("globex-ticks-node"));
+    // Active (before the edit): the pod waits for its node.
+    assert.ok(resource(base, TYPES.statefulSet, "globex-ticks-questdb").options.dependsOn?.includes("globex-ticks-node"));
+    assert.equal(resource(base, TYPES.nodeGroup, "globex-ticks-node").options.dependsOn, undefined);
+});
+
+test("resuming brings the node up before the pod: the StatefulSet depends on the node group again", async () => {
+    assert.deepEqual(resource(base, TYPES.nodeGroup, "tyrell-sensors-node").options.dependsOn, ["tyrell-sensors-questdb"]);
+    const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "tyrell-sensors").state = "active")));
+    assert.ok(resource(after, TYPES.statefulSet, "tyrell-sensors-questdb").options.dependsOn?.includes("tyrell-sensors-node"));
+    assert.equal(resource(after, TYPES.nodeGroup, "tyrell-sensors-node").options.dependsOn, undefined);
+});
+
 test("resuming brings the node back in the same subnet and reattaches the same volume", async () => {
     const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "tyrell-sensors").state = "active")));
     assert.deepEqual(changesBetween(base, after), [

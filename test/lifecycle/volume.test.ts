@@ -15,7 +15,7 @@ test("growing size, IOPS and throughput modifies the volume in place and grows t
     }));
     assert.deepEqual(changesBetween(base, after), [
         "update aws:ebs/volume:Volume stark-telemetry-volume: iops, size, throughput",
-        "update kubernetes:core/v1:PersistentVolume stark-telemetry-pv: spec.capacity.storage",
+        // No PV line: its capacity is ignoreChanges, so Pulumi sends nothing (the CSI resizer grows it).
         "update kubernetes:core/v1:PersistentVolumeClaim stark-telemetry-pvc: spec.resources.requests.storage",
         // The volume-full alert names the next size to grow to.
         "update kubernetes:monitoring.coreos.com/v1:PrometheusRule stark-telemetry-alerts: spec.groups.0.rules.1.annotations.description",
@@ -24,7 +24,9 @@ test("growing size, IOPS and throughput modifies the volume in place and grows t
     assert.equal((claim.inputs.spec as any).resources.requests.storage, "1000Gi");
     // The claim is ordered after the volume; the resizer, not Pulumi, updates the PV's capacity.
     assert.ok(claim.options.dependsOn?.includes("stark-telemetry-volume"));
-    assert.deepEqual(resource(after, TYPES.persistentVolume, "stark-telemetry-pv").options.ignoreChanges, ["spec.capacity"]);
+    const pv = resource(after, TYPES.persistentVolume, "stark-telemetry-pv");
+    assert.deepEqual(pv.options.ignoreChanges, ["spec.capacity", "spec.claimRef"]);
+    assert.equal((pv.inputs.spec as any).capacity.storage, "1000Gi");
 });
 
 test("shrinking a volume is refused before anything is changed, naming the size it must keep", async () => {

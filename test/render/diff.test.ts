@@ -40,3 +40,21 @@ test("issue 17.5: changedLeaves keeps dotted keys whole; describeLeaf shows real
     const secret = changedLeaves({ stringData: "[secret]" }, { stringData: { a: "[secret]" } });
     assert.deepEqual(secret.flatMap(describeLeaf), ["stringData: changed (secret, not shown)"]);
 });
+
+test("a path under the new ignoreChanges is not a change: Pulumi never sends it", () => {
+    const pv = (size: string, uid?: string) => res("pv", { spec: { capacity: { storage: size }, claimRef: { name: "c", ...(uid ? { uid } : {}) }, csi: { h: "v" } } },
+        { ignoreChanges: ["spec.capacity", "spec.claimRef"] });
+    assert.deepEqual(diffRenders(render(pv("1Gi")), render(pv("2Gi", "u1"))), []);
+    const moved = res("pv", { spec: { capacity: { storage: "2Gi" }, claimRef: { name: "c" }, csi: { h: "w" } } }, { ignoreChanges: ["spec.capacity", "spec.claimRef"] });
+    assert.deepEqual(diffRenders(render(pv("1Gi")), render(moved)).map((c) => c.inputPaths), [["spec.csi.h"]]);
+    // "*" ignores every input (an import taken as it is); option changes still show.
+    const all = (v: number, options = {}) => res("x", { a: v, b: { c: v } }, { ignoreChanges: ["*"], ...options });
+    assert.deepEqual(diffRenders(render(all(1)), render(all(2))), []);
+    assert.deepEqual(diffRenders(render(all(1)), render(all(2, { protect: true }))).map((c) => [c.inputPaths, c.optionPaths]), [[[], ["protect"]]]);
+});
+
+test("a change of dependsOn alone is no change: the engine records it without an update step", () => {
+    const a = res("x", { v: 1 }, { dependsOn: ["a"] });
+    const b = res("x", { v: 1 }, { dependsOn: ["b", "c"] });
+    assert.deepEqual(diffRenders(render(a), render(b)), []);
+});

@@ -21,10 +21,15 @@ for (const stack of shippedStacks()) {
                 render = await renderShippedStack(stack, preview);
             });
 
-            test("registers one deployment per database and calls getCluster once per stack", () => {
+            test("registers one deployment per database; getCluster, each add-on and the volume key are asked once per stack", () => {
                 const ids = resourcesOfType(render, TYPES.deployment).map((r) => r.name).sort();
                 assert.deepEqual(ids, inventory.databases.map((d) => d.id).sort());
-                assert.deepEqual(render.invokes, { "aws:eks/getCluster:getCluster": 1 });
+                assert.deepEqual(render.invokes, {
+                    "aws:eks/getCluster:getCluster": 1,
+                    // One getAddon per add-on (EBS CSI, VPC CNI), never one per database.
+                    "aws:eks/getAddon:getAddon": 2,
+                    ...(inventory.region.volumeKmsKeyId ? { "aws:kms/getKey:getKey": 1 } : {}),
+                });
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);
             });
 
@@ -37,7 +42,7 @@ for (const stack of shippedStacks()) {
                     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
                     assert.equal((volume.inputs.tags as Record<string, string>)["questdb.cloud/backup-policy"], undefined);
                     const snapshot = resource(render, TYPES.snapshot, `${id}-final-snapshot`);
-                    assert.deepEqual(snapshot.options, { retainOnDelete: true });
+                    assert.deepEqual(snapshot.options, { retainOnDelete: true, customTimeouts: { create: "4h" } });
                     if (!preview) {
                         assert.match(String(snapshot.inputs.volumeId), /^vol-/);
                     }
@@ -75,7 +80,8 @@ for (const stack of shippedStacks()) {
                     assert.equal(volume.inputs.iops, database.volume.iops);
                     assert.equal(volume.inputs.throughput, database.volume.throughputMiBps);
                     const adopted = database.adopt?.volumeId;
-                    assert.deepEqual(volume.options, { protect: true, retainOnDelete: true, ...(adopted ? { import: adopted } : {}) });
+                    const asIs = database.adopt?.step === "import" ? { ignoreChanges: ["*"] } : {};
+                    assert.deepEqual(volume.options, { protect: true, retainOnDelete: true, ...(adopted ? { import: adopted, ...asIs } : {}) });
                     assert.equal(volume.inputs.snapshotId, database.restoreFromSnapshot);
                     const pv = spec(resource(render, TYPES.persistentVolume, `${id}-pv`));
                     assert.equal(pv.persistentVolumeReclaimPolicy, "Retain");

@@ -2,8 +2,8 @@
 import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./types";
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
-    "no-op": "⚪", released: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", "rolling-restart": "🟡",
-    "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
+    "no-op": "⚪", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
+    "rolling-restart": "🟡", "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
 };
 
 function warnings(report: ImpactReport, failure?: string): string[] {

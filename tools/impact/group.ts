@@ -7,12 +7,12 @@ import { DatabaseState } from "../../inventory";
 import { ResourceChange, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { LifecycleState, headline } from "./lifecycle";
-import { PROVIDER_DEFAULTS, ProviderFlags, actionOf, kindOf, replacingPaths } from "./rules";
+import { FORCE_REPLACE, PROVIDER_DEFAULTS, ProviderFlags, actionOf, isAsIs, isConverge, kindOf, replacingPaths } from "./rules";
 import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
-    "no-op", "released", "in-place-update", "created", "starts", "volume-change", "rolling-restart",
+    "no-op", "released", "adopted", "in-place-update", "created", "starts", "volume-change", "converge", "rolling-restart",
     "rolling-node-update", "node-replacement", "down", "decommission", "data-at-risk", "refused",
 ];
 
@@ -21,6 +21,8 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "no-op": "none",
     "in-place-update": "none",
     released: "none (already decommissioned; kept in AWS)",
+    adopted: "none (imported as it is)",
+    converge: "depends on how the legacy resources differ: read `pulumi preview --diff`; a StatefulSet change restarts the pod",
     created: "none (new)",
     "volume-change": "none (EBS modifies online; the filesystem grows online)",
     "rolling-restart": "one pod restart, ~1-2 min",
@@ -57,7 +59,12 @@ export function groupsOf(...renders: Render[]): Map<string, string> {
 /** What changed, with the real values: describeLeaf (render/diff.ts) is the one rendering of a change. */
 function describe(change: ResourceChange): string {
     if (change.kind !== "update") {
-        return change.kind === "create" ? "created" : "deleted";
+        const imported = change.after?.options.import;
+        return change.kind === "delete" ? "deleted" : imported ? `imported from ${imported}${isAsIs(change) ? ", every input ignored: no change" : ""}` : "created";
+    }
+    if (isConverge(change)) {
+        const replacing = FORCE_REPLACE[change.type] ?? [];
+        return `converge: every input now applies to the imported resource${replacing.length ? `; a live difference in ${replacing.join(", ")} replaces it` : ""}`;
     }
     const lines = change.inputChanges.flatMap(describeLeaf);
     const shown = lines.slice(0, 6);

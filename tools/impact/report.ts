@@ -7,8 +7,41 @@ import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, 
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { DOWNTIME, SEVERITY, databaseIds, groupImpacts, groupsOf } from "./group";
 import { statesOf } from "./lifecycle";
-import { providerFlagsOf } from "./rules";
+import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
+
+/** What the two steps of an adoption mean, per database; the live values are not known offline. */
+export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
+    const withKind = (kind: string) => databases.filter((d) => d.resources.some((r) => r.reason.startsWith(kind))).map((d) => d.id);
+    const notes: string[] = [];
+    const imported = databases.filter((d) => d.resources.some((r) => r.action === "import")).map((d) => d.id);
+    if (imported.length > 0) {
+        notes.push(`Adoption step 1 (${imported.join(", ")}): each \`import\` resource is taken over exactly as it is; `
+            + "`pulumi preview` must show `= import` with no diff for them. The other resources of the database are created.");
+    }
+    const converging = withKind("converge");
+    if (converging.length > 0) {
+        notes.push(`Adoption step 2 (${converging.join(", ")}): the program's inputs now apply to the imported resources. `
+            + "What changes depends on the live resources: `pulumi preview --diff` lists each field; approve only `~` updates you expect.");
+    }
+    return notes;
+}
+
+/**
+ * A StatefulSet does not replace a pod that crash-loops on a bad template when the template is
+ * reverted ("forced rollback", kubernetes/kubernetes#67250). Impact cannot see a pod's health, so
+ * every template change that rolls a pod carries the step, in case it is such a revert.
+ */
+export function forcedRollbackNotes(databases: readonly DatabaseImpact[]): string[] {
+    const rolled = databases.filter((d) => d.resources.some((r) => r.type === STATEFUL_SET && r.kind === "rolling-restart"
+        && r.paths.some((p) => p.startsWith("spec.template")))).map((d) => d.id);
+    if (rolled.length === 0) {
+        return [];
+    }
+    return [`Forced rollback: this rolls the pod of ${rolled.join(", ")}. If that pod is crash-looping now (a bad version or server.conf `
+        + "being reverted), Kubernetes will not replace it: while `pulumi up` waits, delete it with "
+        + "`kubectl -n qdb-<id> delete pod questdb-0` (docs/runbook.md, \"Revert a bad version or config\")."];
+}
 
 export * from "./types";
 export { FORCE_REPLACE } from "./rules";
@@ -33,7 +66,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
         refused: false,
-        notes: [],
+        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases)],
     };
 }
 

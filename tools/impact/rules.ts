@@ -127,7 +127,29 @@ export function replacingPaths(change: ResourceChange, flags: ProviderFlags = PR
     return change.inputPaths.filter((p) => all.includes("") || matches(p, all));
 }
 
+const ignoresAll = (options: { ignoreChanges?: readonly string[] } | undefined) => options?.ignoreChanges?.includes("*") === true;
+
+/** A resource imported exactly as it is: adoption step 1 (import with every input ignored). */
+export function isAsIs(change: ResourceChange): boolean {
+    return change.after?.options.import !== undefined && ignoresAll(change.after.options);
+}
+
+/** Adoption step 2: an imported resource whose inputs were all ignored now takes them. */
+export function isConverge(change: ResourceChange): boolean {
+    return change.kind === "update" && ignoresAll(change.before?.options) && !ignoresAll(change.after?.options);
+}
+
+/** What converging may do to a resource of this type, in the worst case the live values allow. */
+const CONVERGE_KINDS: Readonly<Record<string, ImpactKind>> = {
+    [STATEFUL_SET]: "rolling-restart",
+    [NODE_GROUP]: "rolling-node-update",
+    [LAUNCH_TEMPLATE]: "rolling-node-update",
+};
+
 export function actionOf(change: ResourceChange, flags: ProviderFlags = PROVIDER_DEFAULTS): ResourceAction {
+    if (change.kind === "create" && change.after?.options.import !== undefined) {
+        return "import";
+    }
     if (change.kind !== "update") {
         return change.kind;
     }
@@ -177,6 +199,13 @@ function dataBinding(capacityPath: string): Classifier {
 export function kindOf(change: ResourceChange, action: ResourceAction): ImpactKind {
     if (action === "create") {
         return "created";
+    }
+    if (action === "import") {
+        // Without every input ignored, the engine updates (or replaces) it right after the import.
+        return isAsIs(change) ? "adopted" : CONVERGE_KINDS[change.type] ?? "converge";
+    }
+    if (isConverge(change) && action === "update") {
+        return CONVERGE_KINDS[change.type] ?? "converge";
     }
     // An unprotected, retained resource leaving the program is the documented removal of a
     // decommissioned database: Pulumi forgets it, AWS keeps it.

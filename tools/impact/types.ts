@@ -8,6 +8,9 @@
  * - no-op: nothing registered differs.
  * - in-place-update: an API-level update with no restart (tags, DNS, config objects, options).
  * - released: leaves Pulumi's state but stays in AWS (retainOnDelete): step 2 of a decommission.
+ * - adopted: an existing resource imported exactly as it is (adoption step 1): nothing changes.
+ * - converge: an imported resource now takes the program's inputs (adoption step 2); what changes
+ *   depends on the live resource, which only the real preview reads.
  * - created: new resources (typically a new database).
  * - volume-change: in-place EBS modify (size, IOPS, throughput) and the PV/PVC capacity that follows.
  * - rolling-restart: the StatefulSet's pod template changed; the single pod restarts.
@@ -23,7 +26,9 @@ export type ImpactKind =
     | "no-op"
     | "in-place-update"
     | "released"
+    | "adopted"
     | "created"
+    | "converge"
     | "volume-change"
     | "rolling-restart"
     | "rolling-node-update"
@@ -35,7 +40,7 @@ export type ImpactKind =
     | "refused";
 
 /** What Pulumi would do to one resource. */
-export type ResourceAction = "create" | "update" | "replace" | "delete";
+export type ResourceAction = "create" | "import" | "update" | "replace" | "delete";
 
 /** One resource's change and what it means. */
 export interface ResourceImpact {
@@ -87,7 +92,7 @@ export interface ImpactReport {
     readonly refusals: readonly string[];
     /** The program refuses the change: the most severe outcome, whatever the resources would do. */
     readonly refused: boolean;
-    /** What the reader should know about how the report was made (e.g. the base did not exist). */
+    /** What the reader should know that the diff cannot show: how the report was made (e.g. the base did not exist), a revert's forced-rollback step, an adoption step. */
     readonly notes: readonly string[];
 }
 

@@ -1,0 +1,90 @@
+import assert from "node:assert/strict";
+import { before, test } from "node:test";
+import { InventoryError, validateInventory } from "../../inventory";
+import { Render } from "../../render";
+import { impactOfRenders } from "../../tools/impact/report";
+import { editedProd, entry, renderAfter } from "../support/lifecycle";
+import { TYPES, rawConfigOf, renderShippedStack, renderStackBody, resource, resourcesOfDatabase } from "../support/stacks";
+
+const ID = "legacy-metrics";
+const NS = "qdb-legacy-metrics";
+/** Every resource the legacy database already has, and its import id. */
+const ADOPTED: [string, string, string][] = [
+    [TYPES.volume, `${ID}-volume`, "vol-0f1e2d3c4b5a69788"],
+    [TYPES.nodeGroup, `${ID}-node`, "qdb-prod-us-east-1:qdb-legacy-metrics"],
+    [TYPES.launchTemplate, `${ID}-node-template`, "lt-0a9b8c7d6e5f40312"],
+    [TYPES.record, `${ID}-dns`, "Z0PROD123456789ABCDE_legacy-metrics.us-east-1.db.questdb-cloud.example_CNAME"],
+    [TYPES.namespace, `${ID}-namespace`, NS],
+    [TYPES.configMap, `${ID}-config`, `${NS}/questdb-config`],
+    [TYPES.statefulSet, `${ID}-questdb`, `${NS}/questdb`],
+    [TYPES.service, `${ID}-service`, `${NS}/questdb`],
+    [TYPES.ingress, `${ID}-ingress`, `${NS}/questdb`],
+];
+const ADOPTED_NAMES = ADOPTED.map(([, name]) => name);
+
+let base: Render;
+let withoutLegacy: Render;
+let converged: Render;
+before(async () => {
+    base = await renderShippedStack("prod");
+    withoutLegacy = await renderStackBody("prod", editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === ID), 1)));
+    converged = await renderAfter(base, editedProd((dbs) => (entry(dbs, ID).adopt.step = "converge")));
+});
+
+test("step import: every legacy resource, cloud and Kubernetes, is imported with every input ignored", () => {
+    for (const [type, name, id] of ADOPTED) {
+        const options = resource(base, type, name).options;
+        assert.equal(options.import, id, name);
+        assert.deepEqual(options.ignoreChanges, ["*"], name);
+    }
+});
+
+test("step import: impact shows each legacy resource adopted as it is, and the rest of the database created", () => {
+    const impact = impactOfRenders(withoutLegacy, base);
+    const legacy = impact.databases.find((d) => d.id === ID);
+    assert.ok(legacy);
+    const byName = new Map(legacy.resources.map((r) => [r.name, `${r.action} ${r.kind}`]));
+    for (const name of ADOPTED_NAMES) {
+        assert.equal(byName.get(name), "import adopted", name);
+    }
+    assert.ok([...byName].filter(([n]) => !ADOPTED_NAMES.includes(n)).every(([, v]) => v === "create created"));
+    assert.ok(impact.notes.some((n) => n.startsWith(`Adoption step 1 (${ID})`)));
+});
+
+test("step converge: the same inputs now apply; impact shows what each adopted resource may do, and nothing else changes", () => {
+    for (const [type, name, id] of ADOPTED) {
+        const options = resource(converged, type, name).options;
+        assert.equal(options.import, id, name);
+        assert.equal(options.ignoreChanges, undefined, name);
+    }
+    const impact = impactOfRenders(base, converged);
+    assert.deepEqual(impact.databases.map((d) => d.id), [ID]);
+    const kinds = Object.fromEntries(impact.databases[0].resources.map((r) => [r.name, `${r.action} ${r.kind}`]));
+    assert.deepEqual(kinds, {
+        [`${ID}-volume`]: "update converge",
+        [`${ID}-node`]: "update rolling-node-update",
+        [`${ID}-node-template`]: "update rolling-node-update",
+        [`${ID}-dns`]: "update converge",
+        [`${ID}-namespace`]: "update converge",
+        [`${ID}-config`]: "update converge",
+        [`${ID}-questdb`]: "update rolling-restart",
+        [`${ID}-service`]: "update converge",
+        [`${ID}-ingress`]: "update converge",
+    });
+    assert.ok(impact.notes.some((n) => n.startsWith(`Adoption step 2 (${ID})`)));
+    assert.equal(resourcesOfDatabase(converged, ID).length, resourcesOfDatabase(base, ID).length);
+});
+
+test("converging a database no deployment has imported is refused: it would import and change in one run", async () => {
+    const skipped = editedProd((dbs) => (entry(dbs, ID).adopt.step = "converge"));
+    const outputs = structuredClone(base.outputs) as { databases: Record<string, unknown> };
+    delete outputs.databases[ID];
+    await assert.rejects(renderStackBody("prod", skipped, false, outputs),
+        /database "legacy-metrics": adopt.step = "converge": no deployment of this stack has imported .*Fix: set adopt.step to import and deploy/);
+});
+
+test("an adopt block must say which step it is", () => {
+    const body = editedProd((dbs) => delete entry(dbs, ID).adopt.step);
+    assert.throws(() => validateInventory(rawConfigOf(body, "prod")), (err: unknown) =>
+        err instanceof InventoryError && /adopt.step = \(missing\): this field is required. Fix: set adopt.step to import/.test(err.message));
+});
