@@ -9,7 +9,7 @@ before(async () => {
     base = await renderShippedStack("prod");
 });
 
-test("step 1, decommission: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
+test("step 1, decommission: compute, routes, certificate, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
     const after = await renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
     const changes = changesBetween(base, after);
     assert.deepEqual(changes.filter((c) => !c.startsWith("delete ")), [
@@ -20,6 +20,7 @@ test("step 1, decommission: compute, ingress and DNS go; the volume stays, unpro
     assert.deepEqual(deleted.sort(), [
         "alerts", "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
         "node-template", "pv", "pvc", "questdb", "quota", "service",
+        "certificate", "http-allowlist", "tcp-allowlist", "http-route", "postgres-route", "ilp-route",
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });
