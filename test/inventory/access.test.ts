@@ -39,7 +39,7 @@ test("a database's allowlist overrides the region default, and a missing one inh
     assert.deepEqual(inventory.region.defaults.access.allowedCidrs, ["0.0.0.0/0", "::/0"]);
     assert.deepEqual(byId("acme-analytics")?.access.allowedCidrs, ["0.0.0.0/0", "::/0"]);
     assert.deepEqual(byId("wayne-finance")?.access.allowedCidrs, ["198.51.100.0/24", "203.0.113.16/28"]);
-    assert.deepEqual(byId("cyberdyne-logs")?.access.allowedCidrs, []);
+    assert.deepEqual(byId("stark-replay")?.access.allowedCidrs, []);
 });
 
 test("every bad CIDR is an error naming the database, the entry, the value and the fix, all in one run", () => {

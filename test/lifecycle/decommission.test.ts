@@ -17,7 +17,7 @@ test("decommissioning an active database directly is refused before preview: pau
         /stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause`\) and deploy; then set `state: decommissioned` in a later change/);
 });
 
-test("step 1, decommission a paused database: compute, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
+test("step 1, decommission a paused database: compute, routes, certificate, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {
     const pausedRender = await paused;
     const after = await renderAfter(pausedRender, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")));
     const changes = changesBetween(pausedRender, after);
@@ -33,6 +33,7 @@ test("step 1, decommission a paused database: compute, ingress and DNS go; the v
         "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
         "node-template", "pv", "pvc", "questdb", "quota", "service",
         "backup-account", "backup-egress", "backup-identity", "backup-ingress", "backup-policy", "backup-role", "backup-script",
+        "certificate", "http-allowlist", "tcp-allowlist", "http-route", "postgres-route", "ilp-route",
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });

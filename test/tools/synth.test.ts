@@ -78,6 +78,21 @@ test("a custom resource that breaks its CRD's schema fails validation, naming th
     assert.equal(validateManifest({ ...rule.inputs, spec: { groups: [{ rules: [] }] } }).length, 1, "a group without a name");
 });
 
+test("synth validates the Gateway API, Traefik and cert-manager objects: no 'no offline schema' warning for them", () => {
+    for (const stack of shippedStacks()) {
+        const { stderr, stdout } = runs.get(stack)!.tree;
+        const warnings = `${stdout}\n${stderr}`.split("\n").filter((l) => /no offline schema/.test(l));
+        assert.deepEqual(warnings.filter((l) => /gateway\.networking\.k8s\.io|traefik\.io|cert-manager\.io/.test(l)), [], stack);
+        assert.ok(resourcesOf(stack).some((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute"), `${stack} renders HTTPRoutes`);
+    }
+    const route = resourcesOf("dev").find((r) => r.type === "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute")!;
+    const spec = route.inputs.spec as { rules: Record<string, unknown>[] };
+    const broken = { ...route.inputs, spec: { ...spec, rules: [{ ...spec.rules[0], timeouts: { request: "ten minutes" } }] } };
+    assert.match(validateManifest(broken).join("\n"), /\/spec\/rules\/0\/timeouts\/request must match pattern/);
+    const tcp = resourcesOf("dev").find((r) => r.type === "kubernetes:traefik.io/v1alpha1:IngressRouteTCP")!;
+    assert.match(validateManifest({ ...tcp.inputs, spec: { ...(tcp.inputs.spec as object), routes: "all" } }).join("\n"), /\/spec\/routes must be array/);
+});
+
 test("an object with a wrong-typed field fails validation, naming the field", () => {
     const statefulSet = resourcesOf("dev").find((r) => r.type === "kubernetes:apps/v1:StatefulSet")!;
     assert.deepEqual(validateManifest(statefulSet.inputs), []);
