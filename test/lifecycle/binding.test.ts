@@ -27,7 +27,8 @@ const ACCEPTED: Record<string, (body: StackBody) => void> = {
     "QuestDB version": (b) => ((b.config["questdb-cloud:region"] as any).channels.stable = "8.3.0"),
     "volume growth": (b) => (entry(dbsOf(b), "acme-analytics").volume = { sizeGiB: 900 }),
     "pause": (b) => (entry(dbsOf(b), "acme-analytics").state = "paused"),
-    "decommission": (b) => (entry(dbsOf(b), "acme-analytics").state = "decommissioned"),
+    // From paused, as the program requires (tyrell-sensors is paused in prod).
+    "decommission": (b) => (entry(dbsOf(b), "tyrell-sensors").state = "decommissioned"),
 };
 
 function dbsOf(body: StackBody): any[] {

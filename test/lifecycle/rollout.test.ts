@@ -39,7 +39,7 @@ test("a version change and its revert each tell the reviewer the forced-rollback
         assert.equal(report.notes.length, 1);
         assert.match(report.notes[0], /Forced rollback: this rolls the pod of umbrella-iot/);
         assert.match(report.notes[0], /kubectl -n qdb-<id> delete pod questdb-0/);
-        assert.match(formatImpactMarkdown(report), /\*\*Note:\*\* Forced rollback/);
+        assert.match(formatImpactMarkdown(report), /Note: Forced rollback/);
     }
     const dns = await renderAfter(base, editedProd((_, region) => (region.ingress.loadBalancerHostname = "lb2.example.com")));
     assert.deepEqual(impactOfRenders(base, dns).notes, []);

@@ -52,9 +52,9 @@ test("the legacy class leaves the program once no database's PV names it", async
     const body = structuredClone(shippedStackBody("prod"));
     const legacyOnly: Record<string, any> = { databases: {} };
     const previous = outputsBeforeTheFix(base).databases as Record<string, any>;
-    // Only hooli-events was deployed before the fix; it is now decommissioned.
+    // Only hooli-events was deployed before the fix, and it was paused since; it is now decommissioned.
     legacyOnly.databases = Object.fromEntries(Object.entries(previous).map(([id, facts]) =>
-        [id, id === "hooli-events" ? facts : { ...facts, storageClassName: STORAGE_CLASSES.current }]));
+        [id, id === "hooli-events" ? { ...facts, state: "paused" } : { ...facts, storageClassName: STORAGE_CLASSES.current }]));
     const keep = await renderStackBody("prod", body, false, legacyOnly);
     assert.ok("questdb-storage-class" in classesOf(keep));
     const decommissioned = editedProd((dbs) => (entry(dbs, "hooli-events").state = "decommissioned"));

@@ -112,7 +112,9 @@ test("impact renders both sides of an accepted change, and neither side of a ref
 
     const shrunk = await computeImpact(fleet(fleetText), fleet(fleetText.replace("sizeGiB: 200    # do not shrink", "sizeGiB: 100")));
     assert.match(shrunk.refusals.join("\n"), /alpha-metrics/);
-    assert.deepEqual([shrunk.databases, shrunk.previewWillFail], [[], true]);
+    // Refused: named per database, with no resource rows, because nothing was rendered.
+    assert.deepEqual(shrunk.databases.map((d) => [d.id, d.kind, d.resources.length]), [["alpha-metrics", "refused", 0]]);
+    assert.equal(shrunk.previewWillFail, true);
     await assert.rejects(computeImpact(fleet(fleetText), fleet(fleetText.replace("maxDatabases: 5", "maxDatabases: -1"))),
         (err: Error & { configError?: boolean }) => err.configError === true && /^after \(Pulumi\.fleet\.yaml\): .*maxDatabases/s.test(err.message));
     assert.equal(renders(), 2, "no render for the refused or the invalid change");
