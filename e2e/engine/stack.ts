@@ -105,7 +105,7 @@ export class EngineStack {
         const program = async () => {
             // The program exactly as `pulumi up` runs it: index.ts's exported async function.
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const main = require(path.join(PROJECT_DIR, "index.ts")) as () => Promise<unknown>;
+            const main = require(path.join(PROJECT_DIR, "index.ts")) as () => Promise<Record<string, unknown>>;
             return main();
         };
         const workspace = await LocalWorkspace.create({
