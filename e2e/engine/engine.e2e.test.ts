@@ -35,7 +35,7 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
     const statefulSet = (id: string) => k().get(`/apis/apps/v1/namespaces/qdb-${id}/statefulsets/questdb`);
     const claim = (id: string) => k().get(`${ns(id)}/persistentvolumeclaims/questdb-data`);
     const volume = (id: string) => k().get(`/api/v1/persistentvolumes/qdb-${id}-data`);
-    const awsOf = (type: string) => Object.values(readWorld(stack.worldFile)).filter((e) => e.type === type);
+    const awsOf = (type: string) => Object.entries(readWorld(stack.worldFile)).map(([id, e]) => ({ id, ...e })).filter((e) => e.type === type);
     const awsVolume = (id: string) => awsOf("aws:ebs/volume:Volume").find((v) => (v.inputs.tags as Record<string, string>).Name === `qdb-${id}-data`);
 
     /** Applies an inventory edit: impact's prediction, then `up`, then a no-change preview. */
@@ -72,7 +72,7 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
             await ready(id);
             assert.equal((await claim(id)).status.phase, "Bound");
             assert.equal((await volume(id)).status.phase, "Bound");
-            assert.equal((await volume(id)).spec.csi.volumeHandle, awsVolume(id)?.outputs.id, "the PV points at the volume the fake AWS created");
+            assert.equal((await volume(id)).spec.csi.volumeHandle, awsVolume(id)?.id, "the PV points at the volume the fake AWS created");
             await k().get(`${ns(id)}/services/questdb`);
             await k().get(`/apis/monitoring.coreos.com/v1/namespaces/qdb-${id}/servicemonitors`);
         }

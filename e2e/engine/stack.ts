@@ -87,7 +87,8 @@ export class EngineStack {
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_UPDATE_CHECK: "true",
-            PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+            // No Pulumi Cloud here: resolve plugin names locally, never through the registry.
+            PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
             PATH: `${bin}:${process.env.PATH ?? ""}`,
             QDB_E2E_APISERVER: cluster.server,
             QDB_E2E_CA_DATA: Buffer.from(cluster.caPem).toString("base64"),
