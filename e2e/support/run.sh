@@ -9,4 +9,8 @@ if [ "${#files[@]}" -eq 0 ]; then
     exit 1
 fi
 echo "test:e2e: node $(node --version), ${#files[@]} files: ${files[*]}"
+# Said on every run, never skipped silently: the real-engine tier (issue 16) is not part of this
+# command yet. Its cold build (four Go binaries) is unmeasured on a quiet machine and its edit
+# scenarios are unfinished; `npm run test:engine` runs it (docs/e2e-engine.md).
+echo "test:e2e: NOT included: the real Pulumi engine + kube-apiserver tier (npm run test:engine, docs/e2e-engine.md)"
 exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 "${files[@]}"
