@@ -3,9 +3,9 @@ import * as path from "path";
 import * as aws from "./aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName, validSchedule } from "../inventory";
+import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName } from "../inventory";
 import {
-    AWS_CLI_IMAGE, POD_IDENTITY_AGENT, RESTRICTED_CONTAINER, RESTRICTED_POD, SCRIPT_DIR, partitionOf, podIdentityTrustPolicy,
+    POD_IDENTITY_AGENT, partitionOf, podIdentityTrustPolicy, scriptCronJobSpec,
 } from "./deployment/backup";
 import { questdbImage } from "./deployment/server";
 
@@ -75,45 +75,14 @@ export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec): k8
     }).map(([name, value]) => ({ name, value }));
     return {
         metadata: { name: drillCronJobName(database.id), namespace: DRILL_NAMESPACE, labels: { ...labels, [DATABASE_LABEL]: database.id } },
-        spec: {
-            schedule: validSchedule(drill.schedule).kubernetes,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            startingDeadlineSeconds: 3600,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-                metadata: { labels: podLabels },
-                spec: {
-                    backoffLimit: 0,
-                    activeDeadlineSeconds: DRILL_DEADLINE_SECONDS,
-                    template: {
-                        metadata: { labels: podLabels },
-                        spec: {
-                            serviceAccountName: DRILL_RUNNER,
-                            enableServiceLinks: false,
-                            restartPolicy: "Never",
-                            // Time for the trap to delete the pod, claim, PV and volume after SIGTERM.
-                            terminationGracePeriodSeconds: 300,
-                            securityContext: RESTRICTED_POD,
-                            containers: [{
-                                name: "drill",
-                                image: AWS_CLI_IMAGE,
-                                command: ["bash", `${SCRIPT_DIR}/drill.sh`],
-                                env,
-                                volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
-                                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-                                securityContext: RESTRICTED_CONTAINER,
-                            }],
-                            volumes: [
-                                { name: "script", configMap: { name: DRILL_RUNNER } },
-                                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                            ],
-                        },
-                    },
-                },
-            },
-        },
+        spec: scriptCronJobSpec({
+            schedule: drill.schedule, podLabels, deadlineSeconds: DRILL_DEADLINE_SECONDS,
+            // Time for the trap to delete the pod, claim, PV and volume after SIGTERM.
+            graceSeconds: 300,
+            // The runner creates the throwaway PV, claim and pod through the Kubernetes API.
+            serviceAccount: DRILL_RUNNER, mountToken: true, container: "drill", script: "drill.sh",
+            scriptConfigMap: DRILL_RUNNER, env,
+        }),
     };
 }
 

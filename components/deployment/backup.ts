@@ -115,44 +115,72 @@ export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input
     ];
     return {
         metadata: { name: IN_NAMESPACE.backup, namespace: ctx.names.namespace, labels: ctx.labels },
-        spec: {
-            schedule: validSchedule(backup.schedule).kubernetes,
-            timeZone: "Etc/UTC",
-            concurrencyPolicy: "Forbid",
-            // A run missed by more than an hour is skipped, not started late at a busy time.
-            startingDeadlineSeconds: 3600,
-            successfulJobsHistoryLimit: 3,
-            failedJobsHistoryLimit: 3,
-            jobTemplate: {
-                metadata: { labels: backupPodLabels(ctx) },
-                spec: {
-                    // No retry: a second CHECKPOINT CREATE right after a failed run helps nobody; the alert does.
-                    backoffLimit: 0,
-                    activeDeadlineSeconds: BACKUP_DEADLINE_SECONDS,
-                    template: {
-                        metadata: { labels: backupPodLabels(ctx) },
-                        spec: {
-                            serviceAccountName: IN_NAMESPACE.backup,
-                            automountServiceAccountToken: false,
-                            enableServiceLinks: false,
-                            restartPolicy: "Never",
-                            // Time for the trap to release the checkpoint after SIGTERM.
-                            terminationGracePeriodSeconds: 60,
-                            securityContext: RESTRICTED_POD,
-                            containers: [{
-                                name: "snapshot",
-                                image: AWS_CLI_IMAGE,
-                                command: ["bash", `${SCRIPT_DIR}/snapshot.sh`],
-                                env,
-                                volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
-                                resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
-                                securityContext: RESTRICTED_CONTAINER,
-                            }],
-                            volumes: [
-                                { name: "script", configMap: { name: IN_NAMESPACE.backupScript } },
-                                { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
-                            ],
-                        },
+        spec: scriptCronJobSpec({
+            schedule: backup.schedule, podLabels: backupPodLabels(ctx), deadlineSeconds: BACKUP_DEADLINE_SECONDS,
+            // Time for the trap to release the checkpoint after SIGTERM.
+            graceSeconds: 60,
+            serviceAccount: IN_NAMESPACE.backup, mountToken: false, container: "snapshot", script: "snapshot.sh",
+            scriptConfigMap: IN_NAMESPACE.backupScript, env,
+        }),
+    };
+}
+
+/** What differs between the CronJobs that run one of scripts/backup/ in the AWS CLI image. */
+export interface ScriptCronJob {
+    /** DLM cron form, as in `backup.schedule`. */
+    readonly schedule: string;
+    readonly podLabels: Readonly<Record<string, string>>;
+    readonly deadlineSeconds: number;
+    /** How long the script's trap has to clean up after SIGTERM. */
+    readonly graceSeconds: number;
+    readonly serviceAccount: string;
+    /** Whether the pod gets a Kubernetes API token (the drill needs one; the backup does not). */
+    readonly mountToken: boolean;
+    readonly container: string;
+    /** The script's file name, mounted from `scriptConfigMap` under SCRIPT_DIR. */
+    readonly script: string;
+    readonly scriptConfigMap: string;
+    readonly env: k8s.types.input.core.v1.EnvVar[];
+}
+
+/** A CronJob spec for one script run at a time, once, in UTC, under restricted pod security. */
+export function scriptCronJobSpec(job: ScriptCronJob): k8s.types.input.batch.v1.CronJobSpec {
+    return {
+        schedule: validSchedule(job.schedule).kubernetes,
+        timeZone: "Etc/UTC",
+        concurrencyPolicy: "Forbid",
+        // A run missed by more than an hour is skipped, not started late at a busy time.
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: {
+            metadata: { labels: job.podLabels },
+            spec: {
+                // No retry: a second run right after a failed one helps nobody; the alert does.
+                backoffLimit: 0,
+                activeDeadlineSeconds: job.deadlineSeconds,
+                template: {
+                    metadata: { labels: job.podLabels },
+                    spec: {
+                        serviceAccountName: job.serviceAccount,
+                        ...(job.mountToken ? {} : { automountServiceAccountToken: false }),
+                        enableServiceLinks: false,
+                        restartPolicy: "Never",
+                        terminationGracePeriodSeconds: job.graceSeconds,
+                        securityContext: RESTRICTED_POD,
+                        containers: [{
+                            name: job.container,
+                            image: AWS_CLI_IMAGE,
+                            command: ["bash", `${SCRIPT_DIR}/${job.script}`],
+                            env: job.env,
+                            volumeMounts: [{ name: "script", mountPath: SCRIPT_DIR, readOnly: true }, { name: "tmp", mountPath: "/tmp" }],
+                            resources: { requests: { cpu: "50m", memory: "128Mi" }, limits: { memory: "256Mi" } },
+                            securityContext: RESTRICTED_CONTAINER,
+                        }],
+                        volumes: [
+                            { name: "script", configMap: { name: job.scriptConfigMap } },
+                            { name: "tmp", emptyDir: { sizeLimit: "64Mi" } },
+                        ],
                     },
                 },
             },

@@ -3,30 +3,18 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
-import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
 import { parseStackFile } from "../../inventory";
 import { Render, renderInChild, requestFromStackFile } from "../../render";
 import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders } from "../../tools/impact/report";
-import { shippedStackFile } from "../support/stacks";
+import { PROD_TEXT, prodVariants } from "./prodVariants";
 import { runTool } from "./run";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "impact-test-"));
-const baseText = fs.readFileSync(shippedStackFile("prod").path, "utf8");
-const DBS = "questdb-cloud:databases";
+const baseText = PROD_TEXT;
 /** How many databases prod lists today (the inventory grows; counts derive from it). */
 const TOTAL = (parseStackFile(baseText, "Pulumi.prod.yaml", "prod").raw.databases as unknown[]).length;
 
-/** Edits the prod stack file in memory (comments kept) and writes it to the temp dir. */
-function variant(name: string, edit: (dbs: YAMLSeq<YAMLMap>, at: (id: string) => YAMLMap) => void): string {
-    const doc = parseDocument(baseText);
-    const dbs = doc.getIn(["config", DBS]) as YAMLSeq<YAMLMap>;
-    const at = (id: string) => dbs.items.find((m) => m.get("id") === id) as YAMLMap;
-    edit(dbs, at);
-    const file = path.join(tmp, name, "Pulumi.prod.yaml");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, doc.toString());
-    return file;
-}
+const variant = prodVariants(tmp);
 
 const files = {
     base: variant("base", () => undefined),

@@ -8,28 +8,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, test } from "node:test";
-import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
 import { parseStackFile, refusedTransitions } from "../../inventory";
 import { Render, renderInChild, requestFromStackFile } from "../../render";
 import { sides, verdict } from "../../tools/impact";
 import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders, withRefusals } from "../../tools/impact/report";
-import { shippedStackFile } from "../support/stacks";
+import { prodVariants } from "./prodVariants";
 import { runTool } from "./run";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "impact17-test-"));
-const baseText = fs.readFileSync(shippedStackFile("prod").path, "utf8");
 
-/** Edits the prod stack file in memory (comments kept) and writes it to the temp dir. */
-function variant(name: string, edit: (dbs: YAMLSeq<YAMLMap>, at: (id: string) => YAMLMap) => void): string {
-    const doc = parseDocument(baseText);
-    const dbs = doc.getIn(["config", "questdb-cloud:databases"]) as YAMLSeq<YAMLMap>;
-    const at = (id: string) => dbs.items.find((m) => m.get("id") === id) as YAMLMap;
-    edit(dbs, at);
-    const file = path.join(tmp, name, "Pulumi.prod.yaml");
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, doc.toString());
-    return file;
-}
+const variant = prodVariants(tmp);
 
 const files = {
     base: variant("base", () => undefined),
