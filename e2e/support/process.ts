@@ -48,7 +48,25 @@ export async function requireCommand(command: string, versionArgs: readonly stri
 }
 
 /** A TCP port that is free on the loopback interface right now. */
-export function freeLoopbackPort(): Promise<number> {
+/** Ports this process has handed out: the OS may offer a just-closed port again. */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback port no listener holds now and that this process has not handed out before: two
+ * listeners of one server (seen: QuestDB's status and PG ports) must never get the same port.
+ */
+export async function freeLoopbackPort(): Promise<number> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+        const port = await ephemeralPort();
+        if (!handedOut.has(port)) {
+            handedOut.add(port);
+            return port;
+        }
+    }
+    throw new Error("no unused loopback port after 50 tries");
+}
+
+function ephemeralPort(): Promise<number> {
     return new Promise((resolve, reject) => {
         const server = net.createServer();
         server.on("error", reject);

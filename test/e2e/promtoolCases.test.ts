@@ -1,7 +1,7 @@
 // The promtool case builder of the real-components tier, checked without promtool (npm test).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { alertTests, expandAnnotation, healthySeries, selectorLabels } from "../../e2e/promtool/ruleTests";
+import { CASES_ELSEWHERE, alertTests, expandAnnotation, healthySeries, selectorLabels } from "../../e2e/promtool/ruleTests";
 
 describe("promtool cases for the rendered alert rules", () => {
     it("reads each selector's equality matchers, ignoring regex and negative matchers", () => {
@@ -15,6 +15,12 @@ describe("promtool cases for the rendered alert rules", () => {
     });
     it("fails on an alert it has no cases for, instead of skipping it", () => {
         assert.throws(() => alertTests([{ name: "g", rules: [{ alert: "NewAlert", expr: "up == 0" }] }], new Map()), /no promtool cases for alert NewAlert/);
+    });
+    it("leaves the backup alerts to e2e/backup/alerts.e2e.test.ts only while that file tests each of them", () => {
+        for (const alert of Object.keys(CASES_ELSEWHERE)) {
+            assert.deepEqual(alertTests([{ name: "g", rules: [{ alert, expr: "up == 0" }] }], new Map()), [], alert);
+        }
+        assert.ok(Object.keys(CASES_ELSEWHERE).includes("QuestDbBackupStale"));
     });
     it("takes the QuestDB series name from what the real QuestDB served, and fails when it served no such gauge", () => {
         const rule = { alert: "QuestDbTablesSuspended", expr: 'questdb_suspended_tables{namespace="ns"} > 0', for: "5m", labels: { severity: "warning" } };
