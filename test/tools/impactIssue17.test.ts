@@ -11,7 +11,7 @@ import { before, test } from "node:test";
 import { parseStackFile, refusedTransitions } from "../../inventory";
 import { Render, renderInChild, requestFromStackFile } from "../../render";
 import { sides, verdict } from "../../tools/impact";
-import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders, withRefusals } from "../../tools/impact/report";
+import { DatabaseImpact, ImpactReport, formatImpactMarkdown, formatImpactSummary, impactOfRenders, refusedReport } from "../../tools/impact/report";
 import { prodVariants } from "./prodVariants";
 import { runTool } from "./run";
 
@@ -52,7 +52,7 @@ test("issue 17.2: a hand-edited shrink is refused, the most severe outcome, neve
     const after = parseStackFile(fs.readFileSync(files.shrink, "utf8"), files.shrink, "prod");
     const plain = impact("shrink");
     assert.equal(db(plain, "stark-telemetry").kind, "volume-change", "the resources alone look green");
-    const report = withRefusals(plain, "prod", refusedTransitions(before, after));
+    const report = refusedReport("prod", refusedTransitions(before, after));
     assert.equal(report.refused, true);
     assert.deepEqual(verdict(report, 100), { code: 5, reason: "the program refuses this change (1 refusal(s)); `pulumi preview` will fail" });
     const stark = db(report, "stark-telemetry");

@@ -5,7 +5,7 @@
  */
 import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
-import { DOWNTIME, SEVERITY, databaseIds, groupImpacts, groupsOf } from "./group";
+import { DOWNTIME, databaseIds, groupImpacts, groupsOf } from "./group";
 import { statesOf } from "./lifecycle";
 import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
@@ -71,34 +71,20 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
 }
 
 /**
- * The report with the program's refusals laid over it: a refused change is the most severe
- * outcome, for each database a refusal names (and the region-wide group for a region refusal),
- * whatever its resources would do, since nothing is deployed.
+ * The report of a change the program refuses. Nothing is rendered (`pulumi preview` stops at the
+ * refusal too); each database a refusal names is `refused`, the most severe outcome, and every
+ * refusal, region-wide ones included, heads the report.
  */
-export function withRefusals(report: ImpactReport, stack: string, problems: readonly Problem[]): ImpactReport {
-    if (problems.length === 0) {
-        return report;
-    }
-    const named = (id: string, database: boolean) => problems
-        .filter((p) => p.where === (database ? `database "${id}"` : "region"))
-        .map((p) => formatProblem(stack, p));
-    const databases: DatabaseImpact[] = report.databases.map((d) => {
-        const refusals = named(d.id, d.database);
-        return refusals.length === 0 ? d : { ...d, kind: "refused", kinds: ["refused", ...d.kinds], downtime: DOWNTIME.refused, refusals };
-    });
-    const listed = new Set(databases.map((d) => d.id));
-    const unlisted = [...new Set(problems.filter((p) => p.where.startsWith("database \"")).map((p) => p.where.slice(10, -1)))]
-        .filter((id) => !listed.has(id))
-        .map((id): DatabaseImpact => ({ id, database: true, kind: "refused", kinds: ["refused"], downtime: DOWNTIME.refused, resources: [], refusals: named(id, true) }));
-    const all = [...unlisted, ...databases].sort((a, b) => SEVERITY.indexOf(b.kind) - SEVERITY.indexOf(a.kind) || a.id.localeCompare(b.id));
+export function refusedReport(stack: string, problems: readonly Problem[], notes: readonly string[] = []): ImpactReport {
+    const where = (id: string) => `database "${id}"`;
+    const ids = [...new Set(problems.filter((p) => p.where.startsWith('database "')).map((p) => p.where.slice(10, -1)))].sort();
+    const databases = ids.map((id): DatabaseImpact => ({
+        id, database: true, kind: "refused", kinds: ["refused"], downtime: DOWNTIME.refused, resources: [],
+        refusals: problems.filter((p) => p.where === where(id)).map((p) => formatProblem(stack, p)),
+    }));
     return {
-        ...report,
-        databases: all,
-        untouched: report.untouched.filter((id) => !unlisted.some((d) => d.id === id)),
-        touchedDatabases: all.filter((d) => d.database).length,
-        refusals: problems.map((p) => formatProblem(stack, p)),
-        refused: true,
-        previewWillFail: true,
+        stack, databases, untouched: [], touchedDatabases: databases.length, dataAtRisk: false, previewWillFail: true,
+        refusals: problems.map((p) => formatProblem(stack, p)), refused: true, notes: [...notes, NOT_RENDERED],
     };
 }
 
@@ -122,8 +108,7 @@ export async function computeImpact(before: StackFile | null, after: StackFile, 
     validateSide("after", after);
     const problems = before ? refusedTransitions(before, after) : [];
     if (problems.length > 0) {
-        const nothing = emptyRender(after.stack);
-        return { ...withRefusals(impactOfRenders(nothing, nothing), after.stack, problems), notes: [...notes, NOT_RENDERED] };
+        return refusedReport(after.stack, problems, notes);
     }
     const [b, a] = await Promise.all([before ? renderLabelled("before", before) : emptyRender(after.stack), renderLabelled("after", after)]);
     return { ...impactOfRenders(b, a), notes };
