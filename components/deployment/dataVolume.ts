@@ -81,9 +81,17 @@ export function persistentVolumeArgs(
     };
 }
 
+/**
+ * What the provider waits for after creating or updating the claim: `Bound`, whatever the class.
+ * Its built-in PVC await waits for `Pending` in a `WaitForFirstConsumer` class, which a pre-bound
+ * claim never shows again, so without this every later update (a volume grow) of a database bound
+ * in the legacy class would time out after 5 minutes (docs/decisions.md, "Binding the data volume").
+ */
+export const CLAIM_WAIT_FOR = { "pulumi.com/waitFor": "jsonpath={.status.phase}=Bound" } as const;
+
 export function claimArgs(ctx: DeploymentContext, storageClassName: pulumi.Input<string>): k8s.core.v1.PersistentVolumeClaimArgs {
     return {
-        metadata: { name: IN_NAMESPACE.dataClaim, namespace: ctx.names.namespace, labels: ctx.labels },
+        metadata: { name: IN_NAMESPACE.dataClaim, namespace: ctx.names.namespace, labels: ctx.labels, annotations: { ...CLAIM_WAIT_FOR } },
         spec: {
             accessModes: ["ReadWriteOnce"],
             storageClassName,

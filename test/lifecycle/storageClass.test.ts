@@ -48,6 +48,14 @@ test("a region deployed before keeps its legacy class untouched for existing vol
     assert.equal(outputs["oldcorp-archive"].storageClassName, undefined);
 });
 
+test("every claim, in either class, is awaited until Bound, so a grow of a legacy-class claim cannot wait for Pending forever", () => {
+    for (const id of ["acme-analytics", "newco-metrics"]) {
+        const claim = resource(upgraded, TYPES.claim, `${id}-pvc`);
+        assert.equal((claim.inputs.metadata as any).annotations["pulumi.com/waitFor"], "jsonpath={.status.phase}=Bound", id);
+        assert.notEqual((claim.inputs.metadata as any).annotations["pulumi.com/skipAwait"], "true", `${id}: the binding is still checked`);
+    }
+});
+
 test("the legacy class leaves the program once no database's PV names it", async () => {
     const body = structuredClone(shippedStackBody("prod"));
     const legacyOnly: Record<string, any> = { databases: {} };
