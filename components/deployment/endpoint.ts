@@ -2,7 +2,7 @@ import * as aws from "../aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IN_NAMESPACE, RegionSpec } from "../../inventory";
-import { adoptedObjectOptions, adoptedOptions } from "./adoption";
+import { adoptedObjectArgs, adoptedObjectOptions, adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 import { allowlistArgs, certificateArgs, httpRouteArgs, tcpRouteArgs } from "./gatewayRoutes";
 import { ingressArgs } from "./ingressRoute";
@@ -51,7 +51,7 @@ export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Na
     const opts = { parent: ctx.parent, dependsOn: [namespace] };
     const open = ctx.database.access.allowedCidrs.length > 0;
     const { ingress: ingressSpec, gateway } = ctx.region;
-    const ingress = ingressSpec && open ? new k8s.networking.v1.Ingress(partName(ctx, "ingress"), ingressArgs(ctx, ingressSpec), { ...opts, ...adoptedObjectOptions(ctx, IN_NAMESPACE.ingress) }) : undefined;
+    const ingress = ingressSpec && open ? new k8s.networking.v1.Ingress(partName(ctx, "ingress"), adoptedObjectArgs(ctx, ingressArgs(ctx, ingressSpec)), { ...opts, ...adoptedObjectOptions(ctx, IN_NAMESPACE.ingress) }) : undefined;
     const gatewayObjects: k8s.apiextensions.CustomResource[] = [];
     if (gateway) {
         const custom = (part: string, args: k8s.apiextensions.CustomResourceArgs, dependsOn: pulumi.Resource[] = []) => {

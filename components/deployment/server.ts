@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { IN_NAMESPACE, PORTS, renderServerConf } from "../../inventory";
-import { adoptedObjectOptions } from "./adoption";
+import { SERVER_DEFAULTED_IMMUTABLE, adoptedObjectArgs, adoptedObjectOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 import { ADMIN_USER, Credentials } from "./credentials";
 import { questdbPodSpec } from "./podSpec";
@@ -93,17 +93,17 @@ export function createQuestDbServer(
 ): QuestDbServer {
     const serverConf = renderServerConf(ctx.database.serverConf);
     const inNamespace: pulumi.CustomResourceOptions = { parent: ctx.parent, dependsOn: [namespace] };
-    const configMap = new k8s.core.v1.ConfigMap(partName(ctx, "config"), configMapArgs(ctx, serverConf),
+    const configMap = new k8s.core.v1.ConfigMap(partName(ctx, "config"), adoptedObjectArgs(ctx, configMapArgs(ctx, serverConf)),
         { ...inNamespace, ...adoptedObjectOptions(ctx, IN_NAMESPACE.configMap) });
     const secret = new k8s.core.v1.Secret(partName(ctx, "credentials"), credentialsSecretArgs(ctx, credentials), inNamespace);
-    const statefulSet = new k8s.apps.v1.StatefulSet(partName(ctx, "questdb"), statefulSetArgs(ctx, serverConf, credentials.version), {
+    const statefulSet = new k8s.apps.v1.StatefulSet(partName(ctx, "questdb"), adoptedObjectArgs(ctx, statefulSetArgs(ctx, serverConf, credentials.version)), {
         parent: ctx.parent,
         // The node and the claim must exist first, or the pod waits Pending and `up` times out.
         dependsOn: [namespace, configMap, secret, ...runsAfter],
         // A slow but healthy rollout (volume move, image pull, WAL replay) must not fail `up`.
         customTimeouts: rolloutTimeouts(),
-        ...adoptedObjectOptions(ctx, IN_NAMESPACE.statefulSet),
+        ...adoptedObjectOptions(ctx, IN_NAMESPACE.statefulSet, SERVER_DEFAULTED_IMMUTABLE.statefulSet),
     });
-    const service = new k8s.core.v1.Service(partName(ctx, "service"), serviceArgs(ctx), { ...inNamespace, ...adoptedObjectOptions(ctx, IN_NAMESPACE.service) });
+    const service = new k8s.core.v1.Service(partName(ctx, "service"), adoptedObjectArgs(ctx, serviceArgs(ctx)), { ...inNamespace, ...adoptedObjectOptions(ctx, IN_NAMESPACE.service, SERVER_DEFAULTED_IMMUTABLE.service) });
     return { statefulSet, service };
 }

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import { IN_NAMESPACE, PORTS } from "../../inventory";
-import { adoptedObjectOptions } from "./adoption";
+import { adoptedObjectArgs, adoptedObjectOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
 
 const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -128,7 +128,7 @@ export interface TenantIsolation {
 }
 
 export function createTenantIsolation(ctx: DeploymentContext): TenantIsolation {
-    const namespace = new k8s.core.v1.Namespace(partName(ctx, "namespace"), namespaceArgs(ctx), { parent: ctx.parent, ...adoptedObjectOptions(ctx) });
+    const namespace = new k8s.core.v1.Namespace(partName(ctx, "namespace"), adoptedObjectArgs(ctx, namespaceArgs(ctx)), { parent: ctx.parent, ...adoptedObjectOptions(ctx) });
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
     const networkPolicy = new k8s.networking.v1.NetworkPolicy(partName(ctx, "isolation"), networkPolicyArgs(ctx), inNamespace);
     const resourceQuota = new k8s.core.v1.ResourceQuota(partName(ctx, "quota"), resourceQuotaArgs(ctx), inNamespace);

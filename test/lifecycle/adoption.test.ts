@@ -1,10 +1,13 @@
 import assert from "node:assert/strict";
 import { before, test } from "node:test";
-import { InventoryError, validateInventory } from "../../inventory";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { InventoryError, parseStackFile, validateInventory } from "../../inventory";
 import { Render } from "../../render";
-import { impactOfRenders } from "../../tools/impact/report";
+import { SERVER_DEFAULTED_IMMUTABLE } from "../../components/deployment/adoption";
+import { computeImpact, impactOfRenders } from "../../tools/impact/report";
 import { editedProd, entry, renderAfter } from "../support/lifecycle";
-import { TYPES, rawConfigOf, renderShippedStack, renderStackBody, resource, resourcesOfDatabase } from "../support/stacks";
+import { PROJECT_DIR, TYPES, rawConfigOf, renderShippedStack, renderStackBody, resource, resourcesOfDatabase } from "../support/stacks";
 
 const ID = "legacy-metrics";
 const NS = "qdb-legacy-metrics";
@@ -55,7 +58,9 @@ test("step converge: the same inputs now apply; impact shows what each adopted r
     for (const [type, name, id] of ADOPTED) {
         const options = resource(converged, type, name).options;
         assert.equal(options.import, id, name);
-        assert.equal(options.ignoreChanges, undefined, name);
+        // Only the immutable fields the API server filled in stay as imported (else: a replacement the engine refuses).
+        const kept = { [`${ID}-service`]: SERVER_DEFAULTED_IMMUTABLE.service, [`${ID}-questdb`]: SERVER_DEFAULTED_IMMUTABLE.statefulSet }[name];
+        assert.deepEqual(options.ignoreChanges, kept === undefined ? undefined : [...kept], name);
     }
     const impact = impactOfRenders(base, converged);
     assert.deepEqual(impact.databases.map((d) => d.id), [ID]);
@@ -73,6 +78,28 @@ test("step converge: the same inputs now apply; impact shows what each adopted r
     });
     assert.ok(impact.notes.some((n) => n.startsWith(`Adoption step 2 (${ID})`)));
     assert.equal(resourcesOfDatabase(converged, ID).length, resourcesOfDatabase(base, ID).length);
+});
+
+test("adopted Kubernetes objects force their apply, so converging takes over the fields `kubectl create` owns; other objects never force", () => {
+    const kubernetes = ADOPTED.filter(([type]) => type.startsWith("kubernetes:"));
+    for (const render of [base, converged]) {
+        for (const [type, name] of kubernetes) {
+            const annotations = (resource(render, type, name).inputs.metadata as any).annotations ?? {};
+            assert.equal(annotations["pulumi.com/patchForce"], "true", name);
+        }
+    }
+    const forced = base.resources.filter((r) => (r.inputs.metadata as any)?.annotations?.["pulumi.com/patchForce"] !== undefined).map((r) => r.name).sort();
+    assert.deepEqual(forced, kubernetes.map(([, name]) => name).sort());
+});
+
+test("impact of the converge edit (the stack files, as `npm run impact` reads them) renders it against the import step as deployed", async () => {
+    const text = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.prod.yaml"), "utf8");
+    const convergeText = text.replace(/(- id: legacy-metrics[\s\S]*?adopt:\n\s*step: )import/, "$1converge");
+    assert.notEqual(convergeText, text);
+    const report = await computeImpact(parseStackFile(text, "Pulumi.prod.yaml", "prod"), parseStackFile(convergeText, "Pulumi.prod.yaml", "prod"));
+    assert.deepEqual(report.refusals, []);
+    assert.deepEqual(report.databases.map((d) => d.id), [ID]);
+    assert.equal(report.databases[0].resources.find((r) => r.name === `${ID}-questdb`)?.kind, "rolling-restart");
 });
 
 test("converging a database no deployment has imported is refused: it would import and change in one run", async () => {

@@ -3,7 +3,7 @@
  * stack files under mocks (two child processes, concurrently), diffs them with render/diff.ts and
  * says per database what the change means. Used by `npm run impact` and by the qdb ops CLI.
  */
-import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, refusedTransitions } from "../../inventory";
+import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, offlinePrevious, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
 import { DOWNTIME, databaseIds, groupImpacts, groupsOf } from "./group";
 import { statesOf } from "./lifecycle";
@@ -110,7 +110,14 @@ export async function computeImpact(before: StackFile | null, after: StackFile, 
     if (problems.length > 0) {
         return refusedReport(after.stack, problems, notes);
     }
-    const [b, a] = await Promise.all([before ? renderLabelled("before", before) : emptyRender(after.stack), renderLabelled("after", after)]);
+    // Both sides run as `pulumi preview` would after `before` was deployed: the program's
+    // self-reference reads `before` as its last outputs (adoption's converge step, the storage
+    // class and the retired ids depend on them). A new region file has no outputs yet.
+    const previousOutputs = before ? deployedOutputsOf(before) : {};
+    const [b, a] = await Promise.all([
+        before ? renderLabelled("before", before, previousOutputs) : emptyRender(after.stack),
+        renderLabelled("after", after, previousOutputs),
+    ]);
     return { ...impactOfRenders(b, a), notes };
 }
 
@@ -129,10 +136,16 @@ function validateSide(side: string, file: StackFile): void {
     }
 }
 
+/** The stack outputs the program's self-reference would read once `before` is deployed (OfflinePrevious). */
+export function deployedOutputsOf(before: StackFile): Record<string, unknown> {
+    const { facts, retiredIds } = offlinePrevious(before);
+    return { databases: facts, retiredIds };
+}
+
 /** Renders one side, naming the side and file in any error so the reader knows which to fix. */
-async function renderLabelled(side: string, file: StackFile): Promise<Render> {
+async function renderLabelled(side: string, file: StackFile, previousOutputs: Record<string, unknown>): Promise<Render> {
     try {
-        return await renderInChild(requestFromStackFile(file, false));
+        return await renderInChild({ ...requestFromStackFile(file, false), previousOutputs });
     } catch (err) {
         if (err instanceof RenderError) {
             throw new RenderError(`${side} (${file.path}): ${err.message}`, err.configError);
