@@ -42,6 +42,16 @@ test("StatefulSet: template change restarts, replicas 0 is down, a new selector 
     assert.deepEqual(kindOf(sts({}), sts({}, "renamed")), ["replace:rolling-restart"]);
 });
 
+test("backup identity: a new namespace or service account replaces the Pod Identity association; a new role ARN is in place", () => {
+    const association = (inputs: Record<string, unknown>) => part("aws:eks/podIdentityAssociation:PodIdentityAssociation", "db1-backup-identity",
+        { clusterName: "c", namespace: "qdb-db1", serviceAccount: "questdb-backup", roleArn: "arn:1", ...inputs });
+    assert.deepEqual(kindOf(association({}), association({ namespace: "qdb-db2" })).map((k) => k.split(":")[0]), ["replace"]);
+    assert.deepEqual(kindOf(association({}), association({ serviceAccount: "other" })).map((k) => k.split(":")[0]), ["replace"]);
+    assert.deepEqual(kindOf(association({}), association({ roleArn: "arn:2" })).map((k) => k.split(":")[0]), ["update"]);
+    const policy = (role: string) => part("aws:iam/rolePolicy:RolePolicy", "db1-backup-policy", { role, policy: "{}" });
+    assert.deepEqual(kindOf(policy("r1"), policy("r2")).map((k) => k.split(":")[0]), ["replace"]);
+});
+
 test("a protected volume that is deleted is data at risk and blocks the real preview", () => {
     const volume = part("aws:ebs/volume:Volume", "db1-volume", { size: 10 }, { protect: true });
     const report = impactOfRenders(render(volume), render());

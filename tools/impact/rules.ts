@@ -70,6 +70,12 @@ export const FORCE_REPLACE: Readonly<Record<string, readonly string[]>> = {
     [SECRET]: ["type"],
     "aws:route53/record:Record": ["name", "type", "zoneId", "setIdentifier"],
     "kubernetes:storage.k8s.io/v1:StorageClass": ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"],
+    // The backup and drill identities (components/deployment/backup.ts, components/restoreDrills.ts).
+    "aws:iam/role:Role": ["name", "namePrefix", "path"],
+    "aws:iam/rolePolicy:RolePolicy": ["name", "namePrefix", "role"],
+    "aws:eks/podIdentityAssociation:PodIdentityAssociation": ["clusterName", "namespace", "serviceAccount"],
+    // The final snapshot at decommission.
+    "aws:ebs/snapshot:Snapshot": ["volumeId", "description", "outpostArn"],
 };
 
 /** Every Kubernetes object is replaced when its identity changes. */
