@@ -21,6 +21,11 @@ export const PINS = {
     pulumi: "v3.274.1",
     kubernetesProvider: { module: "v4.0.0-20260115033456-f47bc2d6f199", release: "4.25.0" },
     prometheusOperator: "v0.85.0",
+    /** The Gateway API release Traefik v3.7.13 builds against (its go.mod). */
+    gatewayApi: "v1.6.1",
+    /** The Traefik release docs/decisions.md ("Customer endpoints") chose; only its CRD manifest is used. */
+    traefik: "v3.7.13",
+    certManager: "v1.21.2",
 } as const;
 
 export interface Components {
@@ -57,11 +62,38 @@ async function built(name: string, version: string, script: string, args: (dir: 
     return dir;
 }
 
-/** The Prometheus Operator's published CRDs, from its module zip on the Go module proxy. */
-async function prometheusOperatorCrds(): Promise<string[]> {
-    const version = PINS.prometheusOperator;
-    const dir = await built("prometheus-operator-crds", version, "engine/crds.sh", (d) => [version, d]);
-    return ["servicemonitors", "prometheusrules"].map((k) => path.join(dir, `monitoring.coreos.com_${k}.yaml`));
+/**
+ * The CRDs of the objects the program creates, from each project's module zip: ServiceMonitor and
+ * PrometheusRule (Prometheus Operator), Gateway and HTTPRoute (Gateway API, the version Traefik
+ * builds against), IngressRouteTCP, Middleware and MiddlewareTCP (Traefik's one manifest of all
+ * its CRDs), Certificate (cert-manager).
+ */
+export const CRD_SOURCES = [
+    {
+        name: "prometheus-operator-crds", module: "github.com/prometheus-operator/prometheus-operator", version: PINS.prometheusOperator,
+        files: ["servicemonitors", "prometheusrules"].map((k) => `example/prometheus-operator-crd/monitoring.coreos.com_${k}.yaml`),
+    },
+    {
+        name: "gateway-api-crds", module: "sigs.k8s.io/gateway-api", version: PINS.gatewayApi,
+        files: ["gateways", "httproutes"].map((k) => `config/crd/standard/gateway.networking.k8s.io_${k}.yaml`),
+    },
+    {
+        name: "traefik-crds", module: "github.com/traefik/traefik/v3", version: PINS.traefik,
+        files: ["docs/content/reference/dynamic-configuration/kubernetes-crd-definition-v1.yml"],
+    },
+    {
+        name: "cert-manager-crds", module: "github.com/cert-manager/cert-manager", version: PINS.certManager,
+        files: ["deploy/crds/cert-manager.io_certificates.yaml"],
+    },
+] as const;
+
+async function publishedCrds(): Promise<string[]> {
+    const files: string[] = [];
+    for (const source of CRD_SOURCES) {
+        const dir = await built(source.name, source.version, "engine/crds.sh", (d) => [source.module, source.version, d, ...source.files]);
+        files.push(...source.files.map((f) => path.join(dir, path.basename(f))));
+    }
+    return files;
 }
 
 /** Builds (or finds in the cache) every component, sequentially: each build uses both cores. */
@@ -71,7 +103,7 @@ export async function ensureComponents(): Promise<Components> {
     const pulumi = await built("pulumi", PINS.pulumi, "pulumi/build.sh", (d) => [PINS.pulumi, d]);
     const { module, release } = PINS.kubernetesProvider;
     const provider = await built("kubernetes-provider", release, "kubernetes-provider/build.sh", (d) => [module, release, d]);
-    const crds = await prometheusOperatorCrds();
+    const crds = await publishedCrds();
     const components: Components = {
         etcd: path.join(etcd, "etcd"),
         kubeApiserver: path.join(kube, "kube-apiserver"),
@@ -91,4 +123,5 @@ function printVersions(c: Components): void {
     console.log(`[e2e] kube-controller-manager: ${first(c.kubeControllerManager, ["--version"])}`);
     console.log(`[e2e] pulumi: ${first(path.join(c.pulumiRoot, "bin", "pulumi"), ["version"])}`);
     console.log(`[e2e] pulumi-resource-kubernetes: ${PINS.kubernetesProvider.release} (${PINS.kubernetesProvider.module})`);
+    console.log(`[e2e] CRDs: ${CRD_SOURCES.map((s) => `${s.module} ${s.version}`).join(", ")}`);
 }

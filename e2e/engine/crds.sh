@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Copies the Prometheus Operator's published CRD manifests out of its module zip on the Go module
-# proxy: usage crds.sh VERSION OUT_DIR. Never hand-written: these are the files the project ships.
+# Copies published CRD manifests out of a project's module zip on the Go module proxy: usage
+# crds.sh MODULE VERSION OUT_DIR FILE... (FILE relative to the module's root). Never hand-written:
+# these are the files each project ships for `kubectl apply`.
 source "$(dirname "$0")/../support/go-env.sh"
-version="$1" out="$2"; mod=github.com/prometheus-operator/prometheus-operator
-dir=$(step "prometheus-operator $version download" go mod download -json "$mod@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
-for kind in servicemonitors prometheusrules; do
-  cp "$dir/example/prometheus-operator-crd/monitoring.coreos.com_$kind.yaml" "$out/"
+mod="$1" version="$2" out="$3"; shift 3
+dir=$(step "$mod CRDs $version download" go mod download -json "$mod@$version" | sed -n 's/^\s*"Dir": "\(.*\)",$/\1/p')
+for file in "$@"; do
+  cp "$dir/$file" "$out/"
 done
-echo "prometheus-operator CRDs version $version"
+echo "$mod CRDs version $version"

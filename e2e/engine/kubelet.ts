@@ -6,13 +6,19 @@
  * - reports a bound pod Running and Ready with a pod IP (pods/status, as the kubelet does), so
  *   the StatefulSet controller counts it ready and the EndpointSlice controller lists it;
  * - deletes terminating pods for good (what a kubelet does once the containers stopped);
- * - gives an Ingress a load-balancer hostname (ingress status, as the controller does).
+ * - gives an Ingress a load-balancer hostname (ingress status, as the controller does);
+ * - completes a volume expansion of a bound claim whose request outgrew its capacity: the PV's
+ *   capacity (as the CSI external-resizer does, under its field manager, which is why the program
+ *   ignores that field) and then the claim's status capacity (as the kubelet does after growing
+ *   the filesystem).
  * The StatefulSet, Service, PVC and Ingress awaits of the provider then complete for real.
  */
 import { KubeClient, KubeObject } from "./kube";
 
 export const FAKE_NODE_PREFIX = "e2e-node-";
 const INGRESS_HOSTNAME = "e2e-ingress.elb.example";
+/** The CSI external-resizer's field manager on the PVs it grows. */
+export const RESIZER_MANAGER = "external-resizer";
 
 export class FakeKubelet {
     private timer: NodeJS.Timeout | undefined;
@@ -72,6 +78,9 @@ export class FakeKubelet {
             for (const pod of await this.client.list("/api/v1/pods")) {
                 await guard(`pod ${pod.metadata.namespace}/${pod.metadata.name}`, () => this.handlePod(pod));
             }
+            for (const claim of await this.client.list("/api/v1/persistentvolumeclaims")) {
+                await guard(`claim ${claim.metadata.namespace}/${claim.metadata.name}`, () => this.handleClaim(claim));
+            }
             for (const ingress of await this.client.list("/apis/networking.k8s.io/v1/ingresses")) {
                 await guard(`ingress ${ingress.metadata.namespace}/${ingress.metadata.name}`, () => this.handleIngress(ingress));
             }
@@ -127,6 +136,21 @@ export class FakeKubelet {
             initContainerStatuses: (pod.spec.initContainers ?? []).map((c: KubeObject) => containerStatus(c, true)),
             containerStatuses: (pod.spec.containers ?? []).map((c: KubeObject) => containerStatus(c, false)),
         };
+    }
+
+    private async handleClaim(claim: KubeObject): Promise<void> {
+        const requested: string | undefined = claim.spec.resources?.requests?.storage;
+        const capacity: string | undefined = claim.status?.capacity?.storage;
+        if (claim.status?.phase !== "Bound" || !requested || !capacity || requested === capacity) {
+            return;
+        }
+        const pvPath = `/api/v1/persistentvolumes/${claim.spec.volumeName}`;
+        const pv = await this.client.get(pvPath);
+        if (pv.spec.capacity?.storage !== requested) {
+            await this.client.patch(`${pvPath}?fieldManager=${RESIZER_MANAGER}`, { spec: { capacity: { storage: requested } } });
+        }
+        const claimPath = `/api/v1/namespaces/${claim.metadata.namespace}/persistentvolumeclaims/${claim.metadata.name}`;
+        await this.client.patch(`${claimPath}/status`, { status: { capacity: { storage: requested } } });
     }
 
     private async handleIngress(ingress: KubeObject): Promise<void> {

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import { computeImpact } from "../../tools/impact/report";
 import { readWorld } from "../fakeaws/provider";
 import { KubeObject } from "./kube";
+import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
 import { assertNoChanges, assertStepsMatchImpact, changedSteps } from "./steps";
@@ -86,6 +87,13 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assert.equal((await volume("alpha")).status.phase, "Bound");
         assert.equal((await claim("alpha")).status.phase, "Bound");
         assert.equal(awsVolume("alpha")?.inputs.size, 40);
+        // The resizer (here the fake kubelet) grows the PV under its own field manager; the program
+        // ignores the PV's capacity, so the next runs neither conflict nor show a diff.
+        await waitFor(async () => (await volume("alpha")).spec.capacity.storage === "40Gi", "the PV's capacity grown by the resizer");
+        await waitFor(async () => (await claim("alpha")).status.capacity.storage === "40Gi", "the claim's status capacity");
+        const managers = ((await volume("alpha")).metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
+        assert.ok(managers.includes(RESIZER_MANAGER), `the resizer manages the PV's capacity (managers: ${managers.join(", ")})`);
+        assertNoChanges(await stack.preview(), "preview once the resizer grew the PV");
     });
 
     it("2b. a serverConf edit rolls the pod with the new config", async () => {
@@ -131,17 +139,19 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
             ["shrink", withEntry(kept, "alpha", { volume: { sizeGiB: 20 } }), /volume\.sizeGiB[\s\S]*cannot shrink/],
             ["AZ move", withEntry(kept, "charlie", { availabilityZone: ZONE_B }), /availabilityZone[\s\S]*cannot move/],
             ["removal", withEntry(kept, "bravo", undefined), /entry was removed while the database is active/],
+            ["active to decommissioned", withEntry(kept, "bravo", { state: "decommissioned" }), /goes to paused before it is decommissioned/],
         ];
         for (const [what, next, message] of refusals) {
             stack.setDatabases(next);
-            await assert.rejects(stack.preview(), message, `${what}: preview refused`);
-            await assert.rejects(stack.up(), message, `${what}: up refused`);
+            await expectRefusal(() => stack.preview(), message, `${what}: preview refused`);
+            await expectRefusal(() => stack.up(), message, `${what}: up refused`);
         }
         stack.setDatabases(kept);
         assertNoChanges(await stack.preview(), "preview with the inventory restored");
     });
 
-    it("2f. decommission deletes the objects and keeps the volume; removal keeps the volume too", async () => {
+    it("2f. pause, then decommission: the objects go, the volume and a cold final snapshot stay; removal keeps both", async () => {
+        await edit(withEntry(inventory, "charlie", { state: "paused" }));
         await edit(withEntry(inventory, "charlie", { state: "decommissioned" }));
         assert.equal(await k().find(`/api/v1/persistentvolumes/qdb-charlie-data`), undefined, "the PV object is deleted");
         await waitGone(() => k().find(ns("charlie")), "namespace qdb-charlie");
@@ -152,14 +162,25 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assert.equal(awsOf("aws:ebs/snapshot:Snapshot").length, 1, "the final snapshot outlives the removal");
     });
 
-    it("4. adoption: legacy objects created beforehand with kubectl come under management", async () => {
+    it("4. adoption: legacy objects created beforehand with kubectl are imported as they are, then converged", async () => {
         await createLegacyObjects(tier, "delta", ZONE_B);
-        const up = await edit([...inventory, entry("delta", ZONE_B)]);
-        assert.ok(up.steps.length > 0);
+        const legacy = await statefulSet("delta");
+        const adopt = { step: "import", kubernetes: true };
+        const imported = await edit([...inventory, entry("delta", ZONE_B, { adopt })]);
+        const importedObjects = imported.steps.filter((s) => s.op === "import").map((s) => s.name).sort();
+        assert.deepEqual(importedObjects, ["delta-config", "delta-namespace", "delta-questdb", "delta-service"]);
+        const untouched = await statefulSet("delta");
+        assert.equal(untouched.metadata.generation, legacy.metadata.generation, "step import does not update the legacy StatefulSet");
+        assert.equal(untouched.spec.template.spec.containers[0].image, "questdb/questdb:8.1.0");
+
+        await edit(withEntry(inventory, "delta", { adopt: { ...adopt, step: "converge" } }));
         const sts = await ready("delta");
+        assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.3", "converged onto the program's template");
         const managers = (sts.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
         assert.ok(managers.some((m: string) => m.startsWith("pulumi-kubernetes")), `pulumi manages the legacy StatefulSet (managers: ${managers.join(", ")})`);
-        assert.equal(sts.metadata.labels["questdb.cloud/database"], "delta");
+        const config = await k().get(`${ns("delta")}/configmaps/questdb-config`);
+        assert.match(config.data["server.conf"], /^metrics\.enabled=true$/m, "the program's server.conf");
+        assert.doesNotMatch(config.data["server.conf"], /shared\.worker\.count/, "the legacy server.conf is gone");
     });
 
     it("5. reordering the inventory: preview shows no changes", async () => {
@@ -167,6 +188,44 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assertNoChanges(await stack.preview(), "preview of the reordered inventory");
     });
 });
+
+/**
+ * Asserts that a run fails with the program's refusal. An inline program that throws leaves
+ * rejected promises behind in the SDK's Stack resource (its outputs, derived from the failed
+ * init), and the Automation API's language server removes its own unhandledRejection handler
+ * before they settle (`@pulumi/pulumi/automation/server.js`, `run`); under `node --test` they
+ * would fail the file after the test passed. While the refused run lasts, rejections carrying
+ * the refusal itself are absorbed; anything else is raised again.
+ */
+async function expectRefusal(run: () => Promise<unknown>, message: RegExp, what: string): Promise<void> {
+    const testRunnerListeners = process.listeners("unhandledRejection");
+    const stray: unknown[] = [];
+    const absorb = (reason: unknown) => {
+        if (!(reason instanceof Error && message.test(reason.message))) {
+            stray.push(reason);
+        }
+    };
+    process.removeAllListeners("unhandledRejection");
+    process.on("unhandledRejection", absorb);
+    try {
+        await assert.rejects(run(), message, what);
+        await new Promise((r) => setTimeout(r, 200));
+    } finally {
+        process.off("unhandledRejection", absorb);
+        testRunnerListeners.forEach((l) => process.on("unhandledRejection", l));
+    }
+    assert.deepEqual(stray, [], `${what}: no other unhandled rejection`);
+}
+
+async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+        if (Date.now() > deadline) {
+            assert.fail(`${what}: not reached after ${timeoutMs / 1000} s`);
+        }
+        await new Promise((r) => setTimeout(r, 300));
+    }
+}
 
 async function waitGone(find: () => Promise<unknown>, what: string, timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
@@ -187,7 +246,7 @@ async function createLegacyObjects(tier: Tier, id: string, zone: string): Promis
     const labels = { app: "questdb", "questdb.cloud/database": id };
     await c.post(`/api/v1/namespaces${asKubectl}`, { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace, labels } });
     await c.post(`/api/v1/namespaces/${namespace}/configmaps${asKubectl}`, {
-        apiVersion: "v1", kind: "ConfigMap", metadata: { name: "questdb-config", labels }, data: { "server.conf": "http.min.net.bind.to=0.0.0.0:9003\n" },
+        apiVersion: "v1", kind: "ConfigMap", metadata: { name: "questdb-config", labels }, data: { "server.conf": "http.min.net.bind.to=0.0.0.0:9003\nshared.worker.count=1\n" },
     });
     await c.post(`/api/v1/namespaces/${namespace}/services${asKubectl}`, {
         apiVersion: "v1", kind: "Service", metadata: { name: "questdb", labels },

@@ -9,9 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { CONFIG_NAMESPACE, StackFile, parseStackFile } from "../../inventory";
+import { REQUIRED_ADDONS } from "../../stacks/preflight";
+import { addonEntry, writeWorld } from "../fakeaws/provider";
 import { Cluster } from "./cluster";
 import { Components } from "./components";
 
@@ -62,6 +64,18 @@ function writeFakeAwsPlugin(dir: string): string {
     return file;
 }
 
+/**
+ * The cluster's EKS add-ons, as a region the runbook prepared has them: the EBS CSI driver, and the
+ * VPC CNI with NetworkPolicy enforcement on (what the program's preflight asks AWS for).
+ */
+function installAddons(worldFile: string, stackYaml: string): void {
+    const clusterName = (parse(stackYaml) as { config: Record<string, { clusterName?: string }> }).config[`${CONFIG_NAMESPACE}:region`]?.clusterName as string;
+    writeWorld(worldFile, Object.fromEntries([
+        addonEntry(clusterName, REQUIRED_ADDONS.ebsCsi),
+        addonEntry(clusterName, REQUIRED_ADDONS.vpcCni, JSON.stringify({ enableNetworkPolicy: "true" })),
+    ]));
+}
+
 /** A stack of the real program in a fresh backend, with the plugins installed from files. */
 export class EngineStack {
     readonly worldFile: string;
@@ -101,6 +115,7 @@ export class EngineStack {
         install("resource", "kubernetes", pluginVersion("@pulumi/kubernetes"), components.kubernetesProvider);
         install("resource", "aws", awsVersion, writeFakeAwsPlugin(root));
         fs.writeFileSync(path.join(work, `Pulumi.${stackName}.yaml`), stackYaml);
+        installAddons(env.QDB_E2E_FAKEAWS_WORLD, stackYaml);
         const pulumiCommand = await PulumiCommand.get({ root: components.pulumiRoot });
         const program = async () => {
             // The program exactly as `pulumi up` runs it: index.ts's exported async function.

@@ -14,7 +14,7 @@ export function changedSteps(steps: readonly Step[]): Step[] {
 }
 
 const ACTION_OF: Record<string, ResourceAction> = {
-    create: "create", update: "update", delete: "delete", import: "create",
+    create: "create", update: "update", delete: "delete", import: "import",
     replace: "replace", "create-replacement": "replace", "delete-replaced": "replace",
 };
 

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
 import { Cluster, startCluster } from "./cluster";
 import { Components, ensureComponents } from "./components";
 import { KubeClient } from "./kube";
@@ -36,9 +36,15 @@ async function waitEstablished(client: KubeClient, name: string): Promise<void> 
 /** Installs the published CRD manifests (no hand-written schema). */
 export async function installCrds(client: KubeClient, files: readonly string[]): Promise<void> {
     for (const file of files) {
-        const crd = parse(fs.readFileSync(file, "utf8")) as { metadata: { name: string } };
-        await client.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
-        await waitEstablished(client, crd.metadata.name);
+        // One manifest may hold several CRDs (Traefik ships all of its own in one file).
+        const crds = parseAllDocuments(fs.readFileSync(file, "utf8")).map((d) => d.toJS() as { kind?: string; metadata: { name: string } })
+            .filter((d) => d?.kind === "CustomResourceDefinition");
+        for (const crd of crds) {
+            await client.post("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd);
+        }
+        for (const crd of crds) {
+            await waitEstablished(client, crd.metadata.name);
+        }
     }
 }
 
@@ -53,9 +59,21 @@ export function devStackYaml(): string {
     return fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 }
 
-/** What the program expects of a cluster (docs/runbook.md): the monitoring namespace exists. */
+/** The namespace of the region's Gateway, where its controller runs (none on the Ingress path). */
+export function gatewayNamespaceOf(stackYaml: string): string | undefined {
+    const config = (parse(stackYaml) as { config: Record<string, { gateway?: { namespace?: string } }> }).config;
+    return config["questdb-cloud:region"]?.gateway?.namespace;
+}
+
+/**
+ * What the program expects of a cluster (docs/runbook.md): the monitoring namespace, and the
+ * gateway controller's namespace (Traefik's, installed by its chart) where the Gateway lives.
+ */
 async function clusterPreconditions(client: KubeClient): Promise<void> {
-    await client.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name: "monitoring" } });
+    const names = ["monitoring", gatewayNamespaceOf(devStackYaml())].filter((n): n is string => n !== undefined);
+    for (const name of names) {
+        await client.post("/api/v1/namespaces", { apiVersion: "v1", kind: "Namespace", metadata: { name } });
+    }
 }
 
 export async function startTier(zones: readonly string[]): Promise<Tier> {

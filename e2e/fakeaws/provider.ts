@@ -9,7 +9,8 @@
  * - Diff compares the inputs; the paths that force a replacement are the impact tool's
  *   FORCE_REPLACE table (tools/impact/rules.ts), so the two cannot drift apart.
  * - `aws.eks.getCluster` answers with the tier's API server endpoint and CA (QDB_E2E_APISERVER,
- *   QDB_E2E_CA_DATA); any other invoke fails, naming itself.
+ *   QDB_E2E_CA_DATA); `aws.eks.getAddon` answers from the world's add-on entries (the tier installs
+ *   the two the preflight asks for; a test can remove one); any other invoke fails, naming itself.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -35,7 +36,7 @@ export function readWorld(file: string): World {
     return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as World : {};
 }
 
-function writeWorld(file: string, world: World): void {
+export function writeWorld(file: string, world: World): void {
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(world, null, 1));
     fs.renameSync(`${file}.tmp`, file);
 }
@@ -88,6 +89,13 @@ function computed(type: string, urn: string, inputs: Props, previous?: Props): {
             return { id: inputs.name as string, outs: { arn: `arn:aws:iam::${ACCOUNT}:role/${inputs.name as string}`, uniqueId: `AROA${h.toUpperCase()}` } };
         case "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             return { id: `${inputs.role as string}-${hash(String(inputs.policyArn), 8)}`, outs: {} };
+        case "aws:iam/rolePolicy:RolePolicy":
+            return { id: `${inputs.role as string}:${inputs.name as string}`, outs: {} };
+        case "aws:eks/podIdentityAssociation:PodIdentityAssociation":
+            return {
+                id: `${inputs.clusterName as string},a-${h}`,
+                outs: { associationId: `a-${h}`, associationArn: `arn:aws:eks:${region}:${ACCOUNT}:podidentityassociation/${inputs.clusterName as string}/a-${h}` },
+            };
         case "aws:dlm/lifecyclePolicy:LifecyclePolicy":
             return { id: `policy-${h}`, outs: { arn: `arn:aws:dlm:${region}:${ACCOUNT}:policy/policy-${h}` } };
         default:
@@ -108,6 +116,24 @@ function clusterAnswer(inputs: Props): Props {
     };
 }
 
+/** EKS add-ons are not resources of the program: the tier puts them in the world as the cluster's. */
+export const ADDON_TYPE = "aws:eks/addon:Addon";
+
+/** A world entry for an installed add-on, keyed like the AWS provider's id ("cluster:addon"). */
+export function addonEntry(clusterName: string, addonName: string, configurationValues = ""): [string, WorldEntry] {
+    const inputs = { clusterName, addonName, configurationValues };
+    return [`${clusterName}:${addonName}`, { type: ADDON_TYPE, inputs, outputs: { ...inputs, addonVersion: "v0.0.0-e2e" } }];
+}
+
+/** What DescribeAddon answers: the add-on, or the not-found error the real provider returns. */
+function addonAnswer(world: World, inputs: Props): { outputs: Props } {
+    const entry = world[`${inputs.clusterName as string}:${inputs.addonName as string}`];
+    if (!entry || entry.type !== ADDON_TYPE) {
+        throw new Error(`reading EKS Add-On (${inputs.clusterName as string}:${inputs.addonName as string}): couldn't find resource`);
+    }
+    return { outputs: { ...entry.outputs, id: `${inputs.clusterName as string}:${inputs.addonName as string}` } };
+}
+
 export function fakeAwsProvider(worldFile: string, version: string): provider.Provider {
     const load = () => readWorld(worldFile);
     const save = (world: World) => writeWorld(worldFile, world);
@@ -115,7 +141,7 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
         version,
         async check(urn, olds: Props, news: Props) {
             // Like the real provider's auto-naming: a role without a name gets one, kept across updates.
-            if (typeOf(urn) === "aws:iam/role:Role" && news.name === undefined) {
+            if (["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy"].includes(typeOf(urn)) && news.name === undefined) {
                 return { inputs: { ...news, name: (olds?.name as string | undefined) ?? `${nameOf(urn)}-${hash(urn, 7)}` } };
             }
             return { inputs: news };
@@ -160,6 +186,9 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
         async invoke(token, inputs: Props) {
             if (token === "aws:eks/getCluster:getCluster") {
                 return { outputs: clusterAnswer(inputs) };
+            }
+            if (token === "aws:eks/getAddon:getAddon") {
+                return addonAnswer(load(), inputs);
             }
             throw new Error(`fake aws: the program invoked ${token}, which this tier does not model; add it to e2e/fakeaws/provider.ts`);
         },
