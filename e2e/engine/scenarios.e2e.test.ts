@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { computeImpact } from "../../tools/impact/report";
-import { readWorld } from "../fakeaws/provider";
+import { ADDON_TYPE, readWorld, writeWorld } from "../fakeaws/provider";
 import { KubeObject } from "./kube";
 import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
-import { assertNoChanges, assertStepsMatchImpact, changedSteps } from "./steps";
+import { assertNoChanges, assertStepsMatchImpact, changedSteps, engineActions } from "./steps";
 
 const STACK = "dev";
 const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
@@ -106,14 +106,21 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assert.notEqual(podAfter.metadata.uid, podBefore.metadata.uid, "the pod was replaced by the rollout");
     });
 
-    it("2c. a credentials rotation (new seed) updates every database's Secret", async () => {
+    it("2c. a credentials rotation (new seed) updates every Secret in place and rolls every pod in the same update", async () => {
         const secretBefore = await k().get(`${ns("alpha")}/secrets/questdb-credentials`);
+        const podBefore = await k().get(`${ns("alpha")}/pods/questdb-0`);
         await stack.stack.setConfig("questdb-cloud:credentialsSeed", { value: "e2e-seed-rotated-fedcba9876543210fedcba98", secret: true });
         const up = await stack.up();
-        const touched = changedSteps(up.steps).filter((s) => s.type === "kubernetes:core/v1:Secret").map((s) => s.name).sort();
-        assert.deepEqual(touched, ["alpha-credentials", "bravo-credentials", "charlie-credentials"], "only the Secrets change");
+        const ids = ["alpha", "bravo", "charlie"];
+        const actions = engineActions(up.steps).filter((a) => /:Secret |:StatefulSet /.test(a));
+        assert.deepEqual(actions, [
+            ...ids.map((id) => `update kubernetes:apps/v1:StatefulSet ${id}-questdb`),
+            ...ids.map((id) => `update kubernetes:core/v1:Secret ${id}-credentials`),
+        ], "each Secret is updated in place (never replaced: no window without credentials) and each pod template changes");
         const secretAfter = await k().get(`${ns("alpha")}/secrets/questdb-credentials`);
         assert.notEqual(secretAfter.data["http.password"], secretBefore.data["http.password"]);
+        await ready("alpha");
+        assert.notEqual((await k().get(`${ns("alpha")}/pods/questdb-0`)).metadata.uid, podBefore.metadata.uid, "the pod restarted onto the new passwords");
         assertNoChanges(await stack.preview(), "preview after the rotation");
     });
 
@@ -123,17 +130,19 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.4");
     });
 
-    it("2e. pause scales to zero; resume brings the pod back", async () => {
-        await edit(withEntry(inventory, "bravo", { state: "paused" }));
+    it("2e. pause stops QuestDB before its node goes; resume brings the node back before the pod", async () => {
+        const paused = await edit(withEntry(inventory, "bravo", { state: "paused" }));
+        assertRunsBefore(paused, "bravo-questdb", "bravo-node", "pause");
         assert.equal((await statefulSet("bravo")).spec.replicas, 0);
         const group = awsOf("aws:eks/nodeGroup:NodeGroup").find((g) => String(g.outputs.nodeGroupName).startsWith("qdb-bravo-"));
         assert.equal((group?.inputs.scalingConfig as { desiredSize: number }).desiredSize, 0);
         assert.equal((await claim("bravo")).status.phase, "Bound", "the claim stays while paused");
-        await edit(withEntry(inventory, "bravo", { state: "active" }));
+        const resumed = await edit(withEntry(inventory, "bravo", { state: "active" }));
+        assertRunsBefore(resumed, "bravo-node", "bravo-questdb", "resume");
         await ready("bravo");
     });
 
-    it("3. shrink, AZ move and removing an active database are refused by the running program", async () => {
+    it("3. shrink, AZ move, removing an active database and a cluster without NetworkPolicy enforcement are refused", async () => {
         const kept = inventory;
         const refusals: Array<[string, Entry[], RegExp]> = [
             ["shrink", withEntry(kept, "alpha", { volume: { sizeGiB: 20 } }), /volume\.sizeGiB[\s\S]*cannot shrink/],
@@ -148,6 +157,17 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         }
         stack.setDatabases(kept);
         assertNoChanges(await stack.preview(), "preview with the inventory restored");
+        // The cluster preflight, against what the (fake) AWS API answers: NetworkPolicy enforcement off.
+        const world = readWorld(stack.worldFile);
+        const cni = Object.values(world).find((e) => e.type === ADDON_TYPE && e.inputs.addonName === "vpc-cni");
+        assert.ok(cni);
+        const enforced = cni.outputs.configurationValues;
+        cni.outputs.configurationValues = JSON.stringify({ enableNetworkPolicy: "false" });
+        writeWorld(stack.worldFile, world);
+        await expectRefusal(() => stack.preview(), /enableNetworkPolicy[\s\S]*silently not enforced/, "preflight: preview refused");
+        cni.outputs.configurationValues = enforced;
+        writeWorld(stack.worldFile, world);
+        assertNoChanges(await stack.preview(), "preview with NetworkPolicy enforcement back on");
     });
 
     it("2f. pause, then decommission: the objects go, the volume and a cold final snapshot stay; removal keeps both", async () => {
@@ -188,6 +208,14 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assertNoChanges(await stack.preview(), "preview of the reordered inventory");
     });
 });
+
+/** Asserts that `first`'s step finished before `second`'s started: the engine ordered them. */
+function assertRunsBefore(run: RunResult, first: string, second: string, what: string): void {
+    const done = run.timeline.findIndex((e) => e.phase === "done" && e.name === first);
+    const started = run.timeline.findIndex((e) => e.phase === "pre" && e.name === second);
+    assert.ok(done >= 0 && started >= 0, `${what}: both ${first} and ${second} changed (${JSON.stringify(run.timeline)})`);
+    assert.ok(done < started, `${what}: ${first} finished before ${second} started (${JSON.stringify(run.timeline)})`);
+}
 
 /**
  * Asserts that a run fails with the program's refusal. An inline program that throws leaves

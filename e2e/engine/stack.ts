@@ -30,9 +30,18 @@ export interface Step {
     readonly urn: string;
 }
 
+/** When a resource's step started (`pre`) or finished (`done`), in the engine's event order. */
+export interface StepEvent {
+    readonly phase: "pre" | "done";
+    readonly name: string;
+    readonly op: OpType;
+}
+
 export interface RunResult {
     /** Every step that is not `same` (reads of the stack reference included). */
     readonly steps: Step[];
+    /** Starts and finishes of those steps, in order: what ran after what. */
+    readonly timeline: StepEvent[];
     /** The engine's summary: op to count. */
     readonly summary: Record<string, number>;
     readonly stdout: string;
@@ -153,13 +162,13 @@ export class EngineStack {
     async up(): Promise<RunResult> {
         const events: EngineEvent[] = [];
         const result = await this.stack.up({ onEvent: (e) => events.push(e), color: "never" });
-        return { steps: stepsOf(events), summary: result.summary.resourceChanges as Record<string, number> ?? {}, stdout: result.stdout };
+        return { steps: stepsOf(events), timeline: timelineOf(events), summary: result.summary.resourceChanges as Record<string, number> ?? {}, stdout: result.stdout };
     }
 
     async preview(): Promise<RunResult> {
         const events: EngineEvent[] = [];
         const result = await this.stack.preview({ onEvent: (e) => events.push(e), color: "never" });
-        return { steps: stepsOf(events), summary: result.changeSummary as Record<string, number>, stdout: result.stdout };
+        return { steps: stepsOf(events), timeline: timelineOf(events), summary: result.changeSummary as Record<string, number>, stdout: result.stdout };
     }
 
     /** The stack's outputs, as the next run's self-reference reads them. */
@@ -184,4 +193,16 @@ export function stepsOf(events: readonly EngineEvent[]): Step[] {
         }
     }
     return steps;
+}
+
+/** The start and finish of every step that is not `same`, in the order the engine reported them. */
+export function timelineOf(events: readonly EngineEvent[]): StepEvent[] {
+    const timeline: StepEvent[] = [];
+    for (const e of events) {
+        const [phase, m] = e.resourcePreEvent ? ["pre" as const, e.resourcePreEvent.metadata] : e.resOutputsEvent ? ["done" as const, e.resOutputsEvent.metadata] : [undefined, undefined];
+        if (phase && m && m.op !== "same") {
+            timeline.push({ phase, op: m.op, name: m.urn.split("::").pop() as string });
+        }
+    }
+    return timeline;
 }
