@@ -73,6 +73,32 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
     }
 }
 
+/**
+ * Every apiVersion/kind the program renders. Loading their schema models is most of a first
+ * validation's cost; `preloadSchemas` does it while the render child runs, off synth's critical
+ * path. Only a hint: a kind missing here is validated all the same, after the render.
+ * test/render/manifests.test.ts keeps the list equal to what the shipped stacks render.
+ */
+export const RENDERED_KINDS: readonly string[] = [
+    "apps/v1/StatefulSet", "batch/v1/CronJob", "cert-manager.io/v1/Certificate",
+    "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute",
+    "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/ServiceMonitor",
+    "networking.k8s.io/v1/Ingress", "networking.k8s.io/v1/NetworkPolicy",
+    "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
+    "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
+    "storage.k8s.io/v1/StorageClass", "traefik.io/v1alpha1/IngressRouteTCP", "traefik.io/v1alpha1/Middleware",
+    "traefik.io/v1alpha1/MiddlewareTCP", "v1/ConfigMap", "v1/LimitRange", "v1/Namespace", "v1/PersistentVolume",
+    "v1/PersistentVolumeClaim", "v1/ResourceQuota", "v1/Secret", "v1/Service", "v1/ServiceAccount",
+];
+
+/** Loads the schema models of RENDERED_KINDS (Node's require cache keeps them for validateManifest). */
+export function preloadSchemas(): void {
+    for (const apiVersionKind of RENDERED_KINDS) {
+        const slash = apiVersionKind.lastIndexOf("/");
+        modelFor(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1));
+    }
+}
+
 /** Whether kubernetes-models ships a schema for this object's kind (CRDs have none). */
 export function hasOfflineSchema(object: Record<string, unknown>): boolean {
     return modelFor(String(object.apiVersion), String(object.kind)) !== undefined;

@@ -11,7 +11,7 @@ import { parseArgs } from "util";
 import { StackFileError } from "../inventory";
 import { Render, RenderError, renderInChild, requestFromStackFile } from "../render";
 import { PROJECT_DIR } from "../render/paths";
-import { Manifest, hasOfflineSchema, manifestsOf, validateManifest, writeManifests } from "../render/manifests";
+import { Manifest, hasOfflineSchema, manifestsOf, preloadSchemas, validateManifest, writeManifests } from "../render/manifests";
 import { loadStackFile } from "../render/stackSource";
 import { formatTree } from "../render/tree";
 
@@ -63,7 +63,11 @@ async function main(): Promise<number> {
         throw new UsageError("name a stack: --stack <name> (reads Pulumi.<name>.yaml) or --config-file <path>");
     }
     const file = loadStackFile({ stack: values.stack, configFile: values["config-file"] });
-    const render = await renderInChild(requestFromStackFile(file, false));
+    const rendering = renderInChild(requestFromStackFile(file, false));
+    // The child renders on one core; this process loads the schema models on the other meanwhile.
+    await new Promise((resolve) => setImmediate(resolve));
+    preloadSchemas();
+    const render = await rendering;
     const outDir = path.resolve(values.out ?? path.join(PROJECT_DIR, "out", file.stack));
     const manifests = manifestsOf(render);
     writeManifests(outDir, manifests);

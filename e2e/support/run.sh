@@ -11,4 +11,7 @@ if [ "${#files[@]}" -eq 0 ]; then
     exit 1
 fi
 echo "test:e2e: node $(node --version), ${#files[@]} files: ${files[*]}"
+# The real-engine tier's Go components, built once per machine (about half an hour) before any
+# test file starts, so their build is not cut short by a file's timeout (e2e/engine/build.ts).
+node --import tsx e2e/engine/build.ts
 exec node --import tsx --test --test-concurrency=1 --test-timeout=3600000 "${files[@]}"
