@@ -6,7 +6,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
 import { AlertRule, alertRuleGroup } from "../../components/monitoring";
-import { requireCommand, runCommand } from "../support/process";
+import { ensurePromtool } from "../promtool/install";
+import { runCommand } from "../support/process";
 
 const group = alertRuleGroup({
     stack: "prod", awsRegion: "us-east-1", id: "acme", namespace: "qdb-acme", volumeSizeGiB: 100,
@@ -83,7 +84,8 @@ const cases = [{
 }];
 
 test("promtool: the backup and drill alerts fire exactly when they should", async () => {
-    await requireCommand("promtool", ["--version"], "apt-get install -y prometheus");
+    // Installed on first use like the other promtool files: this file runs first on a fresh machine.
+    await ensurePromtool();
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-backup-alerts-"));
     fs.writeFileSync(path.join(dir, "rules.json"), JSON.stringify({ groups: [group] }));
     fs.writeFileSync(path.join(dir, "tests.json"), JSON.stringify({ rule_files: ["rules.json"], evaluation_interval: "5m", tests: cases }));

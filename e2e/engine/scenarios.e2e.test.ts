@@ -7,7 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { computeImpact } from "../../tools/impact/report";
-import { ADDON_TYPE, readWorld, writeWorld } from "../fakeaws/provider";
+import { ADDON_TYPE, CLUSTER_TYPE, readWorld, writeWorld } from "../fakeaws/provider";
 import { KubeObject } from "./kube";
 import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
@@ -201,6 +201,24 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         const config = await k().get(`${ns("delta")}/configmaps/questdb-config`);
         assert.match(config.data["server.conf"], /^metrics\.enabled=true$/m, "the program's server.conf");
         assert.doesNotMatch(config.data["server.conf"], /shared\.worker\.count/, "the legacy server.conf is gone");
+    });
+
+    it("6. a kubeconfig change (the cluster's new endpoint) updates the provider and replaces no Kubernetes object", async () => {
+        const world = readWorld(stack.worldFile);
+        const clusterName = "qdb-dev-eu-west-1";
+        // The same API server under another name its certificate carries: what EKS reports after an endpoint change.
+        const endpoint = tier.cluster.server.replace("127.0.0.1", "localhost");
+        world[`cluster:${clusterName}`] = { type: CLUSTER_TYPE, inputs: { name: clusterName }, outputs: { endpoint } };
+        writeWorld(stack.worldFile, world);
+        const preview = await stack.preview();
+        const provider = preview.steps.filter((s) => s.type === "pulumi:providers:kubernetes").map((s) => s.op);
+        assert.deepEqual(provider, ["update"], "the provider is updated, not replaced (clusterIdentifier)");
+        assert.deepEqual(engineActions(preview.steps), [], "no Kubernetes object changes with the provider's kubeconfig");
+        const up = await stack.up();
+        assert.deepEqual(up.steps.filter((s) => s.type === "pulumi:providers:kubernetes").map((s) => s.op), ["update"]);
+        assert.deepEqual(engineActions(up.steps), [], "the up of the kubeconfig change touches no object");
+        assert.equal(up.summary.update, 1, "the engine's summary: one update, the provider");
+        assertNoChanges(await stack.preview(), "preview after the kubeconfig change");
     });
 
     it("5. reordering the inventory: preview shows no changes", async () => {

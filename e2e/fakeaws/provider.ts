@@ -9,7 +9,7 @@
  * - Diff compares the inputs; the paths that force a replacement are the impact tool's
  *   FORCE_REPLACE table (tools/impact/rules.ts), so the two cannot drift apart.
  * - `aws.eks.getCluster` answers with the tier's API server endpoint and CA (QDB_E2E_APISERVER,
- *   QDB_E2E_CA_DATA); `aws.eks.getAddon` answers from the world's add-on entries (the tier installs
+ *   QDB_E2E_CA_DATA; a test may give the cluster another endpoint in the world); `aws.eks.getAddon` answers from the world's add-on entries (the tier installs
  *   the two the preflight asks for; a test can remove one); any other invoke fails, naming itself.
  */
 import * as crypto from "crypto";
@@ -103,8 +103,12 @@ function computed(type: string, urn: string, inputs: Props, previous?: Props): {
     }
 }
 
-function clusterAnswer(inputs: Props): Props {
-    const endpoint = process.env.QDB_E2E_APISERVER;
+/** A test's change to what EKS reports of a cluster (a new endpoint), keyed by the cluster's name. */
+export const CLUSTER_TYPE = "aws:eks/cluster:Cluster";
+
+function clusterAnswer(world: World, inputs: Props): Props {
+    const override = world[`cluster:${inputs.name as string}`];
+    const endpoint = override?.type === CLUSTER_TYPE ? override.outputs.endpoint as string : process.env.QDB_E2E_APISERVER;
     const ca = process.env.QDB_E2E_CA_DATA;
     if (!endpoint || !ca) {
         throw new Error("fake aws: QDB_E2E_APISERVER and QDB_E2E_CA_DATA must be set for aws.eks.getCluster");
@@ -185,7 +189,7 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
         },
         async invoke(token, inputs: Props) {
             if (token === "aws:eks/getCluster:getCluster") {
-                return { outputs: clusterAnswer(inputs) };
+                return { outputs: clusterAnswer(load(), inputs) };
             }
             if (token === "aws:eks/getAddon:getAddon") {
                 return addonAnswer(load(), inputs);
