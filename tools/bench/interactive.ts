@@ -16,6 +16,8 @@ interface Command {
     readonly name: string;
     /** Issue #18's ceiling at `targetAt` databases, in seconds. */
     readonly target?: { readonly seconds: number; readonly at: number };
+    /** What issue #18 measured before its work, on a quiet machine: the figure to compare with. */
+    readonly before: string;
     /** The command line for a stack of `count` databases: the executable and its arguments. */
     readonly argv: (stack: BenchFiles) => string[];
 }
@@ -37,13 +39,13 @@ export interface BenchFiles {
 export const EDIT = { id: "bench-00001", from: "sizeGiB: 201", to: "sizeGiB: 260", set: "volume.sizeGiB=260" } as const;
 
 const COMMANDS: readonly Command[] = [
-    { name: "impact (one-line edit)", target: { seconds: 5, at: 30 },
+    { name: "impact (one-line edit)", target: { seconds: 5, at: 30 }, before: "8.2-8.6 s at 30",
         argv: (f) => ["npm", "run", "-s", "impact", "--", "--stack", f.stack, "--before", f.base, "--after", f.edited] },
-    { name: "qdb set (with impact)", target: { seconds: 6, at: 30 },
+    { name: "qdb set (with impact)", target: { seconds: 6, at: 30 }, before: "11-16 s on prod",
         argv: (f) => ["npx", "qdb", "set", "--config-file", f.copy(), EDIT.id, EDIT.set] },
-    { name: "qdb list", target: { seconds: 1, at: 30 }, argv: (f) => ["npx", "qdb", "list", "--config-file", f.base] },
-    { name: "qdb validate", target: { seconds: 1, at: 30 }, argv: (f) => ["npx", "qdb", "validate", "--config-file", f.base] },
-    { name: "synth", target: { seconds: 4, at: 30 },
+    { name: "qdb list", target: { seconds: 1, at: 30 }, before: "-", argv: (f) => ["npx", "qdb", "list", "--config-file", f.base] },
+    { name: "qdb validate", target: { seconds: 1, at: 30 }, before: "-", argv: (f) => ["npx", "qdb", "validate", "--config-file", f.base] },
+    { name: "synth", target: { seconds: 4, at: 30 }, before: "about 6 s on prod",
         argv: (f) => ["npm", "run", "-s", "synth", "--", "--config-file", f.base, "--out", path.join(f.scratch, "synth")] },
 ];
 
@@ -142,8 +144,8 @@ export function measureInteractive(sizes: readonly number[], runs: number, stack
         console.error(`measured ${command.name} at ${count} databases: ${cell}`);
         return cell;
     }));
-    const header = ["command", ...sizes.map((n) => `${n} databases`), "target"];
-    const rows = COMMANDS.map((c, i) => [c.name, ...cells[i], c.target ? `<= ${c.target.seconds} s at ${c.target.at}` : ""]);
+    const header = ["command", ...sizes.map((n) => `${n} databases`), "target", "before #18"];
+    const rows = COMMANDS.map((c, i) => [c.name, ...cells[i], c.target ? `<= ${c.target.seconds} s at ${c.target.at}` : "", c.before]);
     const widths = header.map((_, col) => Math.max(...[header, ...rows].map((r) => r[col].length)));
     const line = (r: readonly string[]) => r.map((cell, col) => (col === 0 ? cell.padEnd(widths[col]) : cell.padStart(widths[col]))).join("  ");
     return [
