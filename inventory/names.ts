@@ -28,6 +28,8 @@ export const IN_NAMESPACE = {
     allowlist: "client-allowlist",
     httpRoute: "questdb",
     postgresRoute: "questdb-postgres",
+    /** Traefik TLSOption of the PostgreSQL route: ALPN `postgresql`, which libpq 17's direct TLS requires. */
+    postgresTls: "questdb-postgres-tls",
     ilpRoute: "questdb-ilp",
     dataClaim: "questdb-data",
     networkPolicy: "tenant-isolation",

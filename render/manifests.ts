@@ -87,7 +87,7 @@ export const RENDERED_KINDS: readonly string[] = [
     "rbac.authorization.k8s.io/v1/ClusterRole", "rbac.authorization.k8s.io/v1/ClusterRoleBinding",
     "rbac.authorization.k8s.io/v1/Role", "rbac.authorization.k8s.io/v1/RoleBinding",
     "storage.k8s.io/v1/StorageClass", "traefik.io/v1alpha1/IngressRouteTCP", "traefik.io/v1alpha1/Middleware",
-    "traefik.io/v1alpha1/MiddlewareTCP", "v1/ConfigMap", "v1/LimitRange", "v1/Namespace", "v1/PersistentVolume",
+    "traefik.io/v1alpha1/MiddlewareTCP", "traefik.io/v1alpha1/TLSOption", "v1/ConfigMap", "v1/LimitRange", "v1/Namespace", "v1/PersistentVolume",
     "v1/PersistentVolumeClaim", "v1/ResourceQuota", "v1/Secret", "v1/Service", "v1/ServiceAccount",
 ];
 

@@ -42,6 +42,7 @@ const WHY: Readonly<Record<string, string>> = {
     "kubernetes:traefik.io/v1alpha1:IngressRouteTCP": "PostgreSQL wire / ILP over TLS by SNI (one per protocol)",
     "kubernetes:traefik.io/v1alpha1:Middleware": "the client allowlist on the HTTP route",
     "kubernetes:traefik.io/v1alpha1:MiddlewareTCP": "the client allowlist on the TCP routes",
+    "kubernetes:traefik.io/v1alpha1:TLSOption": "the PostgreSQL route's TLS: ALPN postgresql for libpq 17's direct TLS",
     "kubernetes:core/v1:ResourceQuota": "caps what a tenant namespace may consume",
     "kubernetes:core/v1:LimitRange": "defaults for any container without limits in the tenant namespace",
     "kubernetes:monitoring.coreos.com/v1:ServiceMonitor": "Prometheus scrapes the database's metrics",

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IN_NAMESPACE, RegionSpec } from "../../inventory";
 import { adoptedObjectArgs, adoptedObjectOptions, adoptedOptions } from "./adoption";
 import { DeploymentContext, partName } from "./context";
-import { allowlistArgs, certificateArgs, httpRouteArgs, tcpRouteArgs } from "./gatewayRoutes";
+import { allowlistArgs, certificateArgs, httpRouteArgs, postgresTlsOptionArgs, tcpRouteArgs } from "./gatewayRoutes";
 import { ingressArgs } from "./ingressRoute";
 
 export { ingressArgs };
@@ -64,7 +64,8 @@ export function createEndpoint(ctx: DeploymentContext, namespace: k8s.core.v1.Na
             const http = custom("http-allowlist", allowlistArgs(ctx, "Middleware"));
             const tcp = custom("tcp-allowlist", allowlistArgs(ctx, "MiddlewareTCP"));
             custom("http-route", httpRouteArgs(ctx, gateway), [http]);
-            custom("postgres-route", tcpRouteArgs(ctx, gateway, "postgres"), [tcp, certificate]);
+            const postgresTls = custom("postgres-tls", postgresTlsOptionArgs(ctx));
+            custom("postgres-route", tcpRouteArgs(ctx, gateway, "postgres"), [tcp, certificate, postgresTls]);
             custom("ilp-route", tcpRouteArgs(ctx, gateway, "ilp"), [tcp, certificate]);
         }
     }

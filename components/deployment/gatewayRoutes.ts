@@ -76,6 +76,24 @@ export function httpRouteArgs(ctx: DeploymentContext, gateway: GatewaySpec): Arg
     };
 }
 
+/** PostgreSQL's ALPN protocol id (PostgreSQL 17 docs, "SSL Session Encryption"). */
+export const POSTGRES_ALPN = "postgresql";
+
+/**
+ * TLS for the PostgreSQL route. A libpq 17 client with `sslnegotiation=direct` offers ALPN
+ * `postgresql` and aborts unless the server selects it; Traefik's default TLS options offer only
+ * h2, http/1.1 and acme-tls/1, so its handshake fails with "no application protocol" (seen in
+ * e2e/endpoints). Classic SSLRequest clients send no ALPN and are unaffected.
+ */
+export function postgresTlsOptionArgs(ctx: DeploymentContext): Args {
+    return {
+        apiVersion: TRAEFIK_API_VERSION,
+        kind: "TLSOption",
+        metadata: metadata(ctx, IN_NAMESPACE.postgresTls),
+        spec: { minVersion: "VersionTLS12", alpnProtocols: [POSTGRES_ALPN] },
+    };
+}
+
 export type TcpProtocol = "postgres" | "ilp";
 
 /**
@@ -97,7 +115,11 @@ export function tcpRouteArgs(ctx: DeploymentContext, gateway: GatewaySpec, proto
                 middlewares: [{ name: IN_NAMESPACE.allowlist }],
                 services: [{ name: IN_NAMESPACE.service, port: protocol === "postgres" ? PORTS.pg : PORTS.ilp }],
             }],
-            tls: { secretName: IN_NAMESPACE.endpointTlsSecret },
+            tls: {
+                secretName: IN_NAMESPACE.endpointTlsSecret,
+                // No namespace: Traefik resolves the TLSOption in the route's own, as it should.
+                ...(protocol === "postgres" ? { options: { name: IN_NAMESPACE.postgresTls } } : {}),
+            },
         },
     };
 }

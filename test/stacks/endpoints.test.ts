@@ -17,7 +17,7 @@ import {
 type Json = Record<string, any>;
 type Body = { config: Record<string, unknown> };
 
-const ROUTE_TYPES = [E.httpRoute, E.tcpRoute, E.middleware, E.middlewareTcp, TYPES.ingress];
+const ROUTE_TYPES = [E.httpRoute, E.tcpRoute, E.middleware, E.middlewareTcp, E.tlsOption, TYPES.ingress];
 
 /** A stack that exercises every state on both paths at once: a region in the middle of its move. */
 function statesBody(): Body {
@@ -139,12 +139,19 @@ for (const { name, body: makeBody } of STACKS) {
                         assert.deepEqual(rule.backendRefs, [{ name: "questdb", port: 9000 }]);
                     }
 
+                    // libpq 17's direct TLS offers ALPN "postgresql" and aborts unless the server selects it.
+                    const postgresTls = inputs(resource(render, E.tlsOption, `${id}-postgres-tls`));
+                    assert.equal(postgresTls.metadata.namespace, namespace);
+                    assert.deepEqual(postgresTls.spec, { minVersion: "VersionTLS12", alpnProtocols: ["postgresql"] });
+
                     const expected = { postgres: [gateway.postgresEntryPoint ?? "postgres", 8812], ilp: [gateway.ilpEntryPoint ?? "ilp", 9009] };
                     for (const [protocol, [entryPoint, port]] of Object.entries(expected)) {
                         const tcpRoute = inputs(resource(render, E.tcpRoute, `${id}-${protocol}-route`));
                         assert.equal(tcpRoute.metadata.namespace, namespace);
                         assert.deepEqual(tcpRoute.spec.entryPoints, [entryPoint]);
-                        assert.deepEqual(tcpRoute.spec.tls, { secretName: certificate.spec.secretName }, `${protocol} terminates TLS with the database's certificate`);
+                        const tlsOptions = protocol === "postgres" ? { options: { name: postgresTls.metadata.name } } : {};
+                        assert.deepEqual(tcpRoute.spec.tls, { secretName: certificate.spec.secretName, ...tlsOptions },
+                            `${protocol} terminates TLS with the database's certificate${protocol === "postgres" ? " and the PostgreSQL TLS options" : ""}`);
                         assert.deepEqual(tcpRoute.spec.routes, [{
                             match: `HostSNI(\`${host}\`)`,
                             middlewares: [{ name: tcp.metadata.name }],
@@ -185,7 +192,7 @@ for (const { name, body: makeBody } of STACKS) {
                 test(`${id} (paused): every route leads only to its own Service, which has no pod behind it`, () => {
                     const sts = inputs(resource(render, TYPES.statefulSet, `${id}-questdb`));
                     assert.equal(sts.spec.replicas, 0);
-                    for (const type of ROUTE_TYPES.filter((t) => t !== E.middleware && t !== E.middlewareTcp)) {
+                    for (const type of ROUTE_TYPES.filter((t) => t !== E.middleware && t !== E.middlewareTcp && t !== E.tlsOption)) {
                         for (const r of own(render, id, type)) {
                             assert.equal(inputs(r).metadata.namespace, `qdb-${id}`);
                             const text = JSON.stringify(inputs(r).spec);

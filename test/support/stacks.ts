@@ -108,5 +108,6 @@ export const ENDPOINT_TYPES = {
     tcpRoute: "kubernetes:traefik.io/v1alpha1:IngressRouteTCP",
     middleware: "kubernetes:traefik.io/v1alpha1:Middleware",
     middlewareTcp: "kubernetes:traefik.io/v1alpha1:MiddlewareTCP",
+    tlsOption: "kubernetes:traefik.io/v1alpha1:TLSOption",
     certificate: "kubernetes:cert-manager.io/v1:Certificate",
 } as const;
