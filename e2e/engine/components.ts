@@ -23,7 +23,7 @@ export const PINS = {
     prometheusOperator: "v0.85.0",
     /** The Gateway API release Traefik v3.7.13 builds against (its go.mod). */
     gatewayApi: "v1.6.1",
-    /** The Traefik release docs/decisions.md ("Customer endpoints") chose; only its CRD manifest is used. */
+    /** The Traefik release docs/decisions.md ("Customer endpoints") chose: its CRD manifest, and its binary (e2e/traefik). */
     traefik: "v3.7.13",
     certManager: "v1.21.2",
 } as const;
@@ -64,7 +64,7 @@ async function built(name: string, version: string, script: string, args: (dir: 
 
 /**
  * The CRDs of the objects the program creates, from each project's module zip: ServiceMonitor and
- * PrometheusRule (Prometheus Operator), Gateway and HTTPRoute (Gateway API, the version Traefik
+ * PrometheusRule (Prometheus Operator), Gateway API's standard channel (the version Traefik
  * builds against), IngressRouteTCP, Middleware and MiddlewareTCP (Traefik's one manifest of all
  * its CRDs), Certificate (cert-manager).
  */
@@ -74,8 +74,11 @@ export const CRD_SOURCES = [
         files: ["servicemonitors", "prometheusrules"].map((k) => `example/prometheus-operator-crd/monitoring.coreos.com_${k}.yaml`),
     },
     {
-        name: "gateway-api-crds", module: "sigs.k8s.io/gateway-api", version: PINS.gatewayApi,
-        files: ["gateways", "httproutes"].map((k) => `config/crd/standard/gateway.networking.k8s.io_${k}.yaml`),
+        // Every standard-channel kind Traefik's Gateway provider watches: it waits for all of
+        // their informers before it serves a route (pkg/provider/kubernetes/gateway/client.go).
+        name: "gateway-api-standard-crds", module: "sigs.k8s.io/gateway-api", version: PINS.gatewayApi,
+        files: ["gatewayclasses", "gateways", "httproutes", "grpcroutes", "referencegrants", "backendtlspolicies", "tlsroutes"]
+            .map((k) => `config/crd/standard/gateway.networking.k8s.io_${k}.yaml`),
     },
     {
         name: "traefik-crds", module: "github.com/traefik/traefik/v3", version: PINS.traefik,

@@ -24,6 +24,8 @@ export class FakeKubelet {
     private timer: NodeJS.Timeout | undefined;
     private running = false;
     private ipCounter = 10;
+    /** Pod IPs to report per namespace instead of a made-up one: where a real server listens. */
+    private readonly pinnedPodIps = new Map<string, string>();
     /** Errors of the last pass, kept for diagnosis (a pass never throws). */
     lastErrors: string[] = [];
 
@@ -40,6 +42,14 @@ export class FakeKubelet {
         if (this.timer) {
             clearInterval(this.timer);
         }
+    }
+
+    /**
+     * Reports pods of `namespace` at `ip` from now on, so the EndpointSlices that a proxy reads
+     * lead to a real server listening there (the API server refuses loopback endpoint addresses).
+     */
+    pinPodIp(namespace: string, ip: string): void {
+        this.pinnedPodIps.set(namespace, ip);
     }
 
     private async ensureNode(zone: string): Promise<void> {
@@ -123,7 +133,7 @@ export class FakeKubelet {
 
     private runningStatus(pod: KubeObject): KubeObject {
         const now = new Date().toISOString();
-        const ip = `10.244.0.${this.ipCounter++ % 250 + 2}`;
+        const ip = this.pinnedPodIps.get(pod.metadata.namespace) ?? `10.244.0.${this.ipCounter++ % 250 + 2}`;
         const condition = (type: string) => ({ type, status: "True", lastTransitionTime: now });
         const containerStatus = (c: KubeObject, init: boolean) => ({
             name: c.name, image: c.image, imageID: `${c.image}@sha256:${"0".repeat(64)}`, containerID: `containerd://${pod.metadata.uid}-${c.name}`,

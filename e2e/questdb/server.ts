@@ -17,6 +17,12 @@ export interface QuestDbOptions {
     readonly confPath?: string;
     /** How long to wait for /status to answer. @default 120000 */
     readonly startTimeoutMs?: number;
+    /**
+     * Bind every listener at this address on its rendered port, where a pod with this IP listens
+     * (the endpoints tier routes to it through the cluster's EndpointSlices).
+     * @default each listener on a free loopback port
+     */
+    readonly podIp?: string;
     /** Start on this existing root directory (a restored copy) instead of a fresh one; removed on stop like a fresh one. @default a new temp directory */
     readonly root?: string;
 }
@@ -26,9 +32,9 @@ export interface QuestDb {
     readonly version: string;
     /** The root directory (`-d`), the pod's data volume. */
     readonly root: string;
-    /** The loopback port that stands for each rendered port, e.g. `ports.get(9000)`. */
+    /** The local port that stands for each rendered port, e.g. `ports.get(9000)` (itself with `podIp`). */
     readonly ports: ReadonlyMap<number, number>;
-    /** The loopback port for a rendered port; fails for a port the config does not bind. */
+    /** The local port for a rendered port; fails for a port the config does not bind. */
     port(rendered: number): number;
     /** Everything the server printed so far. */
     log(): string;
@@ -44,18 +50,19 @@ const BIND_KEY = /^([a-z0-9.]+\.bind\.to)=(.*):(\d+)$/;
 
 /**
  * server.conf with every listener moved to 127.0.0.1 on a free port: the rendered file binds
- * 0.0.0.0 on fixed ports, which a test machine shared with other runs cannot give it.
+ * 0.0.0.0 on fixed ports, which a test machine shared with other runs cannot give it. With
+ * `podIp`, every listener keeps its rendered port at that one address instead, as in a pod.
  */
-export async function loopbackServerConf(serverConf: string): Promise<{ text: string; ports: Map<number, number> }> {
+export async function loopbackServerConf(serverConf: string, podIp?: string): Promise<{ text: string; ports: Map<number, number> }> {
     const ports = new Map<number, number>();
     const lines: string[] = [];
     for (const line of serverConf.split("\n")) {
         const bind = BIND_KEY.exec(line.trim());
         if (bind) {
             const rendered = Number(bind[3]);
-            const local = ports.get(rendered) ?? await freeLoopbackPort();
+            const local = podIp ? rendered : ports.get(rendered) ?? await freeLoopbackPort();
             ports.set(rendered, local);
-            lines.push(`${bind[1]}=127.0.0.1:${local}`);
+            lines.push(`${bind[1]}=${podIp ?? "127.0.0.1"}:${local}`);
         } else {
             lines.push(line);
         }
@@ -90,19 +97,20 @@ export function logTail(log: string, lines = 40): string {
     return log.split("\n").filter((l) => !l.includes(" extracted [")).slice(-lines).join("\n");
 }
 
-async function statusAnswers(port: number): Promise<true | undefined> {
-    const response = await fetch(`http://127.0.0.1:${port}/status`);
+async function statusAnswers(host: string, port: number): Promise<true | undefined> {
+    const response = await fetch(`http://${host}:${port}/status`);
     return response.ok ? true : undefined;
 }
 
 /**
  * Starts a real QuestDB (Maven Central's org.questdb:questdb on Java) from a rendered server.conf
- * and environment, in its own root directory, on loopback only, and waits until /status answers.
+ * and environment, in its own root directory, on loopback only (or at `podIp`), and waits until /status answers.
  */
 export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     const installed = await installQuestDb(options.version);
     const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
-    const conf = await loopbackServerConf(options.serverConf);
+    const conf = await loopbackServerConf(options.serverConf, options.podIp);
+    const host = options.podIp ?? "127.0.0.1";
     const confFile = path.join(root, options.confPath ?? "conf/server.conf");
     fs.mkdirSync(path.dirname(confFile), { recursive: true });
     fs.writeFileSync(confFile, conf.text);
@@ -140,14 +148,14 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     };
     const started = Date.now();
     try {
-        await pollUntil(`QuestDB ${installed.version} /status on 127.0.0.1:${statusPort}`, options.startTimeoutMs ?? 120_000,
-            () => statusAnswers(statusPort),
+        await pollUntil(`QuestDB ${installed.version} /status on ${host}:${statusPort}`, options.startTimeoutMs ?? 120_000,
+            () => statusAnswers(host, statusPort),
             () => (exited ? `QuestDB exited during start:\n${logTail(output)}` : undefined));
     } catch (err) {
         await stop();
         throw err;
     }
-    console.log(`[e2e] QuestDB ${installed.version} answered on 127.0.0.1:${statusPort} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`[e2e] QuestDB ${installed.version} answered on ${host}:${statusPort} after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return {
         version: installed.version,
         root,
