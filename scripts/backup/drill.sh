@@ -124,7 +124,8 @@ cleanup() {
     result=$(printf '{"database":"%s","run":"%s","snapshot":"%s","exit":%d,"seconds":{%s}}' "$DATABASE" "$RUN_ID" "$snapshot_id" "$status" "$phases")
     printf '%s\n' "$result"
     if [ -w "$RESULT_FILE" ]; then printf '%s' "$result" > "$RESULT_FILE" || true; fi
-    push_result "$status"
+    # In a condition, so that nothing in it can stop the trap before the exit below (set -e).
+    push_result "$status" || log "could not build the pushed result; the exit code stands"
     exit "$status"
 }
 trap cleanup EXIT

@@ -104,7 +104,8 @@ finish() {
         "$DATABASE" "$snapshot_id" "$held_seconds" "${deleted[*]:-}" "$status")
     printf '%s\n' "$result"
     if [ -w "$RESULT_FILE" ]; then printf '%s' "$result" > "$RESULT_FILE" || true; fi
-    push_result "$status"
+    # In a condition, so that nothing in it can stop the trap before the exit below (set -e).
+    push_result "$status" || log "could not build the pushed result; the exit code stands"
     exit "$status"
 }
 trap finish EXIT
