@@ -10,6 +10,7 @@ import { createEndpoint } from "./deployment/endpoint";
 import { createMetrics } from "./deployment/metrics";
 import { createQuestDbServer } from "./deployment/server";
 import { createTenantIsolation } from "./deployment/tenantIsolation";
+import type { PushTarget } from "./pushgateway";
 
 export { QUESTDB_DEPLOYMENT_TYPE };
 
@@ -25,6 +26,11 @@ export interface QuestDbDeploymentArgs {
      * and the class resource, which the PV and PVC wait for; it must allow volume expansion. Required.
      */
     readonly storageClass: { readonly name: string; readonly resource: pulumi.Resource };
+    /**
+     * The region's Pushgateway, which the backup job pushes each run's result to (and whose pods
+     * its NetworkPolicy lets it reach). @default undefined: the job pushes nothing
+     */
+    readonly pushgateway?: PushTarget;
 }
 
 /**
@@ -96,6 +102,6 @@ function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args
     }
     createEndpoint(ctx, namespace);
     createMetrics(ctx, namespace);
-    createBackupJob(ctx, namespace, volume);
+    createBackupJob(ctx, namespace, volume, args.pushgateway);
     return { nodeGroup };
 }

@@ -8,6 +8,7 @@ import {
     POD_IDENTITY_AGENT, partitionOf, podIdentityTrustPolicy, scriptCronJobSpec,
 } from "./deployment/backup";
 import { questdbImage } from "./deployment/server";
+import { PUSHERS, PushTarget, pushgatewayEgressRule } from "./pushgateway";
 
 export const RESTORE_DRILLS_TYPE = "questdb-cloud:index:RestoreDrills";
 
@@ -27,6 +28,11 @@ export interface RestoreDrillsArgs {
     readonly databases: readonly DatabaseSpec[];
     /** The region: stack, AWS region, cluster name and volume KMS key. Required. */
     readonly region: RegionSpec;
+    /**
+     * The region's Pushgateway, which each drill pushes its outcome and phase durations to (and
+     * which the runner's NetworkPolicy lets it reach). @default undefined: drills push nothing
+     */
+    readonly pushgateway?: PushTarget;
 }
 
 /** Databases that get a scheduled drill: active ones with `backup.drill`. */
@@ -63,15 +69,16 @@ export function drillPolicyDocument(region: Pick<RegionSpec, "awsRegion" | "stac
 const labels = { "app.kubernetes.io/name": "questdb-drill", "app.kubernetes.io/managed-by": "pulumi" };
 
 /** One database's drill: the runner pod, with the database's AZ and QuestDB version. */
-export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec): k8s.batch.v1.CronJobArgs {
+export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec, pushgateway?: PushTarget): k8s.batch.v1.CronJobArgs {
     const drill = database.backup.drill;
     if (!drill) {
         throw new Error(`database ${database.id} has no drill`);
     }
-    const podLabels = { ...labels, "app.kubernetes.io/component": "drill-runner", [DATABASE_LABEL]: database.id };
+    const podLabels = { ...labels, "app.kubernetes.io/component": PUSHERS.drill, [DATABASE_LABEL]: database.id };
     const env = Object.entries({
         DATABASE: database.id, STACK: region.stack, AVAILABILITY_ZONE: database.availabilityZone, AWS_REGION: region.awsRegion,
         QUESTDB_IMAGE: questdbImage(database.questdbVersion), DRILL_NAMESPACE, HOME: "/tmp",
+        ...(pushgateway ? { PUSHGATEWAY_URL: pushgateway.url } : {}),
     }).map(([name, value]) => ({ name, value }));
     return {
         metadata: { name: drillCronJobName(database.id), namespace: DRILL_NAMESPACE, labels: { ...labels, [DATABASE_LABEL]: database.id } },
@@ -91,7 +98,7 @@ export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec): k8
  * and the throwaway QuestDB's HTTP port; the throwaway QuestDB in from the runner only, out nowhere.
  */
 export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
-    const runner = { matchLabels: { "app.kubernetes.io/component": "drill-runner" } };
+    const runner = { matchLabels: { "app.kubernetes.io/component": PUSHERS.drill } };
     return {
         metadata: { name: DRILL_RUNNER, namespace: DRILL_NAMESPACE, labels },
         spec: {
@@ -107,16 +114,20 @@ export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
     };
 }
 
-/** The runner's own egress: AWS, the API server and Pod Identity. A separate policy, so the throwaway QuestDB gets none of it. */
-export function drillRunnerEgressArgs(): k8s.networking.v1.NetworkPolicyArgs {
+/**
+ * The runner's own egress: AWS, the API server, Pod Identity and, when the region has one, the
+ * Pushgateway. A separate policy, so the throwaway QuestDB gets none of it.
+ */
+export function drillRunnerEgressArgs(pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
     return {
         metadata: { name: `${DRILL_RUNNER}-egress`, namespace: DRILL_NAMESPACE, labels },
         spec: {
-            podSelector: { matchLabels: { "app.kubernetes.io/component": "drill-runner" } },
+            podSelector: { matchLabels: { "app.kubernetes.io/component": PUSHERS.drill } },
             policyTypes: ["Egress"],
             egress: [
                 { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] },
                 { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+                ...(pushgateway ? [pushgatewayEgressRule(pushgateway)] : []),
             ],
         },
     };
@@ -140,7 +151,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         const inNamespace = { parent: this, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: DRILL_NAMESPACE, labels });
         new k8s.networking.v1.NetworkPolicy(`${name}-isolation`, drillNetworkPolicyArgs(), inNamespace);
-        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(), inNamespace);
+        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(args.pushgateway), inNamespace);
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, { metadata: meta(DRILL_RUNNER) }, inNamespace);
         const subject = [{ kind: "ServiceAccount", name: DRILL_RUNNER, namespace: DRILL_NAMESPACE }];
         // PersistentVolumes are cluster-scoped: a drill binds its scratch volume through one.
@@ -173,7 +184,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [account] });
         const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT } }, inNamespace);
         for (const database of drilledDatabases(args.databases)) {
-            new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region), { parent: this, dependsOn: [namespace, account, script] });
+            new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region, args.pushgateway), { parent: this, dependsOn: [namespace, account, script] });
         }
         this.registerOutputs({});
     }

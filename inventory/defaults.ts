@@ -21,6 +21,15 @@ export const DEFAULTS = {
     monitoringNamespace: "monitoring",
     /** Most EKS clusters we run have kube-prometheus-stack; a cluster without it opts out. */
     monitoring: { prometheusOperator: true, grafanaDashboards: true, labels: {} } satisfies MonitoringSpec,
+    /**
+     * The region's Pushgateway (components/pushgateway.ts), which the backup and drill scripts push
+     * their results to. The image is pinned: a new tag is a reviewed change. A few hundred series
+     * per region (about fifteen per database) fit in far less than these requests.
+     */
+    pushgateway: {
+        image: "prom/pushgateway:v1.11.0",
+        resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
+    },
     state: "active",
     /** A nightly snapshot kept a week: enough to undo a bad day, cheap because EBS snapshots are incremental. */
     backup: { schedule: "cron(0 3 * * ? *)", retainDays: 7 } satisfies BackupSpec,

@@ -1,6 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, QuestDbDeployment, RegionGateway, RestoreDrills } from "../components";
+import { FleetMonitoring, Pushgateway, QuestDbDeployment, RegionGateway, RestoreDrills, hasPushgateway } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
 import { clusterProvider } from "./provider";
@@ -54,6 +54,8 @@ export function createRegionStack(
     const provider = clusterProvider(region);
     const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
     const classes = createStorageClasses(classOf, provider);
+    // Backup and drill results are pushed here (docs/decisions.md); only where Prometheus Operator objects can exist.
+    const pushgateway = hasPushgateway(region) ? new Pushgateway("questdb-pushgateway", { region }, { providers: [provider] }).target : undefined;
     const outputs: Record<string, DatabaseOutputs> = {};
     for (const database of inventory.databases) {
         const name = classOf.get(database.id) ?? STORAGE_CLASSES.current;
@@ -62,6 +64,7 @@ export function createRegionStack(
             region,
             credentialsSeed,
             storageClass: { name, resource: classes.get(name) as pulumi.Resource },
+            pushgateway,
         }, { providers: [provider] });
         outputs[database.id] = {
             ...deployment.facts,
@@ -72,7 +75,7 @@ export function createRegionStack(
         };
     }
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
-    new RestoreDrills("questdb-drills", { databases: inventory.databases, region }, { providers: [provider] });
+    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, pushgateway }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     if (region.gateway) {
         new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });

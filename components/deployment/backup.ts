@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, IN_NAMESPACE, PORTS, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, validSchedule } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
+import { PUSHERS, PushTarget, pushgatewayEgressRule } from "../pushgateway";
 
 /**
  * The image the backup and drill scripts run in: the AWS CLI v2 on Amazon Linux 2, which also has
@@ -16,7 +17,7 @@ export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as con
 /** A non-root uid for script pods; the AWS CLI image needs none of its own. */
 export const SCRIPT_UID = 65532;
 /** The backup pod's label value under `app.kubernetes.io/component`, which both NetworkPolicies select. */
-export const BACKUP_COMPONENT = "backup";
+export const BACKUP_COMPONENT = PUSHERS.backup;
 /** Where scripts are mounted in their pods. */
 export const SCRIPT_DIR = "/scripts";
 /** A run that still holds its checkpoint after this long is killed; its trap releases the checkpoint. */
@@ -99,7 +100,7 @@ export const RESTRICTED_POD = {
  * the database's tainted node, and needs nothing there (it talks to QuestDB over the Service and
  * to EBS over the API). The ServiceAccount token is not mounted: Pod Identity injects its own.
  */
-export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input<string>): k8s.batch.v1.CronJobArgs {
+export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input<string>, pushgateway?: PushTarget): k8s.batch.v1.CronJobArgs {
     const { id, backup } = ctx.database;
     const env = [
         { name: "QDB_URL", value: `http://${IN_NAMESPACE.service}.${ctx.names.namespace}.svc:${PORTS.http}` },
@@ -112,6 +113,8 @@ export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input
         { name: "RETAIN_DAYS", value: String(backup.retainDays) },
         { name: "AWS_REGION", value: ctx.region.awsRegion },
         { name: "HOME", value: "/tmp" },
+        // Last, so that adding it moved no other variable; the script pushes nothing without it.
+        ...(pushgateway ? [{ name: "PUSHGATEWAY_URL", value: pushgateway.url }] : []),
     ];
     return {
         metadata: { name: IN_NAMESPACE.backup, namespace: ctx.names.namespace, labels: ctx.labels },
@@ -190,10 +193,11 @@ export function scriptCronJobSpec(job: ScriptCronJob): k8s.types.input.batch.v1.
 
 /**
  * Widens the tenant's default deny for the backup pod only: out to QuestDB's HTTP port, the Pod
- * Identity agent and HTTPS (the EC2 API, public or through a VPC endpoint). DNS comes from the
- * tenant policy, which selects every pod of the namespace.
+ * Identity agent, HTTPS (the EC2 API, public or through a VPC endpoint) and, when the region has
+ * one, the Pushgateway's pods on its port. DNS comes from the tenant policy, which selects every
+ * pod of the namespace.
  */
-export function backupEgressPolicyArgs(ctx: DeploymentContext): k8s.networking.v1.NetworkPolicyArgs {
+export function backupEgressPolicyArgs(ctx: DeploymentContext, pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
     return {
         metadata: { name: IN_NAMESPACE.backup, namespace: ctx.names.namespace, labels: ctx.labels },
         spec: {
@@ -203,6 +207,7 @@ export function backupEgressPolicyArgs(ctx: DeploymentContext): k8s.networking.v
                 { to: [{ podSelector: { matchLabels: questdbPodSelector(ctx) } }], ports: [{ protocol: "TCP", port: PORTS.http }] },
                 { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] },
                 { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+                ...(pushgateway ? [pushgatewayEgressRule(pushgateway)] : []),
             ],
         },
     };
@@ -229,7 +234,7 @@ export function backupIngressPolicyArgs(ctx: DeploymentContext): k8s.networking.
  * volume only. A paused database keeps everything but the CronJob, as it keeps everything but its
  * pod: nothing writes to its volume, so nothing is scheduled. Decommissioned: none of it.
  */
-export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, volume: aws.ebs.Volume): void {
+export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, volume: aws.ebs.Volume, pushgateway?: PushTarget): void {
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
     const meta = (name: string) => ({ name, namespace: ctx.names.namespace, labels: ctx.labels });
     const role = new aws.iam.Role(partName(ctx, "backup-role"), {
@@ -252,10 +257,10 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
     const script = new k8s.core.v1.ConfigMap(partName(ctx, "backup-script"), {
         metadata: meta(IN_NAMESPACE.backupScript), data: { "snapshot.sh": SNAPSHOT_SCRIPT },
     }, inNamespace);
-    new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-egress"), backupEgressPolicyArgs(ctx), inNamespace);
+    new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-egress"), backupEgressPolicyArgs(ctx, pushgateway), inNamespace);
     new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-ingress"), backupIngressPolicyArgs(ctx), inNamespace);
     if (ctx.database.state === "active") {
-        new k8s.batch.v1.CronJob(partName(ctx, "backup"), backupCronJobArgs(ctx, volume.id), {
+        new k8s.batch.v1.CronJob(partName(ctx, "backup"), backupCronJobArgs(ctx, volume.id, pushgateway), {
             parent: ctx.parent, dependsOn: [namespace, account, script],
         });
     }

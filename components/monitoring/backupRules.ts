@@ -1,9 +1,21 @@
 import { DRILL_NAMESPACE, IN_NAMESPACE, drillCronJobName } from "../../inventory";
 import type { AlertRule } from "./alertRules";
-import { KUBE_STATE_METRICS as KSM } from "./metrics";
+import { KUBE_STATE_METRICS as KSM, PUSHED_DATABASE_LABEL, PUSHED_METRICS, PUSH_JOBS } from "./metrics";
 
 /** A backup run still active after this long is holding its checkpoint too long. */
 export const CHECKPOINT_HELD_ALERT_SECONDS = 900;
+
+/**
+ * A finished run that held its checkpoint longer than this raises QuestDbCheckpointHeldLong. EBS
+ * fixes a snapshot's point in time seconds after CreateSnapshot; five minutes means EBS was slow
+ * (throttled, or many snapshots at once) and QuestDB's housekeeping waited that long.
+ */
+export const CHECKPOINT_HOLD_ALERT_SECONDS = 300;
+
+/** The series one database's script pushed to the Pushgateway, by job. */
+export function pushedSelector(job: string, id: string): string {
+    return `{job="${job}", ${PUSHED_DATABASE_LABEL}="${id}"}`;
+}
 
 /** What the backup and drill rules need to know about one database. */
 export interface BackupAlertInput {
@@ -70,6 +82,16 @@ export function backupRules(input: BackupAlertInput, id: string, namespace: stri
         annotations: {
             summary: `A backup run of ${where} has held its QuestDB checkpoint for more than ${formatSeconds(CHECKPOINT_HELD_ALERT_SECONDS)}`,
             description: `While a checkpoint is open QuestDB pauses housekeeping and the disk grows. The run is stopped at its deadline and its trap releases the checkpoint; if the pod is gone and the checkpoint is not, run CHECKPOINT RELEASE (docs/runbook.md).`,
+        },
+    }, {
+        alert: "QuestDbCheckpointHeldLong",
+        // What the last run pushed (the Pushgateway): exact, where the Job's duration only bounds it.
+        expr: `max by (job, ${PUSHED_DATABASE_LABEL}) (${PUSHED_METRICS.backup.checkpointHeld}${pushedSelector(PUSH_JOBS.backup, id)}) > ${CHECKPOINT_HOLD_ALERT_SECONDS}`,
+        for: "1m",
+        labels: labels("warning"),
+        annotations: {
+            summary: `The last backup run of ${where} held its QuestDB checkpoint for {{ $value }}s, more than ${formatSeconds(CHECKPOINT_HOLD_ALERT_SECONDS)}`,
+            description: `EBS took that long to fix the snapshot's point in time, and QuestDB paused housekeeping meanwhile. It clears with the next run that holds it briefly. See docs/runbook.md, "Backup alerts"; ${logs}.`,
         },
     }];
     return input.drillIntervalSeconds === undefined ? rules : [...rules, ...drillRules(input.drillIntervalSeconds, id, where, labels)];

@@ -1,5 +1,8 @@
 import { DRILL_NAMESPACE, IN_NAMESPACE } from "../../inventory";
-import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
+import { CHECKPOINT_HOLD_ALERT_SECONDS } from "./backupRules";
+import {
+    KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, PUSHED_DATABASE_LABEL, PUSHED_METRICS, PUSH_JOBS, QUESTDB_METRICS, SCRAPE_JOB,
+} from "./metrics";
 
 /** The label Grafana's dashboard sidecar watches for (kube-prometheus-stack's default). */
 export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
@@ -97,43 +100,71 @@ export function dashboardPanels(): PanelSpec[] {
     }, ...backupPanels()];
 }
 
-/** Backups and drills, from kube-state-metrics' view of their CronJobs and Jobs (docs/observability.md). */
+/** Series one script pushed for the `$database` selection (PUSH_JOBS; docs/observability.md). */
+function pushed(metric: string, job: string): string {
+    return `${metric}{job="${job}", ${PUSHED_DATABASE_LABEL}=~"($database)"}`;
+}
+
+const OK_FAILED = [{ type: "value", options: { "0": { text: "FAILED", color: "red" }, "1": { text: "OK", color: "green" } } }];
+const RED_GREEN = [{ value: null, color: "red" }, { value: 1, color: "green" }];
+
+/**
+ * Backups and drills: what the scripts pushed to the region's Pushgateway (exact hold times and
+ * phases), and kube-state-metrics' view of the drill CronJobs, which needs no Pushgateway.
+ */
 function backupPanels(): PanelSpec[] {
-    const backup = `${NS}, cronjob="${IN_NAMESPACE.backup}"`;
-    const jobs = `${NS}, job_name=~"${IN_NAMESPACE.backup}-.+"`;
-    const drills = `namespace="${DRILL_NAMESPACE}", cronjob=~"drill-($database)"`;
+    const b = PUSHED_METRICS.backup;
+    const byDb = (metric: string) => `max by (${PUSHED_DATABASE_LABEL}) (${pushed(metric, PUSH_JOBS.backup)})`;
     return [{
         title: "Newest consistent snapshot age",
         type: "stat",
         unit: "s",
-        description: "Time since the last successful backup run: a run succeeds only once its snapshot's point in time is fixed inside a QuestDB checkpoint. QuestDbBackupStale fires at twice the schedule.",
-        queries: [{ expr: `time() - max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${backup}})`, legend: "{{namespace}}" }],
+        description: "Time since the point in time of the newest snapshot taken inside a QuestDB checkpoint, as the backup run pushed it. QuestDbBackupStale (from kube-state-metrics) fires at twice the schedule.",
+        queries: [{ expr: `time() - ${byDb(b.newestSnapshot)}`, legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
     }, {
         title: "Last backup run",
         type: "stat",
         unit: "none",
-        description: "OK when the last scheduled run succeeded; FAILED (or still running) when it was scheduled after the last success.",
-        queries: [{
-            expr: `max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${backup}}) >= bool max by (namespace) (${KUBE_STATE_METRICS.cronJobLastSchedule}{${backup}})`,
-            legend: "{{namespace}}",
-        }],
-        mappings: [{ type: "value", options: { "0": { text: "FAILED", color: "red" }, "1": { text: "OK", color: "green" } } }],
-        thresholds: [{ value: null, color: "red" }, { value: 1, color: "green" }],
+        description: "OK when the last run exited 0; FAILED otherwise (its exit code is in questdb_cloud_backup_last_exit_code; docs/runbook.md, \"Backup alerts\").",
+        queries: [{ expr: byDb(b.lastRunSuccess), legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
+        mappings: OK_FAILED,
+        thresholds: RED_GREEN,
     }, {
-        title: "Backup run time (bounds the checkpoint hold)",
+        title: "Checkpoint hold of the last backup run",
         type: "timeseries",
         unit: "s",
-        description: "Start to completion of each kept backup run. The checkpoint is held for part of it; the exact hold is in the run's result line (docs/observability.md).",
-        queries: [{
-            expr: `max by (namespace, job_name) (${KUBE_STATE_METRICS.jobCompletion}{${jobs}} - ${KUBE_STATE_METRICS.jobStart}{${jobs}})`,
-            legend: "{{namespace}} {{job_name}}",
-        }],
-    }, {
+        description: `How long the last run held QuestDB's checkpoint, CREATE to RELEASE. QuestDbCheckpointHeldLong fires above ${CHECKPOINT_HOLD_ALERT_SECONDS} s.`,
+        queries: [{ expr: byDb(b.checkpointHeld), legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
+        thresholds: [{ value: null, color: "green" }, { value: CHECKPOINT_HOLD_ALERT_SECONDS, color: "red" }],
+    }, ...drillPanels()];
+}
+
+function drillPanels(): PanelSpec[] {
+    const d = PUSHED_METRICS.drill;
+    const drills = `namespace="${DRILL_NAMESPACE}", cronjob=~"drill-($database)"`;
+    return [{
         title: "Restore drills: time since the last success",
         type: "stat",
         unit: "s",
-        description: "Only databases with backup.drill. QuestDbDrillStale fires at twice the drill's schedule, QuestDbDrillFailed when the last drill failed.",
+        description: "Only databases with backup.drill, from kube-state-metrics. QuestDbDrillStale fires at twice the drill's schedule, QuestDbDrillFailed when the last drill failed.",
         queries: [{ expr: `time() - max by (cronjob) (${KUBE_STATE_METRICS.cronJobLastSuccess}{${drills}})`, legend: "{{cronjob}}" }],
+    }, {
+        title: "Last restore drill",
+        type: "stat",
+        unit: "none",
+        description: "OK when the last drill restored the newest snapshot, answered a query and cleaned up; its exit code is in questdb_cloud_drill_last_exit_code.",
+        queries: [{ expr: `max by (${PUSHED_DATABASE_LABEL}) (${pushed(d.lastRunSuccess, PUSH_JOBS.drill)})`, legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
+        mappings: OK_FAILED,
+        thresholds: RED_GREEN,
+    }, {
+        title: "Restore drill duration, by phase",
+        type: "timeseries",
+        unit: "s",
+        description: "The last drill of each database: find, volume (restore to a scratch volume), start (QuestDB recovers the checkpoint), query, cleanup; `run` is a phase a failure cut short. The total is the drill's duration.",
+        queries: [
+            { expr: `max by (${PUSHED_DATABASE_LABEL}, phase) (${pushed(d.phaseSeconds, PUSH_JOBS.drill)})`, legend: `{{${PUSHED_DATABASE_LABEL}}} {{phase}}` },
+            { expr: `max by (${PUSHED_DATABASE_LABEL}) (${pushed(d.duration, PUSH_JOBS.drill)})`, legend: `{{${PUSHED_DATABASE_LABEL}}} total` },
+        ],
     }];
 }
 

@@ -4,3 +4,4 @@ export * from "./dashboard";
 export * from "./serviceMonitor";
 export * from "./objects";
 export * from "./backupRules";
+export * from "./pushgatewayRules";

@@ -18,6 +18,8 @@
  * - kubelet (cAdvisor job of kube-prometheus-stack): kubelet_volume_stats_*_bytes, labelled with
  *   namespace and persistentvolumeclaim.
  * - Prometheus itself: `up` for every scrape target.
+ * - Ours: what scripts/backup/snapshot.sh and drill.sh push to the region's Pushgateway at the end
+ *   of every run (PUSHED_METRICS below; test/backup checks the scripts push exactly these).
  */
 export const QUESTDB_METRICS = {
     /** Counter: HTTP /exec (JSON) queries started. */
@@ -65,12 +67,58 @@ export const KUBELET_METRICS = {
 
 export const PROMETHEUS_METRICS = { up: "up" } as const;
 
+/**
+ * The Pushgateway jobs, one per script; the grouping key is `/job/<job>/database/<id>`, so each
+ * database's results are a group of their own and never overwrite another's. With the
+ * ServiceMonitor's `honorLabels`, every pushed series keeps these `job` and `database` labels.
+ */
+export const PUSH_JOBS = { backup: "questdb-backup", drill: "questdb-drill" } as const;
+
+/** The label of the grouping key that carries the database id. */
+export const PUSHED_DATABASE_LABEL = "database";
+
+/**
+ * What the backup and drill scripts push, all gauges. Prefixed `questdb_cloud_`, not `questdb_`:
+ * `questdb_*` belongs to QuestDB itself (the real-components tier checks that every `questdb_*`
+ * name the rules use is served by a real QuestDB), and QuestDB Enterprise has backups of its own.
+ * Pushed with POST, which replaces only the names pushed: a failed run leaves the last success's
+ * timestamps in place.
+ */
+export const PUSHED_METRICS = {
+    backup: {
+        /** Unix time the last run ended, whatever its outcome. */
+        lastRun: "questdb_cloud_backup_last_run_timestamp_seconds",
+        /** 1 when the last run exited 0, else 0. */
+        lastRunSuccess: "questdb_cloud_backup_last_run_success",
+        /** The last run's exit code (docs/runbook.md, "Backup alerts": 1, 3, 4, 143). */
+        lastExitCode: "questdb_cloud_backup_last_exit_code",
+        /** How long the last run held QuestDB's checkpoint; 0 when it never got one; still open (exit 3): until it gave up. */
+        checkpointHeld: "questdb_cloud_backup_checkpoint_held_seconds",
+        /** Unix time the last successful run ended; only pushed by a success. */
+        lastSuccess: "questdb_cloud_backup_last_success_timestamp_seconds",
+        /** The newest consistent snapshot's point in time (its checkpoint's creation); pushed whenever a run fixed one. */
+        newestSnapshot: "questdb_cloud_backup_newest_snapshot_timestamp_seconds",
+    },
+    drill: {
+        lastRun: "questdb_cloud_drill_last_run_timestamp_seconds",
+        lastRunSuccess: "questdb_cloud_drill_last_run_success",
+        lastExitCode: "questdb_cloud_drill_last_exit_code",
+        /** The whole drill, cleanup included. */
+        duration: "questdb_cloud_drill_duration_seconds",
+        /** Each phase of the last drill, by `phase`: find, volume, start, query, then run (the phase cut short) and cleanup. */
+        phaseSeconds: "questdb_cloud_drill_phase_seconds",
+        lastSuccess: "questdb_cloud_drill_last_success_timestamp_seconds",
+    },
+} as const;
+
 /** The allowlist the tests check every expression against. */
 export const ALLOWED_METRICS: ReadonlySet<string> = new Set([
     ...Object.values(QUESTDB_METRICS),
     ...Object.values(KUBE_STATE_METRICS),
     ...Object.values(KUBELET_METRICS),
     ...Object.values(PROMETHEUS_METRICS),
+    ...Object.values(PUSHED_METRICS.backup),
+    ...Object.values(PUSHED_METRICS.drill),
 ]);
 
 /**
@@ -78,6 +126,9 @@ export const ALLOWED_METRICS: ReadonlySet<string> = new Set([
  * every database's Service is called `questdb` in its own namespace.
  */
 export const SCRAPE_JOB = "questdb";
+
+/** The Pushgateway's own scrape job: its Service's name, as for SCRAPE_JOB. */
+export const PUSHGATEWAY_SCRAPE_JOB = "questdb-pushgateway";
 
 /**
  * The Service label that the ServiceMonitor copies onto every QuestDB series (`targetLabels`),

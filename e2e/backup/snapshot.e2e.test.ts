@@ -1,13 +1,14 @@
-// The backup script against a real QuestDB (Maven Central's jar, e2e/questdb) with the environment
-// the rendered CronJob gives it. Only the AWS step is a stub (test/backup/stubs.ts): the checkpoint
-// is QuestDB's own, so "released" and "never left open" are what QuestDB says.
+// The backup script against a real QuestDB (Maven Central's jar, e2e/questdb) and a real Prometheus
+// Pushgateway (Debian's, e2e/pushgateway) with the environment the rendered CronJob gives it. Only
+// the AWS step is a stub (test/backup/stubs.ts): the checkpoint is QuestDB's own, so "released" and
+// "never left open" are what QuestDB says, and the metrics are what the Pushgateway serves.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { DATA_PATH, restoreTriggerCommand } from "../../components/deployment/podSpec";
-import { pollUntil } from "../support/process";
+import { freeLoopbackPort, pollUntil } from "../support/process";
 import { after, before, describe, it } from "node:test";
 import { PORTS } from "../../inventory";
 import { Render } from "../../render";
@@ -17,14 +18,18 @@ import { httpGet } from "../questdb/clients";
 import { QuestDbLaunch, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { renderShippedForE2e } from "../support/render";
+import { RunningPushgateway, samplesMatching, startPushgateway } from "../pushgateway/install";
+import { PUSHED_METRICS, PUSH_JOBS } from "../../components/monitoring";
 
 const ID = "acme-analytics";
 let render: Render;
 let launch: QuestDbLaunch;
 let server: QuestDb;
 let credentials: { user: string; password: string };
+let pushgateway: RunningPushgateway;
 
 before(async () => {
+    pushgateway = await startPushgateway();
     render = await renderShippedForE2e("prod");
     launch = questDbLaunch(render, ID);
     server = await startQuestDb({ version: launch.version, serverConf: launch.serverConf, env: launch.env, confPath: launch.confPath });
@@ -33,6 +38,7 @@ before(async () => {
 
 after(async () => {
     await server?.stop();
+    await pushgateway?.stop();
 });
 
 /** The rendered backup CronJob's environment, secrets resolved, QuestDB's address moved to the test server. */
@@ -44,7 +50,8 @@ function renderedJobEnv(): Record<string, string> {
         env[e.name] = e.value ?? secret[e.valueFrom.secretKeyRef.key];
     }
     assert.equal(env.QDB_URL, `http://questdb.qdb-${ID}.svc:${PORTS.http}`);
-    return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}` };
+    assert.equal(env.PUSHGATEWAY_URL, "http://questdb-pushgateway.observability.svc:9091");
+    return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}`, PUSHGATEWAY_URL: pushgateway.url };
 }
 
 async function sql(query: string): Promise<{ ok: boolean; body: string }> {
@@ -142,5 +149,68 @@ describe("scripts/backup/snapshot.sh against a real QuestDB", () => {
         } finally {
             await restored.stop();
         }
+    });
+
+    describe("its result, as the real Pushgateway then serves it", () => {
+        const B = PUSHED_METRICS.backup;
+        /** What Prometheus would scrape for one database's backup group, by metric name. */
+        const served = async (database: string) => {
+            const group = { job: PUSH_JOBS.backup, database, instance: "" };
+            const samples = samplesMatching(await pushgateway.metrics(), group);
+            const labels = `database="${database}",instance="",job="${PUSH_JOBS.backup}"`;
+            return new Map([...samples].filter(([series]) => series.endsWith(`{${labels}}`)).map(([series, v]) => [series.split("{")[0], v]));
+        };
+
+        it("a success: every backup metric under the database's grouping labels, the hold as the result line says, the push accepted", async () => {
+            const h = harness({ passthroughCurl: true });
+            const run = await runScript(h, "snapshot.sh", renderedJobEnv());
+            assert.equal(run.code, 0, run.stderr);
+            const metrics = await served(ID);
+            for (const name of Object.values(B)) {
+                assert.ok(metrics.has(name), `the Pushgateway serves no ${name} for ${ID}: ${[...metrics.keys()].join(" ")}`);
+            }
+            assert.equal(metrics.get(B.lastRunSuccess), 1);
+            assert.equal(metrics.get(B.lastExitCode), 0);
+            assert.equal(metrics.get(B.checkpointHeld), Number(JSON.parse(run.stdout.trim()).checkpointHeldSeconds));
+            assert.equal(metrics.get(B.lastSuccess), metrics.get(B.lastRun));
+            assert.ok(metrics.get(B.newestSnapshot)! <= metrics.get(B.lastRun)!);
+            // The Pushgateway's own bookkeeping of the group: a push, and no failed one.
+            assert.ok(metrics.get("push_time_seconds")! > 0);
+            assert.equal(metrics.get("push_failure_time_seconds"), 0);
+            assert.doesNotMatch(run.stderr, /pushing the result .* failed/);
+        });
+
+        it("a failed snapshot step: success 0 and its exit code, the last success and snapshot kept; another database's group untouched", async () => {
+            const ok = harness({ passthroughCurl: true });
+            assert.equal((await runScript(ok, "snapshot.sh", renderedJobEnv())).code, 0);
+            const before = await served(ID);
+            const other = harness({ passthroughCurl: true });
+            assert.equal((await runScript(other, "snapshot.sh", { ...renderedJobEnv(), DATABASE: "globex-ticks" })).code, 0);
+            const otherBefore = await served("globex-ticks");
+
+            const h = harness({ passthroughCurl: true });
+            const run = await runScript(h, "snapshot.sh", { ...renderedJobEnv(), AWS_FAIL: "create-snapshot" });
+            assert.equal(run.code, 254, run.stderr);
+            assert.match(run.stderr, /checkpoint released after/);
+            const after = await served(ID);
+            assert.equal(after.get(B.lastRunSuccess), 0);
+            assert.equal(after.get(B.lastExitCode), 254);
+            assert.ok(after.get(B.lastRun)! >= before.get(B.lastRun)!);
+            // POST replaced only what the failed run pushed.
+            assert.equal(after.get(B.lastSuccess), before.get(B.lastSuccess));
+            assert.equal(after.get(B.newestSnapshot), before.get(B.newestSnapshot));
+            assert.deepEqual(await served("globex-ticks"), otherBefore);
+            assert.equal(otherBefore.get(B.lastRunSuccess), 1);
+            await assertNoCheckpointOpen();
+        });
+
+        it("a Pushgateway that is down changes neither the exit code nor the release", async () => {
+            const h = harness({ passthroughCurl: true });
+            const down = `http://127.0.0.1:${await freeLoopbackPort()}`;
+            const run = await runScript(h, "snapshot.sh", { ...renderedJobEnv(), PUSHGATEWAY_URL: down });
+            assert.equal(run.code, 0, run.stderr);
+            assert.match(run.stderr, /checkpoint released after \d+s[\s\S]*pushing the result to http:\/\/127\.0\.0\.1:\d+ failed \(the run's exit code stands\)/);
+            await assertNoCheckpointOpen();
+        });
     });
 });

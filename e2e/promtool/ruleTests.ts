@@ -202,12 +202,13 @@ export function healthySeries(groups: readonly Group[]): Series[] {
 }
 
 /**
- * The backup and drill alerts (kube-state-metrics series) have their firing and silent cases in
- * their own real-tier file, built on the same `alertRuleGroup`. Delegated explicitly, and checked:
- * an alert that file stops testing is an error here again.
+ * The backup and drill alerts (kube-state-metrics and Pushgateway series) and the region's
+ * Pushgateway alert have their firing and silent cases in their own real-tier file, built on the
+ * same `alertRuleGroup` and `pushgatewayRuleGroup`. Delegated explicitly, and checked: an alert
+ * that file stops testing is an error here again.
  */
 export const CASES_ELSEWHERE: Readonly<Record<string, string>> = Object.fromEntries(
-    ["QuestDbBackupFailed", "QuestDbBackupStale", "QuestDbCheckpointHeld", "QuestDbDrillFailed", "QuestDbDrillStale"]
+    ["QuestDbBackupFailed", "QuestDbBackupStale", "QuestDbCheckpointHeld", "QuestDbCheckpointHeldLong", "QuestDbDrillFailed", "QuestDbDrillStale", "QuestDbPushgatewayDown"]
         .map((alert) => [alert, "e2e/backup/alerts.e2e.test.ts"]));
 
 function testedElsewhere(alert: string): boolean {

@@ -20,8 +20,9 @@ export function dashboardExpressions(render: Render): string[] {
         .flatMap((panel) => (panel.targets ?? []).map((t) => t.expr));
 }
 
+/** QuestDB's own metrics; `questdb_cloud_*` are what our backup and drill scripts push (PUSHED_METRICS), not QuestDB's. */
 function questdbMetrics(expressions: readonly string[]): string[] {
-    return [...new Set(expressions.flatMap((e) => parsePromql(e).metrics).filter((m) => m.startsWith("questdb_")))].sort();
+    return [...new Set(expressions.flatMap((e) => parsePromql(e).metrics).filter((m) => m.startsWith("questdb_") && !m.startsWith("questdb_cloud_")))].sort();
 }
 
 /** The questdb_* metrics a database's rendered alert rules select. */

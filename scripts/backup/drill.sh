@@ -6,11 +6,14 @@
 #          snapshot's checkpoint (the `_restore` trigger, QuestDB docs: operations/backup)
 #   query  `SELECT count() FROM tables()` against it
 # then deletes what it created, by the names and ids it recorded, and nothing else: an EXIT trap
-# runs the cleanup on success, failure and SIGTERM. Prints one JSON line with each phase's seconds.
+# runs the cleanup on success, failure and SIGTERM. Prints one JSON line with each phase's seconds,
+# then pushes the outcome and the durations to the region's Pushgateway (a failed push is logged
+# and changes nothing).
 #
 # Environment: DATABASE, STACK, AVAILABILITY_ZONE, QUESTDB_IMAGE, DRILL_NAMESPACE; AWS_REGION for the
 # CLI. Optional: RUN_ID (default: the UTC time), KUBE_API (default https://kubernetes.default.svc),
-# SA_DIR (the ServiceAccount mount), POLL_SECONDS (5), READY_TIMEOUT_SECONDS (1800), RESULT_FILE.
+# SA_DIR (the ServiceAccount mount), POLL_SECONDS (5), READY_TIMEOUT_SECONDS (1800), RESULT_FILE,
+# PUSHGATEWAY_URL (unset: nothing is pushed).
 # Exit codes: 0 the backup restored; 1 the drill failed; 5 the cleanup left something behind (named).
 set -euo pipefail
 
@@ -37,11 +40,43 @@ created_pvc=""
 created_pod=""
 snapshot_id=""
 phases=""
-phase_started=$(date +%s)
+phase_samples=""
+run_started=$(date +%s)
+phase_started=$run_started
 phase() { # closes the running phase under $1
     local now; now=$(date +%s)
     phases="${phases:+$phases,}\"$1\":$(( now - phase_started ))"
+    phase_samples+="questdb_cloud_drill_phase_seconds{phase=\"$1\"} $(( now - phase_started ))"$'\n'
     phase_started=$now
+}
+
+# The push body (Prometheus text format), one gauge sample per call: gauge NAME VALUE.
+metrics=""
+gauge() { metrics+="# TYPE $1 gauge"$'\n'"$1 $2"$'\n'; }
+
+# POSTs the body to this database's group of the Pushgateway: POST replaces only the names pushed,
+# so a failed drill leaves the last success's timestamp. Never fails the run: the outcome stands.
+push_metrics() {
+    local out
+    if [ -z "${PUSHGATEWAY_URL:-}" ]; then log "PUSHGATEWAY_URL is not set: the result is not pushed"; return 0; fi
+    if ! out=$(curl -sS --fail-with-body --max-time 10 -X POST --data-binary "$metrics" "$PUSHGATEWAY_URL/metrics/job/$1/database/$DATABASE" 2>&1); then
+        log "pushing the result to $PUSHGATEWAY_URL failed (the drill's exit code stands): $out"
+    fi
+    return 0
+}
+
+# The drill's metrics (components/monitoring/metrics.ts, PUSHED_METRICS.drill).
+push_result() {
+    local status=$1 now
+    now=$(date +%s)
+    gauge questdb_cloud_drill_last_run_timestamp_seconds "$now"
+    gauge questdb_cloud_drill_last_run_success "$(( status == 0 ? 1 : 0 ))"
+    gauge questdb_cloud_drill_last_exit_code "$status"
+    # Up to the end of the last phase (cleanup): the phases add up to it exactly.
+    gauge questdb_cloud_drill_duration_seconds "$(( phase_started - run_started ))"
+    metrics+="# TYPE questdb_cloud_drill_phase_seconds gauge"$'\n'"$phase_samples"
+    if [ "$status" = 0 ]; then gauge questdb_cloud_drill_last_success_timestamp_seconds "$now"; fi
+    push_metrics questdb-drill
 }
 
 kube() { # kube METHOD PATH [JSON]
@@ -89,6 +124,8 @@ cleanup() {
     result=$(printf '{"database":"%s","run":"%s","snapshot":"%s","exit":%d,"seconds":{%s}}' "$DATABASE" "$RUN_ID" "$snapshot_id" "$status" "$phases")
     printf '%s\n' "$result"
     if [ -w "$RESULT_FILE" ]; then printf '%s' "$result" > "$RESULT_FILE" || true; fi
+    # In a condition, so that nothing in it can stop the trap before the exit below (set -e).
+    push_result "$status" || log "could not build the pushed result; the exit code stands"
     exit "$status"
 }
 trap cleanup EXIT

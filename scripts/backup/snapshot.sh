@@ -7,9 +7,13 @@
 #   next run's CHECKPOINT CREATE fails and the failed-run alert fires (docs/runbook.md).
 #
 # Runs in the backup CronJob (components/deployment/backup.ts) and in e2e/backup against a real QuestDB.
+# At the very end, after the release, the trap pushes the run's metrics to the region's Pushgateway
+# (docs/observability.md, "Backup and drill metrics"); a failed push is logged and changes nothing.
+#
 # Environment: QDB_URL, QDB_USER, QDB_PASSWORD (optional), VOLUME_ID, DATABASE, STACK, SCHEDULE,
 # RETAIN_DAYS; AWS_REGION for the CLI. Optional: RESULT_FILE (default /dev/termination-log),
-# POLL_SECONDS (default 5), POINT_IN_TIME_TIMEOUT_SECONDS (default 600).
+# POLL_SECONDS (default 5), POINT_IN_TIME_TIMEOUT_SECONDS (default 600), PUSHGATEWAY_URL (unset:
+# nothing is pushed).
 # Exit codes: 0 done; 1 failed before or while snapshotting (nothing new is kept); 3 the checkpoint
 # could not be released; 4 snapshot taken, retention failed.
 set -euo pipefail
@@ -40,8 +44,40 @@ pause() { sleep "$1" & wait $!; }
 checkpoint_open=0
 checkpoint_started=0
 held_seconds=""
+point_in_time_fixed=0
 snapshot_id=""
 deleted=()
+
+# The push body (Prometheus text format), one gauge sample per call: gauge NAME VALUE.
+metrics=""
+gauge() { metrics+="# TYPE $1 gauge"$'\n'"$1 $2"$'\n'; }
+
+# POSTs the body to this database's group of the Pushgateway: POST replaces only the names pushed,
+# so a failed run leaves the last success's timestamps. Never fails the run: the outcome stands.
+push_metrics() {
+    local out
+    if [ -z "${PUSHGATEWAY_URL:-}" ]; then log "PUSHGATEWAY_URL is not set: the result is not pushed"; return 0; fi
+    if ! out=$(curl -sS --fail-with-body --max-time 10 -X POST --data-binary "$metrics" "$PUSHGATEWAY_URL/metrics/job/$1/database/$DATABASE" 2>&1); then
+        log "pushing the result to $PUSHGATEWAY_URL failed (the run's exit code stands): $out"
+    fi
+    return 0
+}
+
+# The run's metrics (components/monitoring/metrics.ts, PUSHED_METRICS.backup).
+push_result() {
+    local status=$1 now held=${held_seconds:-0}
+    now=$(date +%s)
+    # Still open (the release failed): held until now at least.
+    if [ "$checkpoint_open" = 1 ]; then held=$(( now - checkpoint_started )); fi
+    gauge questdb_cloud_backup_last_run_timestamp_seconds "$now"
+    gauge questdb_cloud_backup_last_run_success "$(( status == 0 ? 1 : 0 ))"
+    gauge questdb_cloud_backup_last_exit_code "$status"
+    gauge questdb_cloud_backup_checkpoint_held_seconds "$held"
+    if [ "$status" = 0 ]; then gauge questdb_cloud_backup_last_success_timestamp_seconds "$now"; fi
+    # The snapshot is consistent once its point in time is fixed inside the checkpoint, whatever came after.
+    if [ "$point_in_time_fixed" = 1 ]; then gauge questdb_cloud_backup_newest_snapshot_timestamp_seconds "$checkpoint_started"; fi
+    push_metrics questdb-backup
+}
 
 release() {
     local try
@@ -68,6 +104,8 @@ finish() {
         "$DATABASE" "$snapshot_id" "$held_seconds" "${deleted[*]:-}" "$status")
     printf '%s\n' "$result"
     if [ -w "$RESULT_FILE" ]; then printf '%s' "$result" > "$RESULT_FILE" || true; fi
+    # In a condition, so that nothing in it can stop the trap before the exit below (set -e).
+    push_result "$status" || log "could not build the pushed result; the exit code stands"
     exit "$status"
 }
 trap finish EXIT
@@ -116,6 +154,7 @@ snapshot_id=$(aws ec2 create-snapshot --volume-id "$VOLUME_ID" \
     --tag-specifications "$(tags)" --query SnapshotId --output text)
 log "snapshot $snapshot_id started"
 wait_point_in_time
+point_in_time_fixed=1
 
 release || { log "CHECKPOINT RELEASE failed: the checkpoint is STILL OPEN"; exit 3; }
 

@@ -1,12 +1,14 @@
 /**
  * The backup and drill scripts, run for real under bash against stub `aws` and `curl` commands
  * (test/backup/stubs.ts): the checkpoint is released whatever fails, retention deletes only old
- * scheduled snapshots, and a drill deletes exactly what it created. The same snapshot script
- * against a real QuestDB: e2e/backup.
+ * scheduled snapshots, a drill deletes exactly what it created, and both push their result to the
+ * Pushgateway without letting a failed push change anything. The same snapshot script against a
+ * real QuestDB and a real Pushgateway: e2e/backup.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { harness, runScript } from "./stubs";
+import { PUSHED_METRICS, PUSH_JOBS } from "../../components/monitoring";
+import { Harness, harness, runScript } from "./stubs";
 
 const SNAPSHOT_ENV = {
     QDB_URL: "http://questdb.qdb-acme.svc:9000", QDB_USER: "admin", QDB_PASSWORD: "pw", VOLUME_ID: "vol-0abc",
@@ -148,5 +150,168 @@ describe("drill.sh", () => {
         assert.equal(run.code, 1);
         assert.deepEqual(h.calls().filter((c) => /create|POST|DELETE|delete/.test(c)), []);
         assert.match(run.stderr, /no completed snapshot of acme in stack prod/);
+    });
+});
+
+/** A pushed body (Prometheus text format) as series -> value; every sample must follow its own `# TYPE <name> gauge` line. */
+function parsePush(body: string): Map<string, number> {
+    const samples = new Map<string, number>();
+    let typed: string | undefined;
+    assert.ok(body.endsWith("\n"), "the body ends with a newline, as the text format requires");
+    for (const line of body.split("\n").filter((l) => l !== "")) {
+        const type = /^# TYPE (\S+) gauge$/.exec(line);
+        if (type) {
+            typed = type[1];
+            continue;
+        }
+        const sample = /^([a-z_]+)(\{[^}]*\})? (\d+)$/.exec(line);
+        assert.ok(sample, `not a sample line: ${line}`);
+        assert.equal(sample[1], typed, `${line} follows no TYPE line of its own`);
+        samples.set(sample[1] + (sample[2] ?? ""), Number(sample[3]));
+    }
+    return samples;
+}
+
+const PUSHGATEWAY_URL = "http://questdb-pushgateway.monitoring.svc:9091";
+const B = PUSHED_METRICS.backup;
+const pushCalls = (calls: string[]) => calls.filter((c) => c.startsWith("curl PUSH "));
+/** The one push of a run, checked to go to the database's own group of the job, by POST. */
+function onePush(h: Harness, job: string): Map<string, number> {
+    assert.deepEqual(pushCalls(h.calls()), [`curl PUSH POST /metrics/job/${job}/database/acme`]);
+    assert.equal(h.pushes().length, 1);
+    return parsePush(h.pushes()[0]);
+}
+
+describe("snapshot.sh pushes its result to the Pushgateway", () => {
+    const env = { ...SNAPSHOT_ENV, PUSHGATEWAY_URL };
+
+    it("a success: every backup metric, after the release, with the hold the result line reports", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", env);
+        assert.equal(run.code, 0, run.stderr);
+        const pushed = onePush(h, PUSH_JOBS.backup);
+        assert.deepEqual([...pushed.keys()].sort(), Object.values(B).sort(), "the script pushes exactly PUSHED_METRICS.backup");
+        assert.equal(pushed.get(B.lastRunSuccess), 1);
+        assert.equal(pushed.get(B.lastExitCode), 0);
+        assert.equal(pushed.get(B.checkpointHeld), Number(JSON.parse(run.stdout.trim()).checkpointHeldSeconds));
+        assert.equal(pushed.get(B.lastSuccess), pushed.get(B.lastRun));
+        assert.ok(pushed.get(B.newestSnapshot)! <= pushed.get(B.lastRun)! && pushed.get(B.newestSnapshot)! > 1.7e9, "the snapshot's point in time is a Unix time before the run's end");
+        const calls = h.calls();
+        assert.ok(calls.lastIndexOf("curl QUERY CHECKPOINT RELEASE") < calls.indexOf(pushCalls(calls)[0]), "pushed only after the release");
+    });
+
+    it("a failed snapshot step: success 0 and its exit code, no success timestamp and no snapshot, so POST keeps the last ones", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...env, AWS_FAIL: "create-snapshot" });
+        assert.equal(run.code, 254);
+        const pushed = onePush(h, PUSH_JOBS.backup);
+        assert.deepEqual([...pushed.keys()].sort(), [B.checkpointHeld, B.lastExitCode, B.lastRunSuccess, B.lastRun].sort());
+        assert.equal(pushed.get(B.lastRunSuccess), 0);
+        assert.equal(pushed.get(B.lastExitCode), 254);
+        assert.ok(Number.isInteger(pushed.get(B.checkpointHeld)));
+        assert.deepEqual(checkpointCalls(h.calls()), ["CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE"]);
+    });
+
+    it("no checkpoint at all: held 0; the release failing: exit 3 and the hold so far, pushed after every release try", async () => {
+        const refused = harness();
+        assert.equal((await runScript(refused, "snapshot.sh", { ...env, QDB_FAIL: "create" })).code, 1);
+        const none = onePush(refused, PUSH_JOBS.backup);
+        assert.equal(none.get(B.checkpointHeld), 0);
+        assert.equal(none.get(B.lastExitCode), 1);
+        const stuck = harness();
+        assert.equal((await runScript(stuck, "snapshot.sh", { ...env, QDB_FAIL: "release" })).code, 3);
+        const open = onePush(stuck, PUSH_JOBS.backup);
+        assert.equal(open.get(B.lastExitCode), 3);
+        assert.ok(open.get(B.checkpointHeld)! >= 0);
+        // The point in time was fixed inside the checkpoint: that snapshot is consistent.
+        assert.ok(open.has(B.newestSnapshot));
+        const calls = stuck.calls();
+        assert.ok(calls.lastIndexOf("curl QUERY CHECKPOINT RELEASE") < calls.indexOf(pushCalls(calls)[0]));
+    });
+
+    it("retention failed (exit 4): the snapshot counts as the newest consistent one, the run not as a success", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...env, AWS_OLD_SNAPSHOTS: "snap-0old1", AWS_FAIL: "delete-snapshot" });
+        assert.equal(run.code, 4);
+        const pushed = onePush(h, PUSH_JOBS.backup);
+        assert.equal(pushed.get(B.lastRunSuccess), 0);
+        assert.equal(pushed.get(B.lastExitCode), 4);
+        assert.ok(pushed.has(B.newestSnapshot));
+        assert.equal(pushed.has(B.lastSuccess), false);
+    });
+
+    it("a failing push changes neither the exit code nor the release, and is logged", async () => {
+        for (const [extra, code] of [[{}, 0], [{ AWS_FAIL: "create-snapshot" }, 254], [{ QDB_FAIL: "release" }, 3]] as const) {
+            const h = harness();
+            const run = await runScript(h, "snapshot.sh", { ...env, ...extra, PUSH_FAIL: "1" });
+            assert.equal(run.code, code, `${JSON.stringify(extra)}: ${run.stderr}`);
+            assert.equal(pushCalls(h.calls()).length, 1);
+            assert.match(run.stderr, /pushing the result to http:\/\/questdb-pushgateway\.monitoring\.svc:9091 failed \(the run's exit code stands\): curl: \(7\)/);
+            assert.equal(checkpointCalls(h.calls())[0], "CHECKPOINT CREATE");
+            assert.ok(checkpointCalls(h.calls()).includes("CHECKPOINT RELEASE"), JSON.stringify(extra));
+        }
+    });
+
+    it("pushes on SIGTERM too, with exit code 143, after the release", async () => {
+        const h = harness();
+        let timer: NodeJS.Timeout | undefined;
+        const run = await runScript(h, "snapshot.sh", { ...env, AWS_SNAPSHOT_STATE: "None", POLL_SECONDS: "1" },
+            (pid) => (timer = setTimeout(() => process.kill(pid, "SIGTERM"), 1500)));
+        clearTimeout(timer);
+        assert.equal(run.code, 143, run.stderr);
+        assert.equal(onePush(h, PUSH_JOBS.backup).get(B.lastExitCode), 143);
+    });
+
+    it("without PUSHGATEWAY_URL nothing is pushed, and the run says so", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", SNAPSHOT_ENV);
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(pushCalls(h.calls()), []);
+        assert.match(run.stderr, /PUSHGATEWAY_URL is not set: the result is not pushed/);
+    });
+});
+
+describe("drill.sh pushes its outcome and phase durations to the Pushgateway", () => {
+    const D = PUSHED_METRICS.drill;
+    const env = { ...DRILL_ENV, PUSHGATEWAY_URL };
+    const phase = (p: string) => `${D.phaseSeconds}{phase="${p}"}`;
+
+    it("a success: outcome, duration and every phase of the result line, after the cleanup", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", env);
+        assert.equal(run.code, 0, run.stderr);
+        const pushed = onePush(h, PUSH_JOBS.drill);
+        const result = JSON.parse(run.stdout.trim());
+        const phases = Object.keys(result.seconds);
+        assert.deepEqual([...pushed.keys()].sort(), [
+            D.lastRun, D.lastRunSuccess, D.lastExitCode, D.duration, D.lastSuccess, ...phases.map(phase),
+        ].sort());
+        assert.deepEqual(new Set([...pushed.keys()].map((k) => k.replace(/\{.*$/, ""))), new Set(Object.values(D)), "exactly PUSHED_METRICS.drill");
+        for (const p of phases) {
+            assert.equal(pushed.get(phase(p)), result.seconds[p], p);
+        }
+        assert.equal(pushed.get(D.lastRunSuccess), 1);
+        assert.equal(pushed.get(D.lastExitCode), 0);
+        const total = phases.reduce((sum, p) => sum + result.seconds[p], 0);
+        assert.equal(pushed.get(D.duration), total, "the phases add up to the duration");
+        const calls = h.calls();
+        assert.ok(calls.indexOf("aws ec2 delete-volume --volume-id vol-0drill") < calls.indexOf(pushCalls(calls)[0]), "pushed after the cleanup");
+    });
+
+    it("a failed drill: success 0 and its exit code, no success timestamp; a failing push changes neither exit code nor cleanup", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", { ...env, QDB_FAIL: "query" });
+        assert.equal(run.code, 1);
+        const pushed = onePush(h, PUSH_JOBS.drill);
+        assert.equal(pushed.get(D.lastRunSuccess), 0);
+        assert.equal(pushed.get(D.lastExitCode), 1);
+        assert.equal(pushed.has(D.lastSuccess), false);
+        for (const [extra, code] of [[{}, 0], [{ QDB_FAIL: "query" }, 1]] as const) {
+            const failing = harness();
+            const r = await runScript(failing, "drill.sh", { ...env, ...extra, PUSH_FAIL: "1" });
+            assert.equal(r.code, code, r.stderr);
+            assert.deepEqual(deletions(failing.calls()), FULL_CLEANUP);
+            assert.match(r.stderr, /pushing the result to .* failed \(the drill's exit code stands\)/);
+        }
     });
 });

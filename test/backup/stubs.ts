@@ -1,8 +1,8 @@
 /**
  * Stand-ins for the `aws` and `curl` commands the backup scripts call, put first on PATH. Each
  * logs its call as one line to STUB_LOG and answers from environment variables, so a test can
- * script AWS, the Kubernetes API and QuestDB failing at any step, then read back what the
- * script did, in order.
+ * script AWS, the Kubernetes API, QuestDB and the Pushgateway failing at any step, then read back
+ * what the script did, in order, and what it pushed.
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -43,6 +43,16 @@ for a in "$@"; do
   case "$a" in http://*|https://*) url=$a ;; esac
   prev=$a
 done
+if [[ "$url" == */metrics/job/* ]]; then
+  # A push to the Pushgateway: logged, its body kept as push-<n> in STUB_STATE, failed on PUSH_FAIL.
+  body="" prev=""
+  for a in "$@"; do [ "$prev" = --data-binary ] && body=$a; prev=$a; done
+  echo "curl PUSH $method /${"$"}{url#*://*/}" >> "$STUB_LOG"
+  printf '%s' "$body" > "$STUB_STATE/push-$(grep -c '^curl PUSH ' "$STUB_LOG")"
+  [ -n "$PUSH_FAIL" ] && { echo "curl: (7) Failed to connect to the Pushgateway: Connection refused" >&2; exit 7; }
+  if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
+  exit 0
+fi
 if [[ "$url" == */exec ]]; then
   echo "curl QUERY $query" >> "$STUB_LOG"
   if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
@@ -78,6 +88,8 @@ export interface Harness {
     readonly env: Record<string, string>;
     /** The calls logged so far, one per line. */
     calls(): string[];
+    /** The bodies pushed to the Pushgateway so far, in order. */
+    pushes(): string[];
 }
 
 export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
@@ -103,6 +115,8 @@ export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
             ...(options.passthroughCurl ? { CURL_PASSTHROUGH: realCurl } : {}),
         },
         calls: () => fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== ""),
+        pushes: () => fs.readdirSync(state).filter((f) => /^push-\d+$/.test(f))
+            .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((f) => fs.readFileSync(path.join(state, f), "utf8")),
     };
 }
 

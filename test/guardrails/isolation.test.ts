@@ -103,6 +103,25 @@ for (const stack of shippedStacks()) {
             }
         });
 
+        it("out of a database namespace, only the backup pod may reach another namespace's pods: the Pushgateway's, on 9091", () => {
+            const region = shippedStackBody(stack).config["questdb-cloud:region"] as Json;
+            const monitoring = region.monitoringNamespace ?? "monitoring";
+            for (const id of ids) {
+                const policies = resourcesOfType(render, TYPES.networkPolicy).filter((p) => p.parent === id);
+                const crossNamespace = policies.flatMap((p) => (inputs(p).spec.egress ?? [])
+                    .filter((rule: Json) => rule.to.some((peer: Json) => peer.namespaceSelector && peer.namespaceSelector.matchLabels?.["kubernetes.io/metadata.name"] !== "kube-system"))
+                    .map((rule: Json) => ({ policy: p.name, selects: inputs(p).spec.podSelector, rule })));
+                assert.deepEqual(crossNamespace, [{
+                    policy: `${id}-backup-egress`,
+                    selects: { matchLabels: { "app.kubernetes.io/component": "backup" } },
+                    rule: {
+                        to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": monitoring } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "questdb-pushgateway", "app.kubernetes.io/component": "pushgateway" } } }],
+                        ports: [{ protocol: "TCP", port: 9091 }],
+                    },
+                }], id);
+            }
+        });
+
         it("every QuestDB pod: no service account token, non-root, read-only root, no privilege", () => {
             const statefulSets = resourcesOfType(render, TYPES.statefulSet);
             assert.ok(statefulSets.length > 0);

@@ -88,12 +88,13 @@ test("each backup role may snapshot only its own volume, into and out of snapsho
     }
 });
 
-test("the backup pod, and only it, may reach QuestDB's HTTP port, the Pod Identity agent and HTTPS", () => {
+test("the backup pod, and only it, may reach QuestDB's HTTP port, the Pod Identity agent, HTTPS and the Pushgateway", () => {
     const egress = json(resource(base, TYPES.networkPolicy, "acme-analytics-backup-egress").inputs).spec;
     assert.deepEqual(egress.podSelector, { matchLabels: { "app.kubernetes.io/component": "backup" } });
     assert.deepEqual(egress.policyTypes, ["Egress"]);
-    assert.deepEqual(egress.egress.map((r: any) => [r.to[0].podSelector ? "questdb" : r.to[0].ipBlock.cidr, r.ports[0].port]),
-        [["questdb", 9000], ["169.254.170.23/32", 80], ["0.0.0.0/0", 443]]);
+    const peer = (to: any) => to.namespaceSelector ? `pushgateway in ${to.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]}` : to.podSelector ? "questdb" : to.ipBlock.cidr;
+    assert.deepEqual(egress.egress.map((r: any) => [peer(r.to[0]), r.ports[0].port]),
+        [["questdb", 9000], ["169.254.170.23/32", 80], ["0.0.0.0/0", 443], ["pushgateway in observability", 9091]]);
     const ingress = json(resource(base, TYPES.networkPolicy, "acme-analytics-backup-ingress").inputs).spec;
     assert.deepEqual(ingress.podSelector, { matchLabels: { "app.kubernetes.io/name": "questdb", "questdb.cloud/database": "acme-analytics" } });
     assert.deepEqual(ingress.ingress, [{ from: [{ podSelector: { matchLabels: { "app.kubernetes.io/component": "backup" } } }], ports: [{ protocol: "TCP", port: 9000 }] }]);

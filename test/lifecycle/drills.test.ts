@@ -26,6 +26,7 @@ test("a database with backup.drill gets a drill CronJob in the drills namespace,
     assert.deepEqual({ ...env, HOME: undefined }, {
         DATABASE: "wayne-finance", STACK: "prod", AVAILABILITY_ZONE: "us-east-1a", AWS_REGION: "us-east-1",
         QUESTDB_IMAGE: "questdb/questdb:8.2.3", DRILL_NAMESPACE: "questdb-drills", HOME: undefined,
+        PUSHGATEWAY_URL: "http://questdb-pushgateway.observability.svc:9091",
     });
     assert.equal(json(resource(base, TYPES.namespace, "questdb-drills-namespace").inputs).metadata.labels["pod-security.kubernetes.io/enforce"], "restricted");
 });
@@ -64,6 +65,6 @@ test("a paused database's drill stops; adding a drill to an active one creates o
     assert.deepEqual(changes, [
         "create kubernetes:batch/v1:CronJob questdb-drills-acme-analytics",
         "delete kubernetes:batch/v1:CronJob questdb-drills-wayne-finance",
-        "update kubernetes:monitoring.coreos.com/v1:PrometheusRule acme-analytics-alerts: spec.groups.0.rules.8, spec.groups.0.rules.9",
+        "update kubernetes:monitoring.coreos.com/v1:PrometheusRule acme-analytics-alerts: spec.groups.0.rules.10, spec.groups.0.rules.9",
     ]);
 });

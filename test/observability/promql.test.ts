@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ALLOWED_METRICS, DATABASE_VARIABLE_SOURCE, alertRuleGroup, dashboardPanels, suggestedVolumeSizeGiB } from "../../components/monitoring";
+import { ALLOWED_METRICS, DATABASE_VARIABLE_SOURCE, PUSHED_METRICS, alertRuleGroup, dashboardPanels, suggestedVolumeSizeGiB } from "../../components/monitoring";
 import { GP3, derivedNames, validateInventory } from "../../inventory";
 import { rawConfigOf, shippedStackBody, shippedStacks } from "../support/stacks";
 import { parsePromql, promqlProblems } from "./promql";
@@ -68,14 +68,17 @@ test("backup and drill alerts parse, use only allowed metrics, and scale with th
         backup: { intervalSeconds: 6 * 3600, drillIntervalSeconds: 7 * 86400 },
     });
     const rules = group.rules.filter((r) => /Backup|Checkpoint|Drill/.test(r.alert));
-    assert.deepEqual(rules.map((r) => r.alert), ["QuestDbBackupStale", "QuestDbBackupFailed", "QuestDbCheckpointHeld", "QuestDbDrillFailed", "QuestDbDrillStale"]);
+    assert.deepEqual(rules.map((r) => r.alert), ["QuestDbBackupStale", "QuestDbBackupFailed", "QuestDbCheckpointHeld", "QuestDbCheckpointHeldLong", "QuestDbDrillFailed", "QuestDbDrillStale"]);
     assert.deepEqual(rules.flatMap((r) => promqlProblems(r.expr, ALLOWED_METRICS)), []);
     const stale = rules[0];
     assert.match(stale.expr, / > 43200$/);
     assert.match(stale.annotations.summary, /older than 12h, twice its schedule/);
     assert.match(stale.expr, /kube_cronjob_status_last_successful_time\{namespace="qdb-acme", cronjob="questdb-backup"\} or kube_cronjob_created/);
-    assert.match(rules[4].expr, /cronjob="drill-acme"/);
-    assert.match(rules[4].expr, / > 1209600$/);
+    // The hold of the last run, as the script pushed it under its own job and database labels.
+    assert.equal(rules[3].expr, 'max by (job, database) (questdb_cloud_backup_checkpoint_held_seconds{job="questdb-backup", database="acme"}) > 300');
+    assert.match(rules[3].annotations.summary, /held its QuestDB checkpoint for \{\{ \$value \}\}s, more than 5m/);
+    assert.match(rules[5].expr, /cronjob="drill-acme"/);
+    assert.match(rules[5].expr, / > 1209600$/);
     const withoutDrill = alertRuleGroup({ stack: "s", awsRegion: "eu-west-1", id: "acme", namespace: "qdb-acme", volumeSizeGiB: 100, backup: { intervalSeconds: 86400 } });
     assert.deepEqual(withoutDrill.rules.filter((r) => r.alert.startsWith("QuestDbDrill")), []);
 });
@@ -99,9 +102,17 @@ test("every dashboard query parses and uses only allowed metrics; $database sele
     assert.ok(queries.length >= 7);
     assert.deepEqual(queries.flatMap((q) => promqlProblems(q, ALLOWED_METRICS)), []);
     for (const query of queries) {
-        // Drills run in one platform namespace; their CronJob names carry the database id.
-        const filter = query.includes('namespace="questdb-drills"') ? 'cronjob=~"drill-($database)"' : 'namespace=~"qdb-($database)"';
+        // Drills run in one platform namespace; their CronJob names carry the database id. Pushed
+        // series carry the database id as `database`, under their script's job.
+        const filter = query.includes('namespace="questdb-drills"') ? 'cronjob=~"drill-($database)"'
+            : /questdb_cloud_backup_/.test(query) ? 'job="questdb-backup", database=~"($database)"'
+                : /questdb_cloud_drill_/.test(query) ? 'job="questdb-drill", database=~"($database)"' : 'namespace=~"qdb-($database)"';
         assert.ok(query.includes(filter), `not filtered by $database: ${query}`);
+    }
+    // The drill's pushed duration and phases, and the exact checkpoint hold, are on the dashboard.
+    for (const metric of [PUSHED_METRICS.drill.duration, PUSHED_METRICS.drill.phaseSeconds, PUSHED_METRICS.drill.lastRunSuccess,
+        PUSHED_METRICS.backup.checkpointHeld, PUSHED_METRICS.backup.newestSnapshot, PUSHED_METRICS.backup.lastRunSuccess]) {
+        assert.ok(queries.some((q) => parsePromql(q).metrics.includes(metric)), `no panel shows ${metric}`);
     }
     assert.deepEqual(promqlProblems(DATABASE_VARIABLE_SOURCE, ALLOWED_METRICS), []);
 });

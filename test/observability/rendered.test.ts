@@ -20,8 +20,9 @@ for (const stack of shippedStacks()) {
         });
 
         test("one ServiceMonitor and one PrometheusRule per database, one dashboard for the region", () => {
-            assert.deepEqual(namesOf(render, OBS_TYPES.serviceMonitor), runningIds(inventory.databases).map((id) => `${id}-metrics`));
-            assert.deepEqual(namesOf(render, OBS_TYPES.prometheusRule), alertedIds(inventory.databases).map((id) => `${id}-alerts`));
+            assert.deepEqual(namesOf(render, OBS_TYPES.serviceMonitor), [...runningIds(inventory.databases).map((id) => `${id}-metrics`), "questdb-pushgateway-metrics"].sort());
+            // Plus the region's Pushgateway: its scrape and its one alert (pushgateway.test.ts).
+            assert.deepEqual(namesOf(render, OBS_TYPES.prometheusRule), [...alertedIds(inventory.databases).map((id) => `${id}-alerts`), "questdb-pushgateway-alerts"].sort());
             assert.deepEqual(namesOf(render, OBS_TYPES.fleet), ["questdb-fleet"]);
         });
 
@@ -63,14 +64,16 @@ for (const stack of shippedStacks()) {
                 assert.deepEqual(meta(rule).labels, { ...meta(resource(render, TYPES.service, `${id}-service`)).labels, ...region.monitoring.labels });
                 const groups = spec(rule).groups as { name: string; rules: { alert: string; labels: Record<string, string>; expr: string; annotations: Record<string, string> }[] }[];
                 assert.deepEqual(groups.map((g) => g.name), [`questdb.${id}`]);
-                // 5 server alerts, 3 backup alerts, and 2 drill alerts when the database has a scheduled drill.
-                assert.equal(groups[0].rules.length, database.backup.drill ? 10 : 8);
+                // 5 server alerts, 4 backup alerts, and 2 drill alerts when the database has a scheduled drill.
+                assert.equal(groups[0].rules.length, database.backup.drill ? 11 : 9);
                 for (const r of groups[0].rules) {
                     assert.equal(r.labels.database, id);
                     assert.equal(r.labels.stack, stack);
                     assert.equal(r.labels.aws_region, region.awsRegion);
                     // Drill alerts watch the database's drill CronJob in the drills' namespace.
-                    const pin = r.alert.startsWith("QuestDbDrill") ? `namespace="questdb-drills", cronjob="drill-${id}"` : `namespace="qdb-${id}"`;
+                    // The checkpoint hold is what the backup run pushed, under its job and database labels.
+                    const pin = r.alert.startsWith("QuestDbDrill") ? `namespace="questdb-drills", cronjob="drill-${id}"`
+                        : r.alert === "QuestDbCheckpointHeldLong" ? `job="questdb-backup", database="${id}"` : `namespace="qdb-${id}"`;
                     assert.ok(r.expr.includes(pin), r.expr);
                 }
                 const full = groups[0].rules.find((r) => r.alert === "QuestDbVolumeAlmostFull");

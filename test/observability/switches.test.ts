@@ -49,10 +49,24 @@ test("without the Prometheus Operator there is no ServiceMonitor or PrometheusRu
     assert.match(conf, /^metrics\.enabled=true$/m);
 });
 
+test("without the Prometheus Operator there is no Pushgateway: no CronJob gets a URL, no egress rule opens towards one", () => {
+    assert.deepEqual(operatorOff.resources.filter((r) => r.parent === "questdb-pushgateway" || r.name === "questdb-pushgateway"), []);
+    const cronJobs = operatorOff.resources.filter((r) => r.type === "kubernetes:batch/v1:CronJob");
+    assert.ok(cronJobs.length > 0);
+    for (const cronJob of cronJobs) {
+        const env = (cronJob.inputs as any).spec.jobTemplate.spec.template.spec.containers[0].env as { name: string }[];
+        assert.equal(env.some((e) => e.name === "PUSHGATEWAY_URL"), false, cronJob.name);
+    }
+    const egress = (name: string) => (resource(operatorOff, TYPES.networkPolicy, name).inputs as any).spec.egress as unknown[];
+    assert.equal(egress(`${firstActive}-backup-egress`).length, 3);
+    assert.equal(egress("questdb-drills-runner-egress").length, 2);
+    assert.equal(JSON.stringify(egress(`${firstActive}-backup-egress`)).includes("9091"), false);
+});
+
 test("without Grafana dashboards there is no dashboard ConfigMap, and scraping is unchanged", () => {
     assert.equal(dashboardsOff.resources.filter((r) => r.name === "questdb-fleet-dashboard").length, 0);
-    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.serviceMonitor), runningIds(shipped).map((id) => `${id}-metrics`));
-    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.prometheusRule), alertedIds(shipped).map((id) => `${id}-alerts`));
+    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.serviceMonitor), [...runningIds(shipped).map((id) => `${id}-metrics`), "questdb-pushgateway-metrics"].sort());
+    assert.deepEqual(namesOf(dashboardsOff, OBS_TYPES.prometheusRule), [...alertedIds(shipped).map((id) => `${id}-alerts`), "questdb-pushgateway-alerts"].sort());
 });
 
 test("the monitoring block defaults every field, one by one", () => {
@@ -79,6 +93,6 @@ test("a paused database keeps its ServiceMonitor but gets no alerts (QuestDbDown
     entry.state = "paused";
     const render = await renderStackBody("prod", body);
     assert.ok(namesOf(render, OBS_TYPES.serviceMonitor).includes(`${firstActive}-metrics`));
-    const expected = alertedIds(shipped).filter((id) => id !== firstActive).map((id) => `${id}-alerts`);
+    const expected = [...alertedIds(shipped).filter((id) => id !== firstActive).map((id) => `${id}-alerts`), "questdb-pushgateway-alerts"].sort();
     assert.deepEqual(namesOf(render, OBS_TYPES.prometheusRule), expected);
 });

@@ -1,0 +1,89 @@
+// A real Prometheus Pushgateway for the real-components tier: Debian's `prometheus-pushgateway`,
+// installed on first use like promtool (e2e/promtool/install.ts), run on a free loopback port.
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { freeLoopbackPort, pollUntil, requireCommand, runChecked, runCommand } from "../support/process";
+
+export const PUSHGATEWAY_COMMAND = "prometheus-pushgateway";
+export const PUSHGATEWAY_INSTALL_STEP = "apt-get install -y prometheus-pushgateway";
+
+/**
+ * Debian's Pushgateway. The tier installs it on first use (CI runs as root); elsewhere a missing
+ * one is an error naming the install step, never a skipped test.
+ */
+export async function ensurePushgateway(): Promise<string> {
+    const present = await runCommand(PUSHGATEWAY_COMMAND, ["--version"]);
+    if (present.code === 0) {
+        return `${present.stdout}${present.stderr}`.split("\n")[0];
+    }
+    if (process.getuid?.() !== 0) {
+        await requireCommand(PUSHGATEWAY_COMMAND, ["--version"], PUSHGATEWAY_INSTALL_STEP);
+    }
+    const started = Date.now();
+    console.log(`[e2e] ${PUSHGATEWAY_COMMAND} missing: ${PUSHGATEWAY_INSTALL_STEP}`);
+    // The package's own service is not what the tests run: startPushgateway runs one per test file.
+    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
+    const known = await runCommand("apt-cache", ["show", "prometheus-pushgateway"], { env });
+    if (known.code !== 0) {
+        await runChecked("apt-get", ["update"], { env });
+    }
+    await runChecked("apt-get", ["install", "-y", "--no-install-recommends", "prometheus-pushgateway"], { env });
+    const version = (await requireCommand(PUSHGATEWAY_COMMAND, ["--version"], PUSHGATEWAY_INSTALL_STEP)).split("\n")[0];
+    console.log(`[e2e] prometheus-pushgateway installed from Debian in ${((Date.now() - started) / 1000).toFixed(1)} s: ${version}`);
+    return version;
+}
+
+export interface RunningPushgateway {
+    /** `http://127.0.0.1:<port>`: what PUSHGATEWAY_URL is set to. */
+    readonly url: string;
+    /** The text Prometheus would scrape from /metrics. */
+    metrics(): Promise<string>;
+    stop(): Promise<void>;
+}
+
+/** Starts a Pushgateway on a free loopback port, in memory only, and waits until it is ready. */
+export async function startPushgateway(): Promise<RunningPushgateway> {
+    await ensurePushgateway();
+    const port = await freeLoopbackPort();
+    const url = `http://127.0.0.1:${port}`;
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-pushgateway-")), "pushgateway.log");
+    const out = fs.openSync(log, "w");
+    const child: ChildProcess = spawn(PUSHGATEWAY_COMMAND, [`--web.listen-address=127.0.0.1:${port}`], { stdio: ["ignore", out, out] });
+    let exited: string | undefined;
+    child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
+    await pollUntil(`the Pushgateway on ${url}`, 30_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), () => exited);
+    return {
+        url,
+        metrics: async () => (await fetch(`${url}/metrics`)).text(),
+        stop: () => new Promise((resolve) => {
+            if (exited !== undefined) {
+                resolve();
+                return;
+            }
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+        }),
+    };
+}
+
+/**
+ * The samples of a /metrics text whose labels include all of `match`, as `name{labels}` -> value,
+ * labels sorted, so that a test compares them whole.
+ */
+export function samplesMatching(text: string, match: Readonly<Record<string, string>>): Map<string, number> {
+    const found = new Map<string, number>();
+    for (const line of text.split("\n")) {
+        const sample = /^([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\} (\S+)$/.exec(line);
+        if (!sample) {
+            continue;
+        }
+        const labels = Object.fromEntries([...sample[2].matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
+        if (Object.entries(match).every(([k, v]) => labels[k] === v)) {
+            const sorted = Object.keys(labels).sort().map((k) => `${k}="${labels[k]}"`).join(",");
+            found.set(`${sample[1]}{${sorted}}`, Number(sample[3]));
+        }
+    }
+    return found;
+}
