@@ -33,7 +33,7 @@ test("step 1, decommission a paused database: compute, routes, certificate, ingr
         "config", "credentials", "dns", "ingress", "isolation", "limits", "metrics", "namespace", "node",
         "node-template", "pv", "pvc", "questdb", "quota", "service",
         "backup-account", "backup-egress", "backup-identity", "backup-ingress", "backup-policy", "backup-role", "backup-script",
-        "certificate", "http-allowlist", "tcp-allowlist", "http-route", "postgres-route", "ilp-route",
+        "certificate", "http-allowlist", "tcp-allowlist", "http-route", "postgres-route", "postgres-tls", "ilp-route",
     ].map((part) => `cyberdyne-logs-${part}`).sort());
     const volume = resource(after, TYPES.volume, "cyberdyne-logs-volume");
     assert.deepEqual(volume.options, { protect: false, retainOnDelete: true });

@@ -62,13 +62,13 @@ test("the dummy floor registers the requested number of trivial resources and no
     assert.deepEqual(render.resources.map((r) => r.inputs), Array(7).fill({ value: "constant", size: 1 }));
 });
 
-test("benchStack(n) is a valid stack of n active databases of 32 resources each", () => {
+test("benchStack(n) is a valid stack of n active databases of 33 resources each", () => {
     const { sample, render } = run({ program: { kind: "real" }, request: benchStack(4) }, "bench-4.json");
     const databases = render.resources.filter((r) => r.type === QUESTDB_DEPLOYMENT_TYPE).map((r) => r.name);
     assert.deepEqual(databases, ["bench-00000", "bench-00001", "bench-00002", "bench-00003"]);
-    // 24 for the database (prod's region is mid-move to Gateway API: the Ingress and the gateway
-    // path's six objects both), 8 for its backup job (CronJob, script, account, two policies, role, policy, identity).
-    assert.equal(Object.values(sample.perType).reduce((a, b) => a + b, 0), 32);
+    // 25 for the database (prod's region is mid-move to Gateway API: the Ingress and the gateway
+    // path's seven objects both), 8 for its backup job (CronJob, script, account, two policies, role, policy, identity).
+    assert.equal(Object.values(sample.perType).reduce((a, b) => a + b, 0), 33);
     assert.equal(sample.loadMs >= 0 && sample.ms > 0, true);
 });
 
