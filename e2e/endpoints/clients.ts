@@ -59,6 +59,50 @@ export function httpsRequest(endpoint: Endpoint, port: number, pathAndQuery: str
     });
 }
 
+/**
+ * A CSV upload to QuestDB's `/imp` over HTTPS, streamed: a header line `payload,n`, then `rows` rows
+ * of `rowBytes` bytes each (`x…x,1` and the newline). Resolves with the answer once QuestDB imported it.
+ */
+export function httpsImport(endpoint: Endpoint, port: number, table: string, credentials: Credentials, rows: number, rowBytes: number): Promise<HttpsAnswer> {
+    const boundary = "qdb-e2e-upload-boundary";
+    const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="data"; filename="${table}.csv"\r\nContent-Type: text/csv\r\n\r\npayload,n\n`);
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const row = Buffer.from(`${"x".repeat(rowBytes - 3)},1\n`);
+    const chunkRows = 1024;
+    const chunk = Buffer.concat(Array(chunkRows).fill(row));
+    const length = head.length + rows * rowBytes + tail.length;
+    return new Promise((resolve, reject) => {
+        const req = https.request({
+            host: endpoint.address, port, method: "POST", path: `/imp?name=${table}&header=true&delimiter=%2C&fmt=json`, servername: endpoint.hostname,
+            ca: fs.readFileSync(endpoint.caFile), agent: false,
+            headers: {
+                host: endpoint.hostname, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(length),
+                authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`,
+            },
+        }, (res) => {
+            let body = "";
+            res.on("data", (c: Buffer) => (body += c.toString()));
+            res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on("error", reject);
+        req.setTimeout(600_000, () => req.destroy(new Error("the upload timed out after 10 minutes")));
+        let sent = 0;
+        const pump = () => {
+            while (sent < rows) {
+                const n = Math.min(chunkRows, rows - sent);
+                sent += n;
+                if (!req.write(n === chunkRows ? chunk : chunk.subarray(0, n * rowBytes))) {
+                    req.once("drain", pump);
+                    return;
+                }
+            }
+            req.end(tail);
+        };
+        req.write(head);
+        pump();
+    });
+}
+
 /** A plain-HTTP request to the same port: what a client that forgot TLS gets. */
 export async function plainHttpStatus(endpoint: Endpoint, port: number, pathAndQuery: string): Promise<number> {
     const response = await fetch(`http://${endpoint.address}:${port}${pathAndQuery}`,

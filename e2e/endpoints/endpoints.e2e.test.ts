@@ -23,7 +23,7 @@ import { installTraefik } from "../traefik/install";
 import { Traefik, startTraefik, traefikLogTail } from "../traefik/server";
 import { issueCertificates, createTestCa } from "./certManager";
 import {
-    Credentials, Endpoint, httpsRequest, pgPlainStartup, pgTlsStartup, plainHttpStatus, psqlOverTls,
+    Credentials, Endpoint, httpsImport, httpsRequest, pgPlainStartup, pgTlsStartup, plainHttpStatus, psqlOverTls,
     psycopgDirectTls, sendIlpOverTls, sendIlpPlain,
 } from "./clients";
 
@@ -140,6 +140,14 @@ describe("customer endpoints through a real Traefik (issue 14)", { timeout: 30 *
         const rest = await httpsRequest(endpoint, ports.websecure, "/exec?query=select%2042%20answer", { credentials: http });
         assert.equal(rest.status, 200, rest.body);
         assert.deepEqual(JSON.parse(rest.body).dataset, [[42]]);
+    });
+
+    it("an upload of 1 GiB passes the HTTP path whole: no body limit between the customer and /imp", async () => {
+        const rows = 1024 * 1024;
+        const answer = await httpsImport(endpoint, ports.websecure, "e2e_upload", http, rows, 1024);
+        assert.equal(answer.status, 200, answer.body.slice(0, 500));
+        assert.equal(JSON.parse(answer.body).rowsImported, rows, answer.body.slice(0, 500));
+        assert.equal(await psqlOverTls(endpoint, ports.postgres, pg, "select count(), sum(length(payload)), sum(n) from e2e_upload"), `${rows}|${rows * 1021}|${rows}`);
     });
 
     it("PostgreSQL wire over TLS with the classic SSLRequest: psql, sslmode=verify-full", async () => {
