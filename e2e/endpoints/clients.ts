@@ -10,8 +10,10 @@ import * as net from "net";
 import * as path from "path";
 import * as tls from "tls";
 import { cacheDir, installOnce } from "../support/cache";
+import { ensureDebianTool } from "../support/debian";
 import { requireCommand, runChecked, runCommand } from "../support/process";
 import { PSQL_INSTALL_STEP } from "../questdb/clients";
+import { installMavenJar } from "../questdb/install";
 import { PIP_INSTALL_STEP } from "../traefik/install";
 
 export interface Endpoint {
@@ -214,18 +216,19 @@ export async function psqlOverTls(endpoint: Endpoint, port: number, credentials:
     return result.stdout.trim();
 }
 
-/** psycopg with its bundled libpq, pinned: the libpq 17 client that can start TLS directly. */
-const PSYCOPG = "3.3.9";
-const LIBPQ_DIRECT_TLS = 170000;
-
-async function installPsycopg(): Promise<string> {
-    const dir = cacheDir("psycopg", PSYCOPG);
-    await installOnce("psycopg[binary]", PSYCOPG, dir, async () => {
+/** A pip package, pinned, installed once into `<cache>/<name>/<version>/site`: returns that directory, for PYTHONPATH. */
+async function pythonSite(name: string, version: string, requirement: string): Promise<string> {
+    const dir = cacheDir(name, version);
+    await installOnce(requirement, version, dir, async () => {
         await requireCommand("python3", ["-m", "pip", "--version"], PIP_INSTALL_STEP);
-        await runChecked("python3", ["-m", "pip", "install", "--quiet", "--only-binary=:all:", "--target", path.join(dir, "site"), `psycopg[binary]==${PSYCOPG}`]);
+        await runChecked("python3", ["-m", "pip", "install", "--quiet", "--only-binary=:all:", "--target", path.join(dir, "site"), requirement]);
     });
     return path.join(dir, "site");
 }
+
+/** psycopg with its bundled libpq, pinned: the libpq 17 client that can start TLS directly. */
+const PSYCOPG = "3.3.9";
+const LIBPQ_DIRECT_TLS = 170000;
 
 const PSYCOPG_QUERY = [
     "import json, sys, psycopg",
@@ -236,7 +239,7 @@ const PSYCOPG_QUERY = [
 
 /** One query through libpq 17 with `sslnegotiation=direct`: TLS from the first byte, no SSLRequest. */
 export async function psycopgDirectTls(endpoint: Endpoint, port: number, credentials: Credentials, sql: string): Promise<{ libpq: number; ssl: boolean; rows: unknown[][] }> {
-    const site = await installPsycopg();
+    const site = await pythonSite("psycopg", PSYCOPG, `psycopg[binary]==${PSYCOPG}`);
     const result = await runCommand("python3", ["-c", PSYCOPG_QUERY,
         conninfo(endpoint, port, credentials, "sslnegotiation=direct"), sql, String(LIBPQ_DIRECT_TLS)],
     { env: { ...process.env, PYTHONPATH: site, PGPASSWORD: credentials.password } });
@@ -244,4 +247,107 @@ export async function psycopgDirectTls(endpoint: Endpoint, port: number, credent
         throw new Error(`psycopg (direct TLS) exited ${result.code}: ${result.stderr}`);
     }
     return JSON.parse(result.stdout) as { libpq: number; ssl: boolean; rows: unknown[][] };
+}
+
+/**
+ * The JVM clients, pinned, from Maven Central: pgjdbc (the JDBC driver of BI tools and Java
+ * applications) and QuestDB's official Java ILP client with the logging API it links against.
+ */
+const JARS = [
+    { component: "pgjdbc", artifact: "org.postgresql:postgresql", version: "42.7.14" },
+    { component: "questdb-client", artifact: "org.questdb:questdb-client", version: "1.0.1" },
+    { component: "slf4j-api", artifact: "org.slf4j:slf4j-api", version: "2.0.17" },
+] as const;
+const JAVA_CLIENTS = path.join(__dirname, "JavaClients.java");
+const TRUSTSTORE_PASSWORD = "e2e-truststore";
+
+/** What the JVM and native clients need: their jars, the test CA as a trust store, and the public name resolving to the proxy. */
+export interface ClientSetup {
+    readonly classpath: string;
+    /** A JKS trust store holding the test CA, for the ILP client's `tls_roots`. */
+    readonly trustStore: string;
+    /** Resolves the database's public name to the proxy's address, for this JVM only (Java and native lookups). */
+    readonly hostsFile: string;
+    /** nss_wrapper's library, preloaded so that the native lookups read `hostsFile`. */
+    readonly nssWrapper: string;
+}
+
+export async function prepareClients(endpoint: Endpoint, dir: string): Promise<ClientSetup> {
+    const jars: string[] = [];
+    for (const jar of JARS) {
+        jars.push(await installMavenJar(jar.component, jar.artifact, jar.version));
+    }
+    fs.mkdirSync(dir, { recursive: true });
+    const trustStore = path.join(dir, "truststore.jks");
+    fs.rmSync(trustStore, { force: true });
+    await runChecked("keytool", ["-importcert", "-noprompt", "-alias", "e2e-ca", "-file", endpoint.caFile,
+        "-keystore", trustStore, "-storetype", "JKS", "-storepass", TRUSTSTORE_PASSWORD]);
+    const hostsFile = path.join(dir, "hosts");
+    fs.writeFileSync(hostsFile, `${endpoint.address} ${endpoint.hostname}\n`);
+    return { classpath: jars.join(path.delimiter), trustStore, hostsFile, nssWrapper: await ensureNssWrapper() };
+}
+
+/** Where Debian put nss_wrapper's library, if it is installed. */
+function nssWrapperLibrary(): string | undefined {
+    return fs.readdirSync("/usr/lib").map((d) => path.join("/usr/lib", d, "libnss_wrapper.so")).find((f) => fs.existsSync(f));
+}
+
+/**
+ * nss_wrapper (cwrap.org): a hosts file for one process through LD_PRELOAD. QuestDB's ILP client
+ * resolves names in its native library, which ignores the JVM's `jdk.net.hosts.file`.
+ */
+async function ensureNssWrapper(): Promise<string> {
+    await ensureDebianTool({ pkg: "libnss-wrapper", what: "nss_wrapper", present: async () => nssWrapperLibrary() });
+    return nssWrapperLibrary() as string;
+}
+
+async function runJava(clients: ClientSetup, args: readonly string[], password = ""): Promise<string> {
+    const env = { ...process.env, E2E_CLIENT_PASSWORD: password, LD_PRELOAD: clients.nssWrapper, NSS_WRAPPER_HOSTS: clients.hostsFile };
+    const result = await runCommand("java", [`-Djdk.net.hosts.file=${clients.hostsFile}`, "--add-exports", "java.base/jdk.internal.math=ALL-UNNAMED",
+        "-cp", clients.classpath, JAVA_CLIENTS, ...args], { env });
+    if (result.code !== 0) {
+        throw new Error(`java ${args[0]} exited ${result.code}:\n${result.stdout}\n${result.stderr}`);
+    }
+    return result.stdout.trim();
+}
+
+/** One query through pgjdbc with `ssl=true` (the classic SSLRequest), verifying the certificate for the public name. */
+export function pgjdbcOverTls(clients: ClientSetup, endpoint: Endpoint, port: number, credentials: Credentials, sql: string): Promise<string> {
+    const url = `jdbc:postgresql://${endpoint.hostname}:${port}/qdb?ssl=true&sslmode=verify-full&sslrootcert=${endpoint.caFile}`;
+    return runJava(clients, ["pgjdbc", url, credentials.user, sql], credentials.password);
+}
+
+/**
+ * One row through QuestDB's official Java ILP client over `tcps::`, trusting the test CA. Not
+ * `https::`: against Traefik's TLS 1.3 it fails to read the server's /settings answer
+ * (docs/e2e-engine.md, "Endpoints").
+ */
+export async function javaIlpTcps(clients: ClientSetup, endpoint: Endpoint, port: number, table: string): Promise<void> {
+    const config = `tcps::addr=${endpoint.hostname}:${port};tls_roots=${clients.trustStore};tls_roots_password=${TRUSTSTORE_PASSWORD};`;
+    await runJava(clients, ["ilp", config, table, "tcps"]);
+}
+
+/** QuestDB's official Python client (its core is the Rust client's, c-questdb-client), pinned. */
+const QUESTDB_PY = "6.0.0";
+
+const PYTHON_ILP = [
+    "import os, sys, questdb",
+    "config = sys.argv[1].replace('{password}', os.environ.get('E2E_CLIENT_PASSWORD', ''))",
+    "with questdb.Sender.from_conf(config) as sender:",
+    "    sender.row(sys.argv[2], symbols={'client': sys.argv[3]}, columns={'v': 1}, at=questdb.TimestampNanos.now())",
+].join("\n");
+
+/**
+ * One row through the official Python client, `tcps::` or `https::`, trusting the test CA's PEM.
+ * Its native resolver reads the public name from `hostsFile` through nss_wrapper.
+ */
+export async function pythonIlp(clients: ClientSetup, endpoint: Endpoint, protocol: "tcps" | "https", port: number, table: string, credentials?: Credentials): Promise<void> {
+    const site = await pythonSite("questdb-py", QUESTDB_PY, `questdb==${QUESTDB_PY}`);
+    const auth = credentials ? `username=${credentials.user};password={password};` : "";
+    const config = `${protocol}::addr=${endpoint.hostname}:${port};${auth}tls_roots=${endpoint.caFile};`;
+    const result = await runCommand("python3", ["-W", "ignore", "-c", PYTHON_ILP, config, table, `python-${protocol}`],
+        { env: { ...process.env, PYTHONPATH: site, LD_PRELOAD: clients.nssWrapper, NSS_WRAPPER_HOSTS: clients.hostsFile, E2E_CLIENT_PASSWORD: credentials?.password ?? "" } });
+    if (result.code !== 0) {
+        throw new Error(`the Python ILP client (${protocol}) exited ${result.code}: ${result.stderr}`);
+    }
 }

@@ -4,35 +4,14 @@ import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { freeLoopbackPort, pollUntil, requireCommand, runChecked, runCommand } from "../support/process";
+import { commandVersion, ensureDebianTool } from "../support/debian";
+import { freeLoopbackPort, pollUntil } from "../support/process";
 
 export const PUSHGATEWAY_COMMAND = "prometheus-pushgateway";
-export const PUSHGATEWAY_INSTALL_STEP = "apt-get install -y prometheus-pushgateway";
 
-/**
- * Debian's Pushgateway. The tier installs it on first use (CI runs as root); elsewhere a missing
- * one is an error naming the install step, never a skipped test.
- */
-export async function ensurePushgateway(): Promise<string> {
-    const present = await runCommand(PUSHGATEWAY_COMMAND, ["--version"]);
-    if (present.code === 0) {
-        return `${present.stdout}${present.stderr}`.split("\n")[0];
-    }
-    if (process.getuid?.() !== 0) {
-        await requireCommand(PUSHGATEWAY_COMMAND, ["--version"], PUSHGATEWAY_INSTALL_STEP);
-    }
-    const started = Date.now();
-    console.log(`[e2e] ${PUSHGATEWAY_COMMAND} missing: ${PUSHGATEWAY_INSTALL_STEP}`);
-    // The package's own service is not what the tests run: startPushgateway runs one per test file.
-    const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-    const known = await runCommand("apt-cache", ["show", "prometheus-pushgateway"], { env });
-    if (known.code !== 0) {
-        await runChecked("apt-get", ["update"], { env });
-    }
-    await runChecked("apt-get", ["install", "-y", "--no-install-recommends", "prometheus-pushgateway"], { env });
-    const version = (await requireCommand(PUSHGATEWAY_COMMAND, ["--version"], PUSHGATEWAY_INSTALL_STEP)).split("\n")[0];
-    console.log(`[e2e] prometheus-pushgateway installed from Debian in ${((Date.now() - started) / 1000).toFixed(1)} s: ${version}`);
-    return version;
+/** Debian's Pushgateway, installed on first use like promtool (e2e/support/debian.ts). */
+export function ensurePushgateway(): Promise<string> {
+    return ensureDebianTool({ pkg: "prometheus-pushgateway", what: "the Pushgateway", present: () => commandVersion(PUSHGATEWAY_COMMAND, ["--version"]) });
 }
 
 export interface RunningPushgateway {

@@ -46,19 +46,28 @@ async function resolveVersion(wanted: string): Promise<string> {
     return version;
 }
 
-/** Installs `org.questdb:questdb` from Maven Central with mvn, once per version, into the tier's cache. */
-export async function installQuestDb(wanted: string): Promise<InstalledQuestDb> {
-    await requireJava();
-    const version = await resolveVersion(wanted);
-    const dir = cacheDir("questdb", version);
-    const jar = path.join(dir, `questdb-${version}.jar`);
-    await installOnce(`${ARTIFACT}`, version, dir, async () => {
+/**
+ * Copies one jar from Maven Central with mvn, once per version, into `<cache>/<component>/<version>/`
+ * (the jar alone: its dependencies are the caller's business). Returns the jar's path.
+ */
+export async function installMavenJar(component: string, artifact: string, version: string): Promise<string> {
+    const dir = cacheDir(component, version);
+    const jar = path.join(dir, `${artifact.split(":")[1]}-${version}.jar`);
+    await installOnce(artifact, version, dir, async () => {
         await requireCommand("mvn", ["-v"], MAVEN_INSTALL_STEP);
-        await runChecked("mvn", ["-q", "-B", `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=${ARTIFACT}:${version}`, `-DoutputDirectory=${dir}`]);
+        await runChecked("mvn", ["-q", "-B", `${DEPENDENCY_PLUGIN}:copy`, `-Dartifact=${artifact}:${version}`, `-DoutputDirectory=${dir}`]);
         if (!fs.existsSync(jar)) {
             throw new Error(`mvn reported success but ${jar} is missing`);
         }
     });
+    return jar;
+}
+
+/** Installs `org.questdb:questdb` from Maven Central with mvn, once per version, into the tier's cache. */
+export async function installQuestDb(wanted: string): Promise<InstalledQuestDb> {
+    await requireJava();
+    const version = await resolveVersion(wanted);
+    const jar = await installMavenJar("questdb", ARTIFACT, version);
     if (version !== wanted) {
         console.log(`[e2e] QuestDB ${wanted} is not on Maven Central; using ${version}, the nearest published release`);
     }
