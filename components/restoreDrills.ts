@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName } from "../inventory";
 import {
-    POD_IDENTITY_AGENT, partitionOf, podIdentityTrustPolicy, scriptCronJobSpec,
+    POD_IDENTITY_AGENT, PUSH_SCRIPT, partitionOf, podIdentityTrustPolicy, scriptCronJobSpec,
 } from "./deployment/backup";
 import { questdbImage } from "./deployment/server";
 import { PUSHERS, PushTarget, pushgatewayEgressRule } from "./pushgateway";
@@ -182,7 +182,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         new aws.eks.PodIdentityAssociation(`${name}-identity`, {
             clusterName: region.clusterName, namespace: DRILL_NAMESPACE, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
         }, { parent: this, dependsOn: [account] });
-        const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT } }, inNamespace);
+        const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT, "push.sh": PUSH_SCRIPT } }, inNamespace);
         for (const database of drilledDatabases(args.databases)) {
             new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region, args.pushgateway), { parent: this, dependsOn: [namespace, account, script] });
         }

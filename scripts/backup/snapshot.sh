@@ -48,20 +48,8 @@ point_in_time_fixed=0
 snapshot_id=""
 deleted=()
 
-# The push body (Prometheus text format), one gauge sample per call: gauge NAME VALUE.
-metrics=""
-gauge() { metrics+="# TYPE $1 gauge"$'\n'"$1 $2"$'\n'; }
-
-# POSTs the body to this database's group of the Pushgateway: POST replaces only the names pushed,
-# so a failed run leaves the last success's timestamps. Never fails the run: the outcome stands.
-push_metrics() {
-    local out
-    if [ -z "${PUSHGATEWAY_URL:-}" ]; then log "PUSHGATEWAY_URL is not set: the result is not pushed"; return 0; fi
-    if ! out=$(curl -sS --fail-with-body --max-time 10 -X POST --data-binary "$metrics" "$PUSHGATEWAY_URL/metrics/job/$1/database/$DATABASE" 2>&1); then
-        log "pushing the result to $PUSHGATEWAY_URL failed (the run's exit code stands): $out"
-    fi
-    return 0
-}
+# gauge and push_metrics (scripts/backup/push.sh).
+source "$(dirname "${BASH_SOURCE[0]}")/push.sh"
 
 # The run's metrics (components/monitoring/metrics.ts, PUSHED_METRICS.backup).
 push_result() {

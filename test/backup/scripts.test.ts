@@ -246,7 +246,7 @@ describe("snapshot.sh pushes its result to the Pushgateway", () => {
             const run = await runScript(h, "snapshot.sh", { ...env, ...extra, PUSH_FAIL: "1" });
             assert.equal(run.code, code, `${JSON.stringify(extra)}: ${run.stderr}`);
             assert.equal(pushCalls(h.calls()).length, 1);
-            assert.match(run.stderr, /pushing the result to http:\/\/questdb-pushgateway\.monitoring\.svc:9091 failed \(the run's exit code stands\): curl: \(7\)/);
+            assert.match(run.stderr, /pushing the result to http:\/\/questdb-pushgateway\.monitoring\.svc:9091 failed \(the exit code stands\): curl: \(7\)/);
             assert.equal(checkpointCalls(h.calls())[0], "CHECKPOINT CREATE");
             assert.ok(checkpointCalls(h.calls()).includes("CHECKPOINT RELEASE"), JSON.stringify(extra));
         }
@@ -311,7 +311,7 @@ describe("drill.sh pushes its outcome and phase durations to the Pushgateway", (
             const r = await runScript(failing, "drill.sh", { ...env, ...extra, PUSH_FAIL: "1" });
             assert.equal(r.code, code, r.stderr);
             assert.deepEqual(deletions(failing.calls()), FULL_CLEANUP);
-            assert.match(r.stderr, /pushing the result to .* failed \(the drill's exit code stands\)/);
+            assert.match(r.stderr, /pushing the result to .* failed \(the exit code stands\)/);
         }
     });
 });

@@ -55,7 +55,10 @@ test("every active database gets a backup CronJob on its schedule, off the dedic
 
 test("the job runs the checkpoint script: CREATE, then the snapshot, then RELEASE, released from an EXIT trap", () => {
     const script = fs.readFileSync(path.join(PROJECT_DIR, "scripts", "backup", "snapshot.sh"), "utf8");
-    assert.equal(json(resource(base, TYPES.configMap, "acme-analytics-backup-script").inputs).data["snapshot.sh"], script);
+    const data = json(resource(base, TYPES.configMap, "acme-analytics-backup-script").inputs).data;
+    assert.equal(data["snapshot.sh"], script);
+    // The script sources push.sh from its own directory: the ConfigMap must carry it beside the script.
+    assert.equal(data["push.sh"], fs.readFileSync(path.join(PROJECT_DIR, "scripts", "backup", "push.sh"), "utf8"));
     const order = ['\nsql "CHECKPOINT CREATE"', "\nsnapshot_id=$(aws ec2 create-snapshot", "\nwait_point_in_time\n", "\nrelease || "].map((s) => script.indexOf(s));
     assert.ok(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1])), `out of order: ${order}`);
     assert.match(script, /^trap finish EXIT$/m);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as path from "path";
 import { before, test } from "node:test";
 import { Render } from "../../render";
 import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
@@ -67,4 +69,12 @@ test("a paused database's drill stops; adding a drill to an active one creates o
         "delete kubernetes:batch/v1:CronJob questdb-drills-wayne-finance",
         "update kubernetes:monitoring.coreos.com/v1:PrometheusRule acme-analytics-alerts: spec.groups.0.rules.10, spec.groups.0.rules.9",
     ]);
+});
+
+test("the drill script's ConfigMap carries drill.sh and the push.sh it sources from its own directory", () => {
+    const scripts = path.join(__dirname, "..", "..", "scripts", "backup");
+    const data = json(resource(base, TYPES.configMap, "questdb-drills-script").inputs).data;
+    assert.deepEqual(Object.keys(data).sort(), ["drill.sh", "push.sh"]);
+    assert.equal(data["drill.sh"], fs.readFileSync(path.join(scripts, "drill.sh"), "utf8"));
+    assert.equal(data["push.sh"], fs.readFileSync(path.join(scripts, "push.sh"), "utf8"));
 });
