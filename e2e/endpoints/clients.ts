@@ -317,14 +317,11 @@ export function pgjdbcOverTls(clients: ClientSetup, endpoint: Endpoint, port: nu
     return runJava(clients, ["pgjdbc", url, credentials.user, sql], credentials.password);
 }
 
-/**
- * One row through QuestDB's official Java ILP client over `tcps::`, trusting the test CA. Not
- * `https::`: against Traefik's TLS 1.3 it fails to read the server's /settings answer
- * (docs/e2e-engine.md, "Endpoints").
- */
-export async function javaIlpTcps(clients: ClientSetup, endpoint: Endpoint, port: number, table: string): Promise<void> {
-    const config = `tcps::addr=${endpoint.hostname}:${port};tls_roots=${clients.trustStore};tls_roots_password=${TRUSTSTORE_PASSWORD};`;
-    await runJava(clients, ["ilp", config, table, "tcps"]);
+/** One row through QuestDB's official Java ILP client, `tcps::` or `https::`, trusting the test CA. */
+export async function javaIlp(clients: ClientSetup, endpoint: Endpoint, protocol: "tcps" | "https", port: number, table: string, credentials?: Credentials): Promise<void> {
+    const auth = credentials ? `username=${credentials.user};password={password};` : "";
+    const config = `${protocol}::addr=${endpoint.hostname}:${port};${auth}tls_roots=${clients.trustStore};tls_roots_password=${TRUSTSTORE_PASSWORD};`;
+    await runJava(clients, ["ilp", config, table, protocol], credentials?.password);
 }
 
 /** QuestDB's official Python client (its core is the Rust client's, c-questdb-client), pinned. */

@@ -204,7 +204,7 @@ for (const { name, body: makeBody } of STACKS) {
             }
         }
 
-        test("the region's Gateway, when the program owns it, listens on HTTPS only with a wildcard certificate", () => {
+        test("the region's Gateway, when the program owns it, listens on HTTPS only with a wildcard certificate and Traefik's default TLS options", () => {
             const gateways = resourcesOfType(render, E.gateway);
             if (!gateway?.className) {
                 assert.deepEqual(gateways, []);
@@ -219,6 +219,10 @@ for (const { name, body: makeBody } of STACKS) {
             const certificate = inputs(resource(render, E.certificate, "questdb-gateway-wildcard"));
             assert.deepEqual(certificate.spec.dnsNames, [`*.${region.dnsSuffix}`]);
             assert.equal(object.spec.listeners[0].tls.certificateRefs[0].name, certificate.spec.secretName);
+            // Traefik's default TLS options, in its namespace: no session tickets, for QuestDB's Java ILP client over https::.
+            const defaults = inputs(resource(render, E.tlsOption, "questdb-gateway-tls-defaults"));
+            assert.deepEqual(defaults.metadata, { name: "default", namespace: gateway.namespace ?? "traefik" });
+            assert.deepEqual(defaults.spec, { minVersion: "VersionTLS12", disableSessionTickets: true });
         });
     });
 }
