@@ -38,9 +38,11 @@ export interface PushgatewayArgs {
 export interface PushTarget {
     /** `http://<service>.<namespace>.svc:<port>`; the scripts append `/metrics/job/<job>/database/<id>`. No secret in it. */
     readonly url: string;
+    /** The Pushgateway's namespace: the region's monitoring namespace. */
     readonly namespace: string;
     /** The Pushgateway pod's labels, which an egress rule selects. */
     readonly podLabels: Readonly<Record<string, string>>;
+    /** Its HTTP port, 9091 (the Pushgateway's default), which the egress rule opens. */
     readonly port: number;
 }
 

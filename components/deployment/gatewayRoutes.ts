@@ -80,10 +80,10 @@ export function httpRouteArgs(ctx: DeploymentContext, gateway: GatewaySpec): Arg
 export const POSTGRES_ALPN = "postgresql";
 
 /**
- * TLS for the PostgreSQL route. A libpq 17 client with `sslnegotiation=direct` offers ALPN
- * `postgresql` and aborts unless the server selects it; Traefik's default TLS options offer only
- * h2, http/1.1 and acme-tls/1, so its handshake fails with "no application protocol" (seen in
- * e2e/endpoints). Classic SSLRequest clients send no ALPN and are unaffected.
+ * TLS for the PostgreSQL route. libpq 17 and newer offer ALPN `postgresql` in every TLS start,
+ * after an SSLRequest as with `sslnegotiation=direct`; Traefik's default TLS options offer only
+ * h2, http/1.1 and acme-tls/1, so Go's TLS ends such a handshake with "no application protocol"
+ * (seen in e2e/endpoints). Older libpq, pgjdbc and most drivers send no ALPN: either way works.
  */
 export function postgresTlsOptionArgs(ctx: DeploymentContext): Args {
     return {

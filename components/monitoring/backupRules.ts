@@ -10,7 +10,7 @@ export const CHECKPOINT_HELD_ALERT_SECONDS = 900;
  * fixes a snapshot's point in time seconds after CreateSnapshot; five minutes means EBS was slow
  * (throttled, or many snapshots at once) and QuestDB's housekeeping waited that long.
  */
-export const CHECKPOINT_HOLD_ALERT_SECONDS = 300;
+export const LAST_RUN_HOLD_ALERT_SECONDS = 300;
 
 /** The series one database's script pushed to the Pushgateway, by job. */
 export function pushedSelector(job: string, id: string): string {
@@ -86,11 +86,11 @@ export function backupRules(input: BackupAlertInput, id: string, namespace: stri
     }, {
         alert: "QuestDbCheckpointHeldLong",
         // What the last run pushed (the Pushgateway): exact, where the Job's duration only bounds it.
-        expr: `max by (job, ${PUSHED_DATABASE_LABEL}) (${PUSHED_METRICS.backup.checkpointHeld}${pushedSelector(PUSH_JOBS.backup, id)}) > ${CHECKPOINT_HOLD_ALERT_SECONDS}`,
+        expr: `max by (job, ${PUSHED_DATABASE_LABEL}) (${PUSHED_METRICS.backup.checkpointHeld}${pushedSelector(PUSH_JOBS.backup, id)}) > ${LAST_RUN_HOLD_ALERT_SECONDS}`,
         for: "1m",
         labels: labels("warning"),
         annotations: {
-            summary: `The last backup run of ${where} held its QuestDB checkpoint for {{ $value }}s, more than ${formatSeconds(CHECKPOINT_HOLD_ALERT_SECONDS)}`,
+            summary: `The last backup run of ${where} held its QuestDB checkpoint for {{ $value }}s, more than ${formatSeconds(LAST_RUN_HOLD_ALERT_SECONDS)}`,
             description: `EBS took that long to fix the snapshot's point in time, and QuestDB paused housekeeping meanwhile. It clears with the next run that holds it briefly. See docs/runbook.md, "Backup alerts"; ${logs}.`,
         },
     }];

@@ -1,5 +1,5 @@
 import { DRILL_NAMESPACE, IN_NAMESPACE } from "../../inventory";
-import { CHECKPOINT_HOLD_ALERT_SECONDS } from "./backupRules";
+import { LAST_RUN_HOLD_ALERT_SECONDS } from "./backupRules";
 import {
     KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, PUSHED_DATABASE_LABEL, PUSHED_METRICS, PUSH_JOBS, QUESTDB_METRICS, SCRAPE_JOB,
 } from "./metrics";
@@ -133,9 +133,9 @@ function backupPanels(): PanelSpec[] {
         title: "Checkpoint hold of the last backup run",
         type: "timeseries",
         unit: "s",
-        description: `How long the last run held QuestDB's checkpoint, CREATE to RELEASE. QuestDbCheckpointHeldLong fires above ${CHECKPOINT_HOLD_ALERT_SECONDS} s.`,
+        description: `How long the last run held QuestDB's checkpoint, CREATE to RELEASE. QuestDbCheckpointHeldLong fires above ${LAST_RUN_HOLD_ALERT_SECONDS} s.`,
         queries: [{ expr: byDb(b.checkpointHeld), legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
-        thresholds: [{ value: null, color: "green" }, { value: CHECKPOINT_HOLD_ALERT_SECONDS, color: "red" }],
+        thresholds: [{ value: null, color: "green" }, { value: LAST_RUN_HOLD_ALERT_SECONDS, color: "red" }],
     }, ...drillPanels()];
 }
 

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { test } from "node:test";
-import { AlertRule, CHECKPOINT_HOLD_ALERT_SECONDS, alertRuleGroup, pushgatewayRuleGroup } from "../../components/monitoring";
+import { AlertRule, LAST_RUN_HOLD_ALERT_SECONDS, alertRuleGroup, pushgatewayRuleGroup } from "../../components/monitoring";
 import { ensurePromtool } from "../promtool/install";
 import { expandAnnotation } from "../promtool/ruleTests";
 import { runCommand } from "../support/process";
@@ -94,16 +94,16 @@ const cases = [{
 }, {
     // The last run held its checkpoint 7 minutes: fires after `for`, with the pushed hold in the summary.
     interval: "1m",
-    input_series: [{ series: pushed("acme"), values: `${CHECKPOINT_HOLD_ALERT_SECONDS + 120}x30` }],
+    input_series: [{ series: pushed("acme"), values: `${LAST_RUN_HOLD_ALERT_SECONDS + 120}x30` }],
     alert_rule_test: [
         { eval_time: "0m", alertname: "QuestDbCheckpointHeldLong", exp_alerts: [] },
-        { eval_time: "5m", alertname: "QuestDbCheckpointHeldLong", exp_alerts: firesWith("QuestDbCheckpointHeldLong", { job: "questdb-backup", database: "acme" }, CHECKPOINT_HOLD_ALERT_SECONDS + 120) },
+        { eval_time: "5m", alertname: "QuestDbCheckpointHeldLong", exp_alerts: firesWith("QuestDbCheckpointHeldLong", { job: "questdb-backup", database: "acme" }, LAST_RUN_HOLD_ALERT_SECONDS + 120) },
     ],
 }, {
     // A short hold, and another database's long one, do not fire for acme; nor does a run that pushed nothing.
     interval: "1m",
     input_series: [
-        { series: pushed("acme"), values: `${CHECKPOINT_HOLD_ALERT_SECONDS - 1}x30` },
+        { series: pushed("acme"), values: `${LAST_RUN_HOLD_ALERT_SECONDS - 1}x30` },
         { series: pushed("globex"), values: "3600x30" },
     ],
     alert_rule_test: [{ eval_time: "10m", alertname: "QuestDbCheckpointHeldLong", exp_alerts: [] }],

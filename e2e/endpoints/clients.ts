@@ -237,14 +237,17 @@ const PSYCOPG_QUERY = [
     "    print(json.dumps({'libpq': psycopg.pq.version(), 'ssl': c.info.pgconn.ssl_in_use, 'rows': c.execute(sys.argv[2]).fetchall()}, default=str))",
 ].join("\n");
 
-/** One query through libpq 17 with `sslnegotiation=direct`: TLS from the first byte, no SSLRequest. */
-export async function psycopgDirectTls(endpoint: Endpoint, port: number, credentials: Credentials, sql: string): Promise<{ libpq: number; ssl: boolean; rows: unknown[][] }> {
+/**
+ * One query through libpq 17: `sslnegotiation=postgres` (an SSLRequest first, the default) or
+ * `direct` (TLS from the first byte). Both offer ALPN `postgresql`.
+ */
+export async function psycopgOverTls(endpoint: Endpoint, port: number, credentials: Credentials, negotiation: "postgres" | "direct", sql: string): Promise<{ libpq: number; ssl: boolean; rows: unknown[][] }> {
     const site = await pythonSite("psycopg", PSYCOPG, `psycopg[binary]==${PSYCOPG}`);
     const result = await runCommand("python3", ["-c", PSYCOPG_QUERY,
-        conninfo(endpoint, port, credentials, "sslnegotiation=direct"), sql, String(LIBPQ_DIRECT_TLS)],
+        conninfo(endpoint, port, credentials, `sslnegotiation=${negotiation}`), sql, String(LIBPQ_DIRECT_TLS)],
     { env: { ...process.env, PYTHONPATH: site, PGPASSWORD: credentials.password } });
     if (result.code !== 0) {
-        throw new Error(`psycopg (direct TLS) exited ${result.code}: ${result.stderr}`);
+        throw new Error(`psycopg (sslnegotiation=${negotiation}) exited ${result.code}: ${result.stderr}`);
     }
     return JSON.parse(result.stdout) as { libpq: number; ssl: boolean; rows: unknown[][] };
 }

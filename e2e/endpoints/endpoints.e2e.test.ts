@@ -24,7 +24,7 @@ import { Traefik, startTraefik, traefikLogTail } from "../traefik/server";
 import { issueCertificates, createTestCa } from "./certManager";
 import {
     Credentials, Endpoint, ClientSetup, httpsImport, httpsRequest, javaIlp, pgjdbcOverTls, prepareClients, pythonIlp, pgPlainStartup, pgTlsStartup, plainHttpStatus, psqlOverTls,
-    psycopgDirectTls, sendIlpOverTls, sendIlpPlain,
+    psycopgOverTls, sendIlpOverTls, sendIlpPlain,
 } from "./clients";
 
 const ID = "echo";
@@ -156,12 +156,14 @@ describe("customer endpoints through a real Traefik (issue 14)", { timeout: 30 *
         assert.equal(await psqlOverTls(endpoint, ports.postgres, pg, "select 7 * 6"), "42");
     });
 
-    it("PostgreSQL wire over TLS started directly: libpq 17 with sslnegotiation=direct", async () => {
-        const answer = await psycopgDirectTls(endpoint, ports.postgres, pg, "select 6 * 7");
-        assert.ok(answer.libpq >= 170000, `libpq ${answer.libpq}`);
-        assert.equal(answer.ssl, true);
-        assert.deepEqual(answer.rows, [[42]]);
-    });
+    for (const negotiation of ["postgres", "direct"] as const) {
+        it(`PostgreSQL wire over TLS with libpq 17, sslnegotiation=${negotiation} (ALPN postgresql)`, async () => {
+            const answer = await psycopgOverTls(endpoint, ports.postgres, pg, negotiation, "select 6 * 7");
+            assert.ok(answer.libpq >= 170000, `libpq ${answer.libpq}`);
+            assert.equal(answer.ssl, true);
+            assert.deepEqual(answer.rows, [[42]]);
+        });
+    }
 
     it("pgjdbc with ssl=true (the classic SSLRequest) verifies the certificate and queries", async () => {
         assert.equal(await pgjdbcOverTls(clients, endpoint, ports.postgres, pg, "select 6 * 7"), "42");

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
+import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { freeLoopbackPort, pollUntil } from "../support/process";
@@ -97,6 +98,23 @@ export function logTail(log: string, lines = 40): string {
     return log.split("\n").filter((l) => !l.includes(" extracted [")).slice(-lines).join("\n");
 }
 
+/**
+ * Fails when a rendered port is taken at `podIp`: QuestDB would exit, or worse another server (a
+ * second run of the endpoints file on this machine) would answer in its place.
+ */
+async function requireFreeAt(podIp: string, ports: Iterable<number>): Promise<void> {
+    for (const port of ports) {
+        const taken = await new Promise<string | undefined>((resolve) => {
+            const probe = net.createServer();
+            probe.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+            probe.listen(port, podIp, () => probe.close(() => resolve(undefined)));
+        });
+        if (taken) {
+            throw new Error(`port ${port} at ${podIp} is not free (${taken}): QuestDB binds its rendered ports there as a pod would; stop what holds it (another endpoints run?) and retry`);
+        }
+    }
+}
+
 async function statusAnswers(host: string, port: number): Promise<true | undefined> {
     const response = await fetch(`http://${host}:${port}/status`);
     return response.ok ? true : undefined;
@@ -111,6 +129,9 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
     const conf = await loopbackServerConf(options.serverConf, options.podIp);
     const host = options.podIp ?? "127.0.0.1";
+    if (options.podIp) {
+        await requireFreeAt(options.podIp, conf.ports.values());
+    }
     const confFile = path.join(root, options.confPath ?? "conf/server.conf");
     fs.mkdirSync(path.dirname(confFile), { recursive: true });
     fs.writeFileSync(confFile, conf.text);

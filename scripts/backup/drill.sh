@@ -87,6 +87,9 @@ kube_delete() {
 cleanup() {
     local status=$? left=()
     trap - EXIT
+    # Finish whatever comes: a TERM now would exit 143 from inside this trap, skipping the rest
+    # (the release, the cleanup, the push) and replacing the run's status. SIGKILL still bounds it.
+    trap '' TERM INT
     phase "run"
     if [ -n "$created_pod" ]; then kube_delete "/api/v1/namespaces/$DRILL_NAMESPACE/pods/$created_pod" || left+=("pod/$created_pod"); fi
     if [ -n "$created_pvc" ]; then kube_delete "/api/v1/namespaces/$DRILL_NAMESPACE/persistentvolumeclaims/$created_pvc" || left+=("pvc/$created_pvc"); fi

@@ -84,6 +84,9 @@ release() {
 finish() {
     local status=$?
     trap - EXIT
+    # Finish whatever comes: a TERM now would exit 143 from inside this trap, skipping the rest
+    # (the release, the cleanup, the push) and replacing the run's status. SIGKILL still bounds it.
+    trap '' TERM INT
     if [ "$checkpoint_open" = 1 ]; then
         release || { log "CHECKPOINT RELEASE failed: the checkpoint is STILL OPEN; run CHECKPOINT RELEASE by hand (docs/runbook.md)"; status=3; }
     fi

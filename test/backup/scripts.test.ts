@@ -262,6 +262,22 @@ describe("snapshot.sh pushes its result to the Pushgateway", () => {
         assert.equal(onePush(h, PUSH_JOBS.backup).get(B.lastExitCode), 143);
     });
 
+    it("a SIGTERM while the result is pushed changes nothing: the run's exit code stands", async () => {
+        const h = harness();
+        let poll: NodeJS.Timeout | undefined;
+        const run = await runScript(h, "snapshot.sh", { ...env, PUSH_SLEEP: "2" }, (pid) => {
+            poll = setInterval(() => {
+                if (pushCalls(h.calls()).length > 0) {
+                    clearInterval(poll);
+                    process.kill(pid, "SIGTERM");
+                }
+            }, 50);
+        });
+        clearInterval(poll);
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(onePush(h, PUSH_JOBS.backup).get(B.lastExitCode), 0);
+    });
+
     it("without PUSHGATEWAY_URL nothing is pushed, and the run says so", async () => {
         const h = harness();
         const run = await runScript(h, "snapshot.sh", SNAPSHOT_ENV);

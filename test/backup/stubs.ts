@@ -50,6 +50,7 @@ if [[ "$url" == */metrics/job/* ]]; then
   echo "curl PUSH $method /${"$"}{url#*://*/}" >> "$STUB_LOG"
   printf '%s' "$body" > "$STUB_STATE/push-$(grep -c '^curl PUSH ' "$STUB_LOG")"
   [ -n "$PUSH_FAIL" ] && { echo "curl: (7) Failed to connect to the Pushgateway: Connection refused" >&2; exit 7; }
+  [ -n "$PUSH_SLEEP" ] && sleep "$PUSH_SLEEP"
   if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
   exit 0
 fi
