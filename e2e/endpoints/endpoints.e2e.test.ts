@@ -77,7 +77,7 @@ describe("customer endpoints through a real Traefik (issue 14)", { timeout: 30 *
     let traefik: Traefik;
     let clients: ClientSetup;
     let endpoint: Endpoint;
-    /** The database's PostgreSQL wire and HTTP pg, from the Secret the engine applied. */
+    /** The database's PostgreSQL wire and HTTP credentials, from the Secret the engine applied. */
     let pg: Credentials;
     let http: Credentials;
     const ports: Record<"websecure" | "postgres" | "ilp", number> = { websecure: 0, postgres: 0, ilp: 0 };
