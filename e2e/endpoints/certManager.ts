@@ -4,19 +4,15 @@
  * `dnsNames`, signed by a CA of this run. No ACME: the tier has no DNS; what it proves is that
  * Traefik serves the Secret each of the program's routes names, for the name clients connect to.
  */
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { openssl } from "../engine/cluster";
 import { KubeClient, KubeObject } from "../engine/kube";
 
 export interface TestCa {
     /** The CA certificate clients trust (PEM file). */
     readonly caFile: string;
     readonly dir: string;
-}
-
-function openssl(dir: string, args: string[]): void {
-    execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
 }
 
 export function createTestCa(dir: string): TestCa {

@@ -12,7 +12,7 @@ import * as tls from "tls";
 import { cacheDir, installOnce } from "../support/cache";
 import { ensureDebianTool } from "../support/debian";
 import { requireCommand, runChecked, runCommand } from "../support/process";
-import { PSQL_INSTALL_STEP } from "../questdb/clients";
+import { PSQL_INSTALL_STEP, basicAuth } from "../questdb/clients";
 import { installMavenJar } from "../questdb/install";
 import { PIP_INSTALL_STEP } from "../traefik/install";
 
@@ -40,7 +40,7 @@ export function httpsRequest(endpoint: Endpoint, port: number, pathAndQuery: str
     options: { credentials?: Credentials; method?: string; body?: Buffer; localAddress?: string } = {}): Promise<HttpsAnswer> {
     const headers: Record<string, string> = { host: endpoint.hostname };
     if (options.credentials) {
-        headers.authorization = `Basic ${Buffer.from(`${options.credentials.user}:${options.credentials.password}`).toString("base64")}`;
+        headers.authorization = basicAuth(options.credentials);
     }
     if (options.body) {
         headers["content-type"] = "text/plain";
@@ -79,7 +79,7 @@ export function httpsImport(endpoint: Endpoint, port: number, table: string, cre
             ca: fs.readFileSync(endpoint.caFile), agent: false,
             headers: {
                 host: endpoint.hostname, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(length),
-                authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`,
+                authorization: basicAuth(credentials),
             },
         }, (res) => {
             let body = "";

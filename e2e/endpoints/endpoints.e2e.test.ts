@@ -9,13 +9,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { after, before, describe, it } from "node:test";
-import { parse, parseDocument } from "yaml";
+import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE, IN_NAMESPACE, derivedNames } from "../../inventory";
 import { Render, RenderedResource } from "../../render";
 import { TYPES } from "../../test/support/stacks";
 import { KubeClient } from "../engine/kube";
 import { EngineStack } from "../engine/stack";
-import { Tier, devStackYaml, newStack, startTier, zonesOf } from "../engine/tier";
+import { Tier, devStackYaml, dnsSuffixOf, newStack, startTier, zonesOf } from "../engine/tier";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { questDbLaunch } from "../questdb/fromRender";
 import { freeLoopbackPort, pollUntil } from "../support/process";
@@ -50,10 +50,6 @@ function stackYamlWithHttpsPort(port: number): string {
     return doc.toString();
 }
 
-function dnsSuffixOf(stackYaml: string): string {
-    return (parse(stackYaml) as { config: Record<string, { dnsSuffix: string }> }).config[`${CONFIG_NAMESPACE}:region`].dnsSuffix;
-}
-
 /** What the pod starts QuestDB with, read from the objects the engine applied. */
 async function launchFromCluster(client: KubeClient, id: string) {
     const namespace = `/api/v1/namespaces/qdb-${id}`;
@@ -83,7 +79,7 @@ describe("customer endpoints through a real Traefik (issue 14)", { timeout: 30 *
     const ports: Record<"websecure" | "postgres" | "ilp", number> = { websecure: 0, postgres: 0, ilp: 0 };
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-endpoints-"));
 
-    const served = () => traefik.log().includes("[traefik exited]") ? `Traefik exited:\n${traefikLogTail(traefik)}` : undefined;
+    const served = () => (traefik.exited() ? `Traefik exited:\n${traefikLogTail(traefik)}` : undefined);
 
     before(async () => {
         const traefikBinary = await installTraefik();

@@ -35,7 +35,8 @@ async function freePort(): Promise<number> {
     });
 }
 
-function openssl(dir: string, args: string[]): void {
+/** Runs openssl in `dir`, quietly unless it fails. */
+export function openssl(dir: string, args: string[]): void {
     execFileSync("openssl", args, { cwd: dir, stdio: ["ignore", "ignore", "pipe"] });
 }
 

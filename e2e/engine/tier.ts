@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse, parseAllDocuments } from "yaml";
+import { CONFIG_NAMESPACE } from "../../inventory";
 import { Cluster, startCluster } from "./cluster";
 import { Components, ensureComponents } from "./components";
 import { KubeClient } from "./kube";
@@ -48,10 +49,29 @@ export async function installCrds(client: KubeClient, files: readonly string[]):
     }
 }
 
+interface RegionBlock {
+    readonly subnets?: Record<string, string>;
+    readonly dnsSuffix?: string;
+    readonly gateway?: { readonly namespace?: string };
+}
+
+/** A stack file's region block, as written (no defaults applied). */
+function regionOf(stackYaml: string): RegionBlock {
+    return (parse(stackYaml) as { config: Record<string, RegionBlock | undefined> }).config[`${CONFIG_NAMESPACE}:region`] ?? {};
+}
+
 /** The region's availability zones in a stack file's subnets. */
 export function zonesOf(stackYaml: string): string[] {
-    const config = (parse(stackYaml) as { config: Record<string, { subnets?: Record<string, string> }> }).config;
-    return Object.keys(config["questdb-cloud:region"]?.subnets ?? {});
+    return Object.keys(regionOf(stackYaml).subnets ?? {});
+}
+
+/** The region's DNS suffix: databases answer at `<id>.<dnsSuffix>`. */
+export function dnsSuffixOf(stackYaml: string): string {
+    const suffix = regionOf(stackYaml).dnsSuffix;
+    if (!suffix) {
+        throw new Error("the stack file's region has no dnsSuffix");
+    }
+    return suffix;
 }
 
 /** The dev stack's file: the region the tier deploys into. */
@@ -61,8 +81,7 @@ export function devStackYaml(): string {
 
 /** The namespace of the region's Gateway, where its controller runs (none on the Ingress path). */
 export function gatewayNamespaceOf(stackYaml: string): string | undefined {
-    const config = (parse(stackYaml) as { config: Record<string, { gateway?: { namespace?: string } }> }).config;
-    return config["questdb-cloud:region"]?.gateway?.namespace;
+    return regionOf(stackYaml).gateway?.namespace;
 }
 
 /**

@@ -8,11 +8,16 @@ export interface HttpAnswer {
     readonly body: string;
 }
 
+/** The Authorization header value for HTTP basic auth. */
+export function basicAuth(credentials: { user: string; password: string }): string {
+    return `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`;
+}
+
 /** GET on a loopback port, with basic auth when credentials are given. */
 export async function httpGet(port: number, pathAndQuery: string, credentials?: { user: string; password: string }): Promise<HttpAnswer> {
     const headers: Record<string, string> = {};
     if (credentials) {
-        headers.authorization = `Basic ${Buffer.from(`${credentials.user}:${credentials.password}`).toString("base64")}`;
+        headers.authorization = basicAuth(credentials);
     }
     const response = await fetch(`http://127.0.0.1:${port}${pathAndQuery}`, { headers });
     return { status: response.status, body: await response.text() };

@@ -24,13 +24,15 @@ export interface TraefikOptions {
 
 export interface Traefik {
     log(): string;
+    /** Whether the process has ended (a Traefik that exited will never serve a route). */
+    exited(): boolean;
     stop(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
 process.on("exit", () => running.forEach((child) => child.kill("SIGKILL")));
 
-export function traefikArgs(options: TraefikOptions, caFile: string, tokenFile: string): string[] {
+function traefikArgs(options: TraefikOptions, caFile: string, tokenFile: string): string[] {
     const kube = (provider: string) => [
         `--providers.${provider}.endpoint=${options.cluster.server}`,
         `--providers.${provider}.token=${tokenFile}`,
@@ -74,7 +76,8 @@ export function startTraefik(options: TraefikOptions): Traefik {
         resolve();
     }));
     return {
-        log: () => (exited ? `${output}\n[traefik exited]` : output),
+        log: () => output,
+        exited: () => exited,
         stop: async () => {
             if (!exited) {
                 child.kill("SIGTERM");
