@@ -4,6 +4,7 @@
  * QuestDbDeployment, whose logical name is the database id.
  */
 import { DatabaseState } from "../../inventory";
+import { downtimeText } from "../../inventory/downtimes";
 import { ResourceChange, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { LifecycleState, headline } from "./lifecycle";
@@ -25,11 +26,11 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     converge: "depends on how the legacy resources differ: read `pulumi preview --diff`; a StatefulSet change restarts the pod",
     created: "none (new)",
     "volume-change": "none (EBS modifies online; the filesystem grows online)",
-    "rolling-restart": "one pod restart, ~1-2 min",
-    "rolling-node-update": "pod moves to a new node, ~5 min",
-    "node-replacement": "pod moves to a new node group, ~5 min",
+    "rolling-restart": downtimeText("restart"),
+    "rolling-node-update": `${downtimeText("podMove")} (to a new node)`,
+    "node-replacement": `${downtimeText("podMove")} (to a new node group)`,
     down: "down until resumed (no pod scheduled)",
-    starts: "starts, 3-5 min",
+    starts: downtimeText("start"),
     decommission: "permanent: compute deleted (the volume and a final snapshot are kept)",
     "data-at-risk": "down, and data may be lost",
     refused: "none: the program refuses this change, so `pulumi preview` fails and nothing is deployed",

@@ -5,6 +5,7 @@
  * decommissioning deletes them but is not "down until resumed".
  */
 import { DatabaseState, STATES } from "../../inventory";
+import { downtimeText } from "../../inventory/downtimes";
 import { Render } from "../../render/types";
 import { ImpactKind } from "./types";
 
@@ -61,7 +62,7 @@ export function headline(before: LifecycleState, after: LifecycleState, kinds: r
                 ? { kind: "down", downtime: "down until resumed (no pod scheduled)" }
                 : { kind: "created", downtime: "none (stays down: paused, compute re-created without a pod)" };
         case "active":
-            return { kind: "starts", downtime: before === "paused" ? "starts, 3-5 min" : "starts, 3-5 min (compute re-created on the kept volume)" };
+            return { kind: "starts", downtime: before === "paused" ? downtimeText("start") : `${downtimeText("start")} (compute re-created on the kept volume)` };
     }
 }
 

@@ -67,7 +67,7 @@ export interface DatabaseImpact {
     readonly kind: ImpactKind;
     /** Every distinct kind, most severe first. */
     readonly kinds: readonly ImpactKind[];
-    /** Expected downtime, e.g. "none", "one pod restart, ~1-2 min". */
+    /** Expected downtime, e.g. "none", "one pod restart, 1-2 min" (inventory/downtimes.ts). */
     readonly downtime: string;
     /** A database's lifecycle state before and after, e.g. "paused -> active" ("absent" when not listed). */
     readonly lifecycle?: string;
