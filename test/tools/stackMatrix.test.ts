@@ -26,22 +26,83 @@ test("the shipped project's matrix is every Pulumi.<stack>.yaml", () => {
     assert.deepEqual([...stackMatrix(PROJECT_DIR)].sort(), files.map((f) => f.slice(7, -5)).sort());
 });
 
-test("every workflow takes its stack matrix from the stacks job, none hard-codes stacks; up runs one at a time in order", () => {
-    for (const name of ["preview", "up", "drift"]) {
-        const workflow = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", `${name}.yml`), "utf8"));
-        const stacksJob = workflow.jobs.stacks;
-        assert.ok(stacksJob, `${name}: a stacks job`);
+const workflow = (name: string) => parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", `${name}.yml`), "utf8"));
+const WORKFLOWS = fs.readdirSync(path.join(PROJECT_DIR, ".github", "workflows")).filter((f) => f.endsWith(".yml")).map((f) => f.slice(0, -4));
+
+test("preview and drift take their stack matrix from the stacks job; the PR previews only what it touches", () => {
+    for (const name of ["preview", "drift"]) {
+        const stacksJob = workflow(name).jobs.stacks;
         assert.ok(stacksJob.steps.some((s: { run?: string }) => s.run?.includes("tools/stackMatrix.ts") && s.run.includes("$GITHUB_OUTPUT")), name);
         assert.equal(stacksJob.outputs.stacks, "${{ steps.matrix.outputs.stacks }}");
-        const matrixJobs = Object.entries(workflow.jobs as Record<string, any>).filter(([, job]) => job.strategy?.matrix);
+        const matrixJobs = Object.entries(workflow(name).jobs as Record<string, any>).filter(([, job]) => job.strategy?.matrix);
         assert.ok(matrixJobs.length > 0, name);
         for (const [jobName, job] of matrixJobs) {
             assert.equal(job.strategy.matrix.stack, "${{ fromJSON(needs.stacks.outputs.stacks) }}", `${name}.${jobName}`);
             assert.ok([job.needs].flat().includes("stacks"), `${name}.${jobName} needs stacks`);
         }
     }
-    const up = parse(fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", "up.yml"), "utf8")).jobs.up.strategy;
-    assert.deepEqual([up["max-parallel"], up["fail-fast"]], [1, true]);
+    const preview = workflow("preview").jobs;
+    assert.ok(preview.stacks.steps.some((s: { run?: string }) => s.run?.includes("--changed origin/${{ github.base_ref }}")));
+    assert.equal(preview.preview.if, "needs.stacks.outputs.stacks != '[]'");
+});
+
+test("up deploys the changed stacks in phases, dev, then regions in parallel up to a bound, then prod; a failure stops the rest", () => {
+    const up = workflow("up").jobs;
+    const matrixStep = up.stacks.steps.find((s: { id?: string }) => s.id === "matrix");
+    assert.match(matrixStep.run, /--changed "\$base"/);
+    assert.match(matrixStep.run, /--phase "\$phase"/);
+    const phases = { dev: "first", regions: "middle", prod: "last" } as const;
+    for (const [job, phase] of Object.entries(phases)) {
+        assert.equal(up[job].uses, "./.github/workflows/deploy.yml", job);
+        assert.equal(up[job].with.stacks, `\${{ needs.stacks.outputs.${phase} }}`, job);
+    }
+    assert.deepEqual([up.dev.with["max-parallel"], up.regions.with["max-parallel"], up.prod.with["max-parallel"]], [1, 4, 1]);
+    assert.deepEqual(up.regions.needs, ["stacks", "dev"]);
+    assert.deepEqual(up.prod.needs, ["stacks", "dev", "regions"]);
+    for (const job of ["regions", "prod"]) {
+        assert.match(up[job].if, /!failure\(\) && !cancelled\(\)/, job);
+    }
+});
+
+test("deploy applies exactly the reviewed plan: saved from this commit, encrypted, applied after the environment's approval", () => {
+    const deploy = workflow("deploy").jobs;
+    const planStep = deploy.plan.steps.find((s: { run?: string }) => s.run?.includes("pulumi preview"));
+    assert.match(planStep.run, /--save-plan plan\.json --parallel "\$PULUMI_PARALLEL"/);
+    assert.ok(deploy.plan.steps.some((s: { run?: string }) => s.run?.includes("openssl enc -aes-256-cbc") && s.run.includes("-pass env:PLAN_ARTIFACT_KEY") && s.run.includes("rm plan.json")));
+    assert.equal(deploy.plan.steps.find((s: { uses?: string }) => s.uses?.startsWith("actions/upload-artifact")).with["retention-days"], 1);
+    assert.deepEqual(deploy.apply.needs, "plan");
+    assert.equal(deploy.apply.environment, "${{ matrix.stack }}");
+    const up = deploy.apply.steps.find((s: { with?: { command?: string } }) => s.with?.command === "up");
+    assert.equal(up.with.plan, "plan.json");
+    assert.equal(up.with.parallel, "${{ env.PULUMI_PARALLEL }}");
+    for (const job of ["plan", "apply"]) {
+        assert.deepEqual(deploy[job].concurrency, { group: "pulumi-${{ matrix.stack }}", "cancel-in-progress": false }, job);
+    }
+});
+
+/** The current major of every action the workflows use (checked 2026-12: docs/ci.md). */
+const CURRENT_MAJOR: Readonly<Record<string, string>> = {
+    "actions/checkout": "v6", "actions/setup-node": "v6", "actions/upload-artifact": "v7", "actions/download-artifact": "v8",
+    "aws-actions/configure-aws-credentials": "v6", "pulumi/actions": "v7",
+};
+
+test("every workflow runs Node 22, current action majors, and a bounded --parallel for every preview and up", () => {
+    for (const name of WORKFLOWS) {
+        const text = fs.readFileSync(path.join(PROJECT_DIR, ".github", "workflows", `${name}.yml`), "utf8");
+        for (const match of text.matchAll(/node-version: *['"]?(\d+)/g)) {
+            assert.equal(match[1], "22", `${name}: node-version ${match[1]}`);
+        }
+        for (const match of text.matchAll(/uses: ([\w-]+\/[\w-]+)@(\w+)/g)) {
+            assert.equal(match[2], CURRENT_MAJOR[match[1]] ?? `unknown action ${match[1]}`, `${name}: ${match[1]}`);
+        }
+        for (const job of Object.values(workflow(name).jobs as Record<string, { steps?: { uses?: string; with?: Record<string, unknown> }[] }>)) {
+            for (const step of job.steps ?? []) {
+                if (step.uses?.startsWith("pulumi/actions") && step.with?.command) {
+                    assert.ok(step.with.parallel, `${name}: pulumi ${step.with.command} passes parallel`);
+                }
+            }
+        }
+    }
 });
 
 test("the preview workflow fails the check when impact refuses (exit 5)", () => {
