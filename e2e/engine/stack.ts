@@ -160,8 +160,17 @@ export class EngineStack {
     }
 
     async up(): Promise<RunResult> {
+        return this.upWith({});
+    }
+
+    /** `pulumi up --plan <file>`: the update may do only what the saved plan allows. */
+    async upWithPlan(plan: string): Promise<RunResult> {
+        return this.upWith({ plan });
+    }
+
+    private async upWith(options: { plan?: string }): Promise<RunResult> {
         const events: EngineEvent[] = [];
-        const result = await this.stack.up({ onEvent: (e) => events.push(e), color: "never" });
+        const result = await this.stack.up({ ...options, onEvent: (e) => events.push(e), color: "never" });
         return { steps: stepsOf(events), timeline: timelineOf(events), summary: result.summary.resourceChanges as Record<string, number> ?? {}, stdout: result.stdout };
     }
 
