@@ -41,6 +41,9 @@ export const SERVER_CONF_KEYS: Readonly<Record<string, ServerConfRule>> = {
     "metrics.enabled": { class: "managed", reason: "is managed by the program: the region's monitoring scrapes every database", value: "true" },
     "telemetry.enabled": { class: "managed", reason: "is managed by the program: tenant data never leaves the region", value: "false" },
     // The data directory is the EBS volume's mount; anywhere else is the pod's emptyDir, lost on restart.
+    // Acknowledged rows must survive the loss of the node (its page cache), not only a crash of the
+    // process: every commit waits for its flush (docs/decisions.md, "Commit mode").
+    "cairo.commit.mode": { class: "managed", reason: "is managed by the program: every commit is flushed to the EBS volume before it is acknowledged, so losing the node loses no acknowledged row (docs/decisions.md, \"Commit mode\")", value: "sync" },
     "cairo.root": { class: "managed", reason: "is managed by the program: data must live on the EBS volume; any other path is an emptyDir, lost on restart" },
     "cairo.sql.backup.root": { class: "managed", reason: "is managed by the program: backups are EBS snapshots; a path here fills the pod's emptyDir" },
     "http.user": { class: "managed", reason: CREDENTIALS },

@@ -117,6 +117,8 @@ export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input
         { name: "HOME", value: "/tmp" },
         // Last, so that adding it moved no other variable; the script pushes nothing without it.
         ...(pushgateway ? [{ name: "PUSHGATEWAY_URL", value: pushgateway.url }] : []),
+        // The script releases a checkpoint left open only once it is older than any run can live.
+        { name: "JOB_DEADLINE_SECONDS", value: String(BACKUP_DEADLINE_SECONDS) },
     ];
     return {
         metadata: { name: IN_NAMESPACE.backup, namespace: ctx.names.namespace, labels: ctx.labels },

@@ -71,7 +71,7 @@ export function backupRules(input: BackupAlertInput, id: string, namespace: stri
         labels: labels("warning"),
         annotations: {
             summary: `The last scheduled backup run of ${where} failed`,
-            description: `Its exit code says where (docs/runbook.md, "Backup alerts"): 1 before or while snapshotting, 3 the checkpoint could not be released (release it by hand), 4 retention failed after the snapshot. Logs: ${logs}.`,
+            description: `Its exit code says where (docs/runbook.md, "Backup alerts"): 1 before or while snapshotting, 3 the checkpoint could not be released (release it by hand), 4 retention failed after the snapshot, 5 a checkpoint a killed run may have left was younger than the Job's deadline plus grace (docs/runbook.md, "When a backup was killed"); a run killed by a signal leaves no exit code. Logs: ${logs}.`,
         },
     }, {
         alert: "QuestDbCheckpointHeld",
@@ -85,13 +85,14 @@ export function backupRules(input: BackupAlertInput, id: string, namespace: stri
         },
     }, {
         alert: "QuestDbCheckpointHeldLong",
-        // What the last run pushed (the Pushgateway): exact, where the Job's duration only bounds it.
+        // What the last run pushed (the Pushgateway): exact, where the Job's duration only bounds it;
+        // after a SIGKILLed run, the age of the checkpoint it left, as the next run found it.
         expr: `max by (job, ${PUSHED_DATABASE_LABEL}) (${PUSHED_METRICS.backup.checkpointHeld}${pushedSelector(PUSH_JOBS.backup, id)}) > ${LAST_RUN_HOLD_ALERT_SECONDS}`,
         for: "1m",
         labels: labels("warning"),
         annotations: {
             summary: `The last backup run of ${where} held its QuestDB checkpoint for {{ $value }}s, more than ${formatSeconds(LAST_RUN_HOLD_ALERT_SECONDS)}`,
-            description: `EBS took that long to fix the snapshot's point in time, and QuestDB paused housekeeping meanwhile. It clears with the next run that holds it briefly. See docs/runbook.md, "Backup alerts"; ${logs}.`,
+            description: `EBS took that long to fix the snapshot's point in time, or a killed run left the checkpoint open that long and the next run found it (docs/runbook.md, "When a backup was killed"); QuestDB paused housekeeping meanwhile. It clears with the next run that holds it briefly. See docs/runbook.md, "Backup alerts"; ${logs}.`,
         },
     }];
     return input.drillIntervalSeconds === undefined ? rules : [...rules, ...drillRules(input.drillIntervalSeconds, id, where, labels)];

@@ -92,7 +92,7 @@ export const PUSHED_METRICS = {
         lastRunSuccess: "questdb_cloud_backup_last_run_success",
         /** The last run's exit code (docs/runbook.md, "Backup alerts": 1, 3, 4, 143). */
         lastExitCode: "questdb_cloud_backup_last_exit_code",
-        /** How long the last run held QuestDB's checkpoint; 0 when it never got one; still open (exit 3): until it gave up. */
+        /** How long the last run held QuestDB's checkpoint; 0 when it never got one; still open (exit 3): until it gave up; a checkpoint a killed run left open (found at the start): its age, when longer. */
         checkpointHeld: "questdb_cloud_backup_checkpoint_held_seconds",
         /** Unix time the last successful run ended; only pushed by a success. */
         lastSuccess: "questdb_cloud_backup_last_success_timestamp_seconds",

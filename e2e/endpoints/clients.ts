@@ -217,7 +217,7 @@ export async function psqlOverTls(endpoint: Endpoint, port: number, credentials:
 }
 
 /** A pip package, pinned, installed once into `<cache>/<name>/<version>/site`: returns that directory, for PYTHONPATH. */
-async function pythonSite(name: string, version: string, requirement: string): Promise<string> {
+export async function pythonSite(name: string, version: string, requirement: string): Promise<string> {
     const dir = cacheDir(name, version);
     await installOnce(requirement, version, dir, async () => {
         await requireCommand("python3", ["-m", "pip", "--version"], PIP_INSTALL_STEP);
@@ -227,7 +227,7 @@ async function pythonSite(name: string, version: string, requirement: string): P
 }
 
 /** psycopg with its bundled libpq, pinned: the libpq 17 client that can start TLS directly. */
-const PSYCOPG = "3.3.9";
+export const PSYCOPG = "3.3.9";
 const LIBPQ_DIRECT_TLS = 170000;
 
 const PSYCOPG_QUERY = [
@@ -328,7 +328,7 @@ export async function javaIlp(clients: ClientSetup, endpoint: Endpoint, protocol
 }
 
 /** QuestDB's official Python client (its core is the Rust client's, c-questdb-client), pinned. */
-const QUESTDB_PY = "6.0.0";
+export const QUESTDB_PY = "6.0.0";
 
 const PYTHON_ILP = [
     "import os, sys, questdb",

@@ -26,6 +26,8 @@ export interface QuestDbOptions {
     readonly podIp?: string;
     /** Start on this existing root directory (a restored copy) instead of a fresh one; removed on stop like a fresh one. @default a new temp directory */
     readonly root?: string;
+    /** Bind each rendered port at this local port, as a restarted pod keeps its Service's (a previous run's `ports`). @default free loopback ports */
+    readonly ports?: ReadonlyMap<number, number>;
 }
 
 export interface QuestDb {
@@ -41,6 +43,8 @@ export interface QuestDb {
     log(): string;
     /** SIGTERM, then SIGKILL after 30 s; removes the root directory. Safe to call twice. */
     stop(): Promise<void>;
+    /** SIGKILL at once, as an OOM kill or a lost pod does; keeps the root directory for a restart on it. */
+    kill(): Promise<void>;
 }
 
 /** Servers still running: killed when the test process exits, whatever ended it. */
@@ -54,8 +58,8 @@ const BIND_KEY = /^([a-z0-9.]+\.bind\.to)=(.*):(\d+)$/;
  * 0.0.0.0 on fixed ports, which a test machine shared with other runs cannot give it. With
  * `podIp`, every listener keeps its rendered port at that one address instead, as in a pod.
  */
-export async function loopbackServerConf(serverConf: string, podIp?: string): Promise<{ text: string; ports: Map<number, number> }> {
-    const ports = new Map<number, number>();
+export async function loopbackServerConf(serverConf: string, podIp?: string, reuse?: ReadonlyMap<number, number>): Promise<{ text: string; ports: Map<number, number> }> {
+    const ports = new Map<number, number>(reuse ?? []);
     const lines: string[] = [];
     for (const line of serverConf.split("\n")) {
         const bind = BIND_KEY.exec(line.trim());
@@ -127,7 +131,7 @@ async function statusAnswers(host: string, port: number): Promise<true | undefin
 export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
     const installed = await installQuestDb(options.version);
     const root = options.root ?? fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-root-"));
-    const conf = await loopbackServerConf(options.serverConf, options.podIp);
+    const conf = await loopbackServerConf(options.serverConf, options.podIp, options.ports);
     const host = options.podIp ?? "127.0.0.1";
     if (options.podIp) {
         await requireFreeAt(options.podIp, conf.ports.values());
@@ -167,6 +171,13 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
             fs.rmSync(root, { recursive: true, force: true });
         }
     };
+    const kill = async () => {
+        stopped = true;
+        if (!exited) {
+            child.kill("SIGKILL");
+            await exit;
+        }
+    };
     const started = Date.now();
     try {
         await pollUntil(`QuestDB ${installed.version} /status on ${host}:${statusPort}`, options.startTimeoutMs ?? 120_000,
@@ -190,5 +201,6 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
         },
         log: () => output,
         stop,
+        kill,
     };
 }

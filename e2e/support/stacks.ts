@@ -18,7 +18,6 @@ export function generatedStackBody(): unknown {
         serverConf: {
             "cairo.max.uncommitted.rows": 250000,
             "cairo.wal.enabled.default": true,
-            "cairo.commit.mode": "sync",
             "line.tcp.maintenance.job.interval": 2000,
             "line.tcp.writer.worker.count": 2,
             "pg.select.cache.enabled": false,

@@ -4,7 +4,7 @@
 #   (state pending or completed) -> CHECKPOINT RELEASE -> retention of this database's old scheduled
 #   snapshots. The release runs from an EXIT trap, so a failed snapshot step, a SIGTERM from the
 #   Job's deadline or any error still releases the checkpoint; only SIGKILL can skip it, and then the
-#   next run's CHECKPOINT CREATE fails and the failed-run alert fires (docs/runbook.md).
+#   next run finds it open and releases it once no run can hold it any more (settle_open_checkpoint).
 #
 # Runs in the backup CronJob (components/deployment/backup.ts) and in e2e/backup against a real QuestDB.
 # At the very end, after the release, the trap pushes the run's metrics to the region's Pushgateway
@@ -15,7 +15,8 @@
 # POLL_SECONDS (default 5), POINT_IN_TIME_TIMEOUT_SECONDS (default 600), PUSHGATEWAY_URL (unset:
 # nothing is pushed).
 # Exit codes: 0 done; 1 failed before or while snapshotting (nothing new is kept); 3 the checkpoint
-# could not be released; 4 snapshot taken, retention failed.
+# could not be released; 4 snapshot taken, retention failed; 5 a checkpoint younger than the Job's
+# deadline plus grace was already open (settle_open_checkpoint): nothing done.
 set -euo pipefail
 
 : "${QDB_URL:?}" "${VOLUME_ID:?}" "${DATABASE:?}" "${STACK:?}" "${SCHEDULE:?}" "${RETAIN_DAYS:?}"
@@ -36,6 +37,7 @@ sql() {
     case "$out" in
         *'"error"'*) log "QuestDB refused '$1': $out"; return 1 ;;
     esac
+    sql_out=$out
 }
 
 # Sleeps in the background so that a SIGTERM runs the trap at once.
@@ -47,6 +49,7 @@ held_seconds=""
 point_in_time_fixed=0
 snapshot_id=""
 deleted=()
+open_found_seconds=0
 
 # gauge and push_metrics (scripts/backup/push.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/push.sh"
@@ -57,6 +60,8 @@ push_result() {
     now=$(date +%s)
     # Still open (the release failed): held until now at least.
     if [ "$checkpoint_open" = 1 ]; then held=$(( now - checkpoint_started )); fi
+    # A checkpoint a killed run left open was held longer still: that is the hold the alert must see.
+    if [ "$open_found_seconds" -gt "$held" ]; then held=$open_found_seconds; fi
     gauge questdb_cloud_backup_last_run_timestamp_seconds "$now"
     gauge questdb_cloud_backup_last_run_success "$(( status == 0 ? 1 : 0 ))"
     gauge questdb_cloud_backup_last_exit_code "$status"
@@ -135,6 +140,32 @@ retire_old() {
     return "$failed"
 }
 
+# A checkpoint still open when the run starts was left by a run that was SIGKILLed (no trap ran: an
+# OOM kill at the memory limit, a lost node) or is held by a person or a run still going. QuestDB
+# keeps it open forever (checkpoint_status(): in_progress, started_at), pausing housekeeping, and
+# refuses a new one. No run of this CronJob lives longer than JOB_DEADLINE_SECONDS (the Job's
+# activeDeadlineSeconds, rendered by the program) plus CHECKPOINT_GRACE_SECONDS (default 300: the
+# trap's 60 s after SIGTERM, and slack for the Job controller): an older checkpoint has no holder
+# and is released, and this run goes on. A younger one is reported and left alone (exit 5). Either
+# way its age is pushed as the hold (QuestDbCheckpointHeldLong). Ages are QuestDB's own clock.
+settle_open_checkpoint() {
+    : "${JOB_DEADLINE_SECONDS:?set it to the backup Job activeDeadlineSeconds}"
+    local limit=$(( JOB_DEADLINE_SECONDS + ${CHECKPOINT_GRACE_SECONDS:-300} )) row open started now
+    sql "SELECT in_progress, cast(started_at AS LONG), cast(systimestamp() AS LONG) FROM checkpoint_status()" || return 1
+    row=$(printf '%s' "$sql_out" | sed -n 's/.*"dataset":\[\[\([a-z]*\),\([0-9a-z]*\),\([0-9]*\)\]\].*/\1 \2 \3/p')
+    read -r open started now <<< "$row"
+    if [ "$open" != true ]; then return 0; fi
+    open_found_seconds=$(( (now - started) / 1000000 ))
+    if [ "$open_found_seconds" -le "$limit" ]; then
+        log "a checkpoint opened ${open_found_seconds}s ago is still open, within ${limit}s (the Job's deadline plus grace), so a run or a person may still hold it: left alone, no snapshot taken (docs/runbook.md, \"When a backup was killed\")"
+        exit 5
+    fi
+    log "a checkpoint opened ${open_found_seconds}s ago is still open, longer than any run lives (${limit}s): a killed run left it; releasing it"
+    sql "CHECKPOINT RELEASE" || { log "the stale checkpoint could not be released: it is STILL OPEN"; exit 3; }
+    log "the stale checkpoint is released"
+}
+
+settle_open_checkpoint
 sql "CHECKPOINT CREATE"
 checkpoint_open=1
 checkpoint_started=$(date +%s)

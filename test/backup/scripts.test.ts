@@ -12,7 +12,7 @@ import { Harness, harness, runScript } from "./stubs";
 
 const SNAPSHOT_ENV = {
     QDB_URL: "http://questdb.qdb-acme.svc:9000", QDB_USER: "admin", QDB_PASSWORD: "pw", VOLUME_ID: "vol-0abc",
-    DATABASE: "acme", STACK: "prod", SCHEDULE: "cron(0 3 * * ? *)", RETAIN_DAYS: "7",
+    DATABASE: "acme", STACK: "prod", SCHEDULE: "cron(0 3 * * ? *)", RETAIN_DAYS: "7", JOB_DEADLINE_SECONDS: "1800",
 };
 const checkpointCalls = (calls: string[]) => calls.filter((c) => c.startsWith("curl QUERY CHECKPOINT") || /^aws ec2 (create|delete)-snapshot/.test(c))
     .map((c) => c.replace(/^curl QUERY /, "").replace(/^aws ec2 (create-snapshot|delete-snapshot --snapshot-id (\S+)).*/, (_m, what, id) => (id ? `delete ${id}` : what)));
@@ -329,5 +329,69 @@ describe("drill.sh pushes its outcome and phase durations to the Pushgateway", (
             assert.deepEqual(deletions(failing.calls()), FULL_CLEANUP);
             assert.match(r.stderr, /pushing the result to .* failed \(the exit code stands\)/);
         }
+    });
+});
+
+describe("snapshot.sh after a run that was SIGKILLed in its checkpoint (issue 25)", () => {
+    const NOW_US = 1_796_166_000_000_000;
+    /** QuestDB, as checkpoint_status() answers, with a checkpoint opened `ageSeconds` ago by its own clock. */
+    const openFor = (ageSeconds: number) => ({ QDB_OPEN_CHECKPOINT: "true", QDB_OPEN_STARTED_US: String(NOW_US - ageSeconds * 1_000_000), QDB_NOW_US: String(NOW_US) });
+    const env = { ...SNAPSHOT_ENV, PUSHGATEWAY_URL };
+    /** QuestDB statements and EBS calls in order, the status query as "status". */
+    const steps = (calls: string[]) => calls.filter((c) => c.startsWith("curl QUERY ") || c.startsWith("aws ec2 create-snapshot"))
+        .map((c) => (c.includes("checkpoint_status()") ? "status" : c.startsWith("aws") ? "create-snapshot" : c.replace(/^curl QUERY /, "")));
+
+    it("asks QuestDB for an open checkpoint first, and with none open goes on as always", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", env);
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(steps(h.calls()), ["status", "CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE"]);
+        assert.match(h.calls().find((c) => c.includes("checkpoint_status()")) ?? "", /SELECT in_progress, cast\(started_at AS LONG\), cast\(systimestamp\(\) AS LONG\) FROM checkpoint_status\(\)/);
+    });
+
+    it("releases a checkpoint older than the Job's deadline plus grace, then takes its own snapshot, and pushes the stale hold", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...env, ...openFor(1800 + 300 + 1) });
+        assert.equal(run.code, 0, run.stderr);
+        assert.deepEqual(steps(h.calls()), ["status", "CHECKPOINT RELEASE", "CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE"]);
+        assert.match(run.stderr, /a checkpoint opened 2101s ago is still open, longer than any run lives \(2100s\): a killed run left it; releasing it/);
+        const pushed = onePush(h, PUSH_JOBS.backup);
+        assert.equal(pushed.get(B.checkpointHeld), 2101, "the alert sees how long the killed run's checkpoint was held");
+        assert.equal(pushed.get(B.lastRunSuccess), 1);
+    });
+
+    it("leaves a younger one alone: exit 5, no snapshot, its age pushed as the hold; the grace is read from the environment", async () => {
+        for (const age of [600, 2100]) {
+            const h = harness();
+            const run = await runScript(h, "snapshot.sh", { ...env, ...openFor(age) });
+            assert.equal(run.code, 5, run.stderr);
+            assert.deepEqual(steps(h.calls()), ["status"], "neither a release nor a checkpoint of its own nor a snapshot");
+            assert.match(run.stderr, new RegExp(`a checkpoint opened ${age}s ago is still open, within 2100s .* left alone, no snapshot taken`));
+            const pushed = onePush(h, PUSH_JOBS.backup);
+            assert.equal(pushed.get(B.lastExitCode), 5);
+            assert.equal(pushed.get(B.checkpointHeld), age);
+            assert.equal(pushed.get(B.lastRunSuccess), 0);
+        }
+        const noGrace = harness();
+        assert.equal((await runScript(noGrace, "snapshot.sh", { ...env, ...openFor(1801), CHECKPOINT_GRACE_SECONDS: "0" })).code, 0);
+        assert.deepEqual(steps(noGrace.calls()).slice(0, 3), ["status", "CHECKPOINT RELEASE", "CHECKPOINT CREATE"]);
+    });
+
+    it("exits 3 when the stale checkpoint cannot be released, taking no snapshot", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...env, ...openFor(7200), QDB_FAIL: "release" });
+        assert.equal(run.code, 3, run.stderr);
+        assert.deepEqual(steps(h.calls()), ["status", "CHECKPOINT RELEASE"]);
+        assert.match(run.stderr, /the stale checkpoint could not be released: it is STILL OPEN/);
+        assert.equal(onePush(h, PUSH_JOBS.backup).get(B.checkpointHeld), 7200);
+    });
+
+    it("refuses to run without JOB_DEADLINE_SECONDS, before touching QuestDB", async () => {
+        const h = harness();
+        const { JOB_DEADLINE_SECONDS: _omitted, ...without } = env;
+        const run = await runScript(h, "snapshot.sh", without);
+        assert.notEqual(run.code, 0);
+        assert.match(run.stderr, /JOB_DEADLINE_SECONDS: set it to the backup Job activeDeadlineSeconds/);
+        assert.deepEqual(steps(h.calls()), []);
     });
 });

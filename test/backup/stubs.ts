@@ -60,6 +60,7 @@ if [[ "$url" == */exec ]]; then
   case "$query" in
     "CHECKPOINT CREATE") [ "$QDB_FAIL" = create ] && { echo '{"query":"CHECKPOINT CREATE","error":"stubbed refusal","position":0}'; exit 0; } ;;
     "CHECKPOINT RELEASE") [ "$QDB_FAIL" = release ] && { echo '{"query":"CHECKPOINT RELEASE","error":"stubbed refusal","position":0}'; exit 0; } ;;
+    *"FROM checkpoint_status()") echo "{\"dataset\":[[${"$"}{QDB_OPEN_CHECKPOINT:-false},${"$"}{QDB_OPEN_STARTED_US:-null},${"$"}{QDB_NOW_US:-1796166000000000}]]}"; exit 0 ;;
     "SELECT count() FROM tables()") [ "$QDB_FAIL" = query ] && { echo '{"error":"stubbed refusal"}'; exit 0; }; echo '{"dataset":[[2]]}'; exit 0 ;;
   esac
   echo '{"ddl":"OK"}'; exit 0

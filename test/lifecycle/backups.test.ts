@@ -49,6 +49,10 @@ test("every active database gets a backup CronJob on its schedule, off the dedic
         assert.equal(env.DATABASE, id);
         assert.equal(env.STACK, "prod");
         assert.equal(env.RETAIN_DAYS, String(prod.databases.find((d) => d.id === id)?.backup.retainDays));
+        // The script releases a checkpoint a killed run left open only past the Job's own deadline.
+        const deadline = json(cronJob.inputs).spec.jobTemplate.spec.activeDeadlineSeconds;
+        assert.ok(deadline > 0);
+        assert.equal(env.JOB_DEADLINE_SECONDS, String(deadline));
     }
     assert.equal(envOf(json(resource(base, CRON_JOB, "wayne-finance-backup").inputs)).RETAIN_DAYS, "35");
 });
