@@ -4,7 +4,7 @@
  * the object delete-first, and the protection finalizers hold that delete while the volume is in
  * use, so such a change must never reach a preview (docs/decisions.md, "Binding the data volume").
  */
-import type { DeployedFacts } from "./transitions";
+import type { DeployedFacts } from "./deployedFacts";
 
 /**
  * The StorageClasses of data volumes, by name. A class's `volumeBindingMode`, `reclaimPolicy` and

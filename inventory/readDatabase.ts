@@ -12,7 +12,7 @@ import { DEFAULTS } from "./defaults";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
-    "nodeImage", "serverConf", "allowDangerousServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
+    "nodeImage", "serverConf", "allowDangerousServerConf", "allowUnknownServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
 ];
 const ADOPT_FIELDS = ["step", "volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord", "kubernetes"];
 export const ADOPT_STEPS: readonly AdoptStep[] = ["import", "converge"];
@@ -40,7 +40,7 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     const allowMajorDowngrade = d.optionalBoolean("allowMajorDowngrade") ?? false;
     const nodeImage = d.optionalString("nodeImage", { pattern: NODE_IMAGE, expected: EXPECT.nodeImage });
     const state = d.optionalString("state", { pattern: new RegExp(`^(${STATES.join("|")})$`), expected: `one of ${STATES.join(", ")}` });
-    const serverConf = checkServerConf(d);
+    const serverConf = checkServerConf(d, version?.questdbVersion);
     const volume = readVolume(d, region.defaults?.volume ?? DEFAULTS.volume);
     const backup = readBackup(d, region.defaults?.backup ?? DEFAULTS.backup);
     const restoreFromSnapshot = d.optionalString("restoreFromSnapshot", { pattern: /^snap-[0-9a-f]{8,17}$/, expected: "an EBS snapshot id such as snap-0123456789abcdef0" });

@@ -6,7 +6,7 @@ import { readMonitoring } from "./readMonitoring";
 import { readBackup, readInstanceType, readVolume } from "./readVolume";
 import { readAccess } from "./readAccess";
 import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "./types";
-import type { RawStackConfig } from "./validate";
+import type { RawStackConfig } from "./rawConfig";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",

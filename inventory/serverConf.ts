@@ -1,4 +1,5 @@
 import { FieldReader } from "./fields";
+import { readAllowedUnknown, unknownKeyProblem } from "./serverConfKeys";
 
 /** Ports QuestDB listens on inside the pod. */
 export const PORTS = { http: 9000, pg: 8812, ilp: 9009, status: 9003 } as const;
@@ -99,17 +100,21 @@ function readAllowed(d: FieldReader): Set<string> | undefined {
     return ok ? new Set(raw as string[]) : undefined;
 }
 
-/** Validates a database's `serverConf` map and returns it with every value as a string. */
-export function checkServerConf(d: FieldReader): Record<string, string> | undefined {
+/**
+ * Validates a database's `serverConf` map and returns it with every value as a string; keys are
+ * checked against the key list of `questdbVersion` (unchecked when the version is unresolved).
+ */
+export function checkServerConf(d: FieldReader, questdbVersion?: string): Record<string, string> | undefined {
     const allowed = readAllowed(d);
+    const unknown = readAllowedUnknown(d, questdbVersion);
     const conf = d.optionalObject("serverConf", "{<server.conf key>: <value>}");
     if (!conf) {
-        return d.has("serverConf") || !allowed ? undefined : {};
+        return d.has("serverConf") || !allowed || !unknown ? undefined : {};
     }
     const result: Record<string, string> = {};
-    let ok = allowed !== undefined;
+    let ok = allowed !== undefined && unknown !== undefined;
     for (const [key, value] of conf.entries()) {
-        const problem = serverConfProblem(key, value, allowed ?? new Set());
+        const problem = serverConfProblem(key, value, allowed ?? new Set()) ?? unknownKeyProblem(key, questdbVersion, unknown ?? new Set());
         if (problem) {
             conf.problem(key, problem.reason, problem.fix);
             ok = false;

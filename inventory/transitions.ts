@@ -3,24 +3,11 @@ import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
 import { StackFile, offlineInventoryOf, offlineRawOf } from "./stackFile";
+import type { DeployedFacts } from "./deployedFacts";
 import { validateInventory } from "./validate";
 import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
-/**
- * What the last deployment recorded about a database, read back from the stack's own outputs.
- * These are the facts an edit must not contradict: data lives in this AZ, on a volume this big.
- */
-export interface DeployedFacts {
-    readonly state: DatabaseState;
-    readonly availabilityZone?: string;
-    readonly sizeGiB?: number;
-    readonly questdbVersion?: string;
-    readonly restoreFromSnapshot?: string;
-    /** The KMS key its data volume is encrypted with: the region's `volumeKmsKeyId`, or AWS_MANAGED_EBS_KEY. */
-    readonly volumeKmsKeyId?: string;
-    /** The StorageClass its PV and PVC name; absent once decommissioned, and in outputs written before #12. */
-    readonly storageClassName?: string;
-}
+export type { DeployedFacts } from "./deployedFacts";
 
 /** Recorded as a volume's key when the region names none: EBS then uses the account's AWS-managed key. */
 export const AWS_MANAGED_EBS_KEY = "alias/aws/ebs";

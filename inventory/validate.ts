@@ -4,17 +4,10 @@ import { InventoryError, ProblemList } from "./problems";
 import { databaseWhere, readDatabase } from "./readDatabase";
 import { RegionFacts, readRegion } from "./readRegion";
 import { DatabaseSpec, Inventory } from "./types";
+import type { RawStackConfig } from "./rawConfig";
 
-/** The stack config as Pulumi hands it over: `questdb-cloud:region` and `questdb-cloud:databases`. */
-export interface RawStackConfig {
-    readonly stack: string;
-    /** `aws:region`. */
-    readonly awsRegion: unknown;
-    readonly region: unknown;
-    readonly databases: unknown;
-    /** Whether `questdb-cloud:credentialsSeed` is set; only its presence is checked here. */
-    readonly hasCredentialsSeed: boolean;
-}
+export type { RawStackConfig } from "./rawConfig";
+
 
 /**
  * Parses, defaults and validates a region stack's config. Throws one InventoryError that lists

@@ -1,5 +1,6 @@
 import { GP3, IN_NAMESPACE } from "../../inventory";
 import { BackupAlertInput, backupRules } from "./backupRules";
+import type { AlertRule, RuleGroup } from "./ruleTypes";
 import { KUBELET_METRICS, KUBE_STATE_METRICS, PROMETHEUS_METRICS, QUESTDB_METRICS, SCRAPE_JOB } from "./metrics";
 
 /** Volume use above this share of capacity raises QuestDbVolumeAlmostFull. */
@@ -23,19 +24,7 @@ export interface AlertRulesInput {
     readonly backup?: BackupAlertInput;
 }
 
-/** One Prometheus alerting rule, as the PrometheusRule CRD spells it. */
-export interface AlertRule {
-    readonly alert: string;
-    readonly expr: string;
-    readonly for: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly annotations: Readonly<{ summary: string; description: string }>;
-}
-
-export interface RuleGroup {
-    readonly name: string;
-    readonly rules: readonly AlertRule[];
-}
+export type { AlertRule, RuleGroup } from "./ruleTypes";
 
 /** The size to grow a nearly full volume to: 1.5 times larger, within gp3's maximum. */
 export function suggestedVolumeSizeGiB(sizeGiB: number): number {

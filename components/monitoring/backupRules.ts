@@ -1,5 +1,5 @@
 import { DRILL_NAMESPACE, IN_NAMESPACE, drillCronJobName } from "../../inventory";
-import type { AlertRule } from "./alertRules";
+import type { AlertRule } from "./ruleTypes";
 import { KUBE_STATE_METRICS as KSM, PUSHED_DATABASE_LABEL, PUSHED_METRICS, PUSH_JOBS } from "./metrics";
 
 /** A backup run still active after this long is holding its checkpoint too long. */

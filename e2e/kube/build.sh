@@ -6,11 +6,11 @@
 source "$(dirname "$0")/../support/go-env.sh"
 version="$1" out="$2"; work="$out/src"; mkdir -p "$work"; cd "$work"
 minor="${version#v1.}"; minor="${minor%%.*}"; staging="v0.${version#v1.}"
-modfile=$(curl -fsS "$GOPROXY/k8s.io/kubernetes/@v/$version.mod")
+mod=$(modfile "k8s.io/kubernetes@$version")
 {
   echo "module qdbe2e/kube"; echo; echo "go 1.26"; echo
   echo "require k8s.io/kubernetes $version"; echo
-  echo "$modfile" | awk -v v="$staging" '/=> \.\/staging\/src\// { print "replace " $1 " => " $1 " " v }'
+  echo "$mod" | awk -v v="$staging" '/=> \.\/staging\/src\// { print "replace " $1 " => " $1 " " v }'
 } > go.mod
 cat > tools.go <<'SRC'
 //go:build tools

@@ -7,7 +7,7 @@ version="$1" out="$2"; work="$out/src"; mkdir -p "$work"; cd "$work"
 {
   echo "module qdbe2e/pulumi"; echo; echo "go 1.26"; echo
   echo "require ("; echo "	github.com/pulumi/pulumi/pkg/v3 $version"; echo "	github.com/pulumi/pulumi/sdk/v3 $version"; echo ")"; echo
-  curl -fsS "$GOPROXY/github.com/pulumi/pulumi/pkg/v3/@v/$version.mod" | grep '^replace ' | grep -v '=> \.\./'
+  modfile "github.com/pulumi/pulumi/pkg/v3@$version" | grep '^replace ' | grep -v '=> \.\./'
 } > go.mod
 cat > tools.go <<'SRC'
 //go:build tools

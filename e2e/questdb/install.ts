@@ -2,10 +2,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { cacheDir, installOnce } from "../support/cache";
 import { requireCommand, runChecked } from "../support/process";
-import { nearestPublished, versionsInMetadata } from "./versions";
+import { localRepositoryOf, nearestPublished, versionsInMetadata } from "./versions";
 
 const ARTIFACT = "org.questdb:questdb";
-const METADATA_URL = "https://repo.maven.apache.org/maven2/org/questdb/questdb/maven-metadata.xml";
 /** The dependency plugin's `copy` goal takes `-Dartifact` without a project from 3.x on. */
 const DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1";
 export const JAVA_INSTALL_STEP = "apt-get install -y openjdk-17-jre-headless";
@@ -28,22 +27,41 @@ export async function requireJava(): Promise<void> {
     }
 }
 
+/** One mvn run per process answers every version a cold cache asks about. */
+let questDbVersions: Promise<string[]> | undefined;
+
 /**
- * Which release stands in for `wanted`, resolved once from Maven Central's version list and
- * remembered in the cache, so that a warm run asks no registry.
+ * Which release stands in for `wanted`, resolved once through Maven's own resolver and the
+ * machine's Maven settings (mirrors, proxies), and remembered in the cache, so that a warm run
+ * asks no registry.
  */
 async function resolveVersion(wanted: string): Promise<string> {
     const remembered = path.join(cacheDir("questdb"), `resolved-${wanted}`);
     if (fs.existsSync(remembered)) {
         return fs.readFileSync(remembered, "utf8").trim();
     }
-    const response = await fetch(METADATA_URL);
-    if (!response.ok) {
-        throw new Error(`Maven Central answered ${response.status} for ${METADATA_URL}`);
-    }
-    const version = nearestPublished(wanted, versionsInMetadata(await response.text()));
+    questDbVersions ??= publishedVersions(ARTIFACT);
+    const version = nearestPublished(wanted, await questDbVersions);
     fs.writeFileSync(remembered, `${version}\n`);
     return version;
+}
+
+/**
+ * Every published version of `artifact`. Resolving a version range (of the small pom, not the
+ * jar) makes Maven's resolver fetch the artifact's version metadata into the local repository,
+ * whose location the debug log states; the versions are read from there.
+ */
+export async function publishedVersions(artifact: string): Promise<string[]> {
+    await requireCommand("mvn", ["-v"], MAVEN_INSTALL_STEP);
+    const { stdout } = await runChecked("mvn", ["-X", "-B", "-U", "-Dstyle.color=never", `${DEPENDENCY_PLUGIN}:get`, `-Dartifact=${artifact}:[0,):pom`]);
+    const [group, name] = artifact.split(":");
+    const dir = path.join(localRepositoryOf(stdout), ...group.split("."), name);
+    const files = fs.readdirSync(dir).filter((f) => /^maven-metadata-.*\.xml$/.test(f));
+    const versions = files.flatMap((f) => versionsInMetadata(fs.readFileSync(path.join(dir, f), "utf8")));
+    if (versions.length === 0) {
+        throw new Error(`mvn resolved ${artifact} but ${dir} holds no version metadata`);
+    }
+    return [...new Set(versions)];
 }
 
 /**

@@ -17,6 +17,15 @@ export function compareReleases(a: string, b: string): number {
     return 0;
 }
 
+/** The local repository an `mvn -X` run used, from its debug log ("Using local repository at <dir>"). */
+export function localRepositoryOf(debugLog: string): string {
+    const dir = /^\[DEBUG\] Using local repository at (.+)$/m.exec(debugLog)?.[1]?.trim();
+    if (!dir) {
+        throw new Error("mvn -X did not say which local repository it used (no \"Using local repository at\" line)");
+    }
+    return dir;
+}
+
 /** The `<version>` entries of a Maven `maven-metadata.xml`. */
 export function versionsInMetadata(xml: string): string[] {
     return [...xml.matchAll(/<version>([^<]+)<\/version>/g)].map((m) => m[1]);

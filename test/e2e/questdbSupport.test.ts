@@ -1,7 +1,7 @@
 // The real-components tier's pure helpers, checked without a real server (npm test).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { nearestPublished, versionsInMetadata } from "../../e2e/questdb/versions";
+import { localRepositoryOf, nearestPublished, versionsInMetadata } from "../../e2e/questdb/versions";
 import { configurationIssues, loopbackServerConf } from "../../e2e/questdb/server";
 import { exposedMetrics } from "../../e2e/questdb/clients";
 import { questDbLaunch } from "../../e2e/questdb/fromRender";
@@ -30,6 +30,11 @@ describe("which Maven Central release stands in for a version", () => {
     });
     it("reads the version list of maven-metadata.xml", () => {
         assert.deepEqual(versionsInMetadata("<versions><version>8.2.0</version>\n<version>9.0.1</version></versions>"), ["8.2.0", "9.0.1"]);
+    });
+    it("finds the local repository an mvn -X run used, or says it cannot", () => {
+        const log = "[DEBUG] Reading user settings from /root/.m2/settings.xml\n[DEBUG] Using local repository at /srv/m2 repo\n[DEBUG] Using manager EnhancedLocalRepositoryManager\n";
+        assert.equal(localRepositoryOf(log), "/srv/m2 repo");
+        assert.throws(() => localRepositoryOf("[INFO] BUILD SUCCESS\n"), /did not say which local repository/);
     });
 });
 

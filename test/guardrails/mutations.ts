@@ -15,8 +15,10 @@ export const INVALID_VALUES: Readonly<Record<string, readonly unknown[]>> = {
     questdbVersion: ["latest", 8, "8.2"],
     nodeImage: ["1.31", true, "1.31.3"],
     serverConf: [{ "http.password": "hunter2" }, { "http.bind.to": "0.0.0.0:1" }, { "Bad Key": 1 }, { "query.timeout.sec": [1] }, "x",
-        { "cairo.root": "/tmp/db" }, { "pg.enabled": false }, { "a.b": "x\npg.password=y" }, { "a.b\n": 1 }],
+        { "cairo.root": "/tmp/db" }, { "pg.enabled": false }, { "a.b": "x\npg.password=y" }, { "a.b\n": 1 },
+        { "cairo.max.uncomitted.rows": 1 }],
     allowDangerousServerConf: ["pg.enabled", ["cairo.root"], ["query.timeout.sec"], [7]],
+    allowUnknownServerConf: ["my.key", ["cairo.max.uncommitted.rows"], [7], [""]],
     state: ["exploded", 1],
 };
 
