@@ -1,7 +1,7 @@
 /**
  * What the Karpenter path needs from AWS before any resource is registered, once per stack: the
  * AMI id of each node image (AWS's public EKS AMI parameters, once per image and architecture)
- * and the cluster's node security group. An image with no parameter is a clear error.
+ * An image with no parameter is a clear error.
  */
 import * as aws from "@pulumi/aws";
 import { karpenterNodeImages, nodeImageKey } from "../components";
@@ -24,7 +24,6 @@ export function amiParameterName(key: NodeImageKey): string {
 export interface KarpenterInputs {
     readonly images: readonly NodeImageKey[];
     readonly amiIds: ReadonlyMap<string, string>;
-    readonly securityGroupId: string;
 }
 
 /** Undefined when no running database of the stack is on Karpenter: nothing is asked. */
@@ -52,6 +51,5 @@ export async function resolveKarpenterInputs(inventory: Inventory): Promise<Karp
     if (problems.length > 0) {
         throw new PreflightError(region.stack, problems);
     }
-    const cluster = await aws.eks.getCluster({ name: region.clusterName });
-    return { images, amiIds, securityGroupId: cluster.vpcConfig.clusterSecurityGroupId };
+    return { images, amiIds };
 }
