@@ -4,6 +4,7 @@ import { loadStackConfig } from "./stacks/config";
 import { assertClusterReady } from "./stacks/preflight";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
+import { resolveKarpenterInputs } from "./stacks/karpenter";
 
 export = async () => {
     // Config errors stop the program here, before anything is registered.
@@ -13,9 +14,11 @@ export = async () => {
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
     // The cluster's add-ons and the volume key, once per stack: a missing one stops the preview here.
     await assertClusterReady(inventory.region);
+    // Karpenter databases' AMIs (by node image) and the node security group; none asked otherwise.
+    const karpenter = await resolveKarpenterInputs(inventory);
     return {
         /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-        databases: createRegionStack(inventory, credentialsSeed, previous.databases),
+        databases: createRegionStack(inventory, credentialsSeed, previous.databases, karpenter),
         /** Every id a removed database used: never reused (inventory/transitions.ts). */
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
     };

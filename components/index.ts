@@ -3,3 +3,4 @@ export { QUESTDB_DEPLOYMENT_TYPE, QuestDbDeployment, QuestDbDeploymentArgs } fro
 export { RESTORE_DRILLS_TYPE, RestoreDrills, RestoreDrillsArgs } from "./restoreDrills";
 export { REGION_GATEWAY_TYPE, RegionGateway, RegionGatewayArgs } from "./regionGateway";
 export { PUSHGATEWAY_TYPE, Pushgateway, PushgatewayArgs, PushTarget, hasPushgateway } from "./pushgateway";
+export { KARPENTER_NODE_CLASSES_TYPE, KarpenterNodeClasses, KarpenterNodeClassesArgs, karpenterNodeImages, nodeImageKey } from "./karpenterNodeClasses";

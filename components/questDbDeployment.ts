@@ -5,7 +5,8 @@ import { DeploymentContext, deploymentContext } from "./deployment/context";
 import { createBackupJob } from "./deployment/backup";
 import { databaseCredentials } from "./deployment/credentials";
 import { bindVolume, createFinalSnapshot, createVolume } from "./deployment/dataVolume";
-import { createDedicatedNode } from "./deployment/dedicatedNode";
+import { NodeClassRef } from "./deployment/karpenterNode";
+import { createNode } from "./deployment/node";
 import { createEndpoint } from "./deployment/endpoint";
 import { createMetrics } from "./deployment/metrics";
 import { createQuestDbServer } from "./deployment/server";
@@ -31,6 +32,12 @@ export interface QuestDbDeploymentArgs {
      * its NetworkPolicy lets it reach). @default undefined: the job pushes nothing
      */
     readonly pushgateway?: PushTarget;
+    /**
+     * The region's EC2NodeClass for this database's node image and architecture (components/
+     * karpenterNodeClasses.ts). Required when the database's `nodeProvisioner` is karpenter.
+     * @default undefined: the managed node group path needs none
+     */
+    readonly nodeClass?: NodeClassRef;
 }
 
 /**
@@ -64,7 +71,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         // and a 1000-database stack holds thousands of these (docs/offline-tools.md, bench).
         this.endpoint = running ? `https://${ctx.names.hostname}` : undefined;
         this.volumeId = volume.id;
-        this.nodeGroupName = running?.nodeGroup.nodeGroupName;
+        this.nodeGroupName = running?.nodeGroupName;
         this.finalSnapshotId = snapshot?.id;
         this.state = args.database.state;
         this.facts = deployedFactsOf(args.database, args.region, args.storageClass.name);
@@ -92,16 +99,17 @@ function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args
     const { namespace } = createTenantIsolation(ctx);
     const binding = bindVolume(ctx, volume, namespace, args.storageClass);
     const credentials = databaseCredentials(args.credentialsSeed, ctx.database.id);
-    let nodeGroup: aws.eks.NodeGroup;
+    let nodeGroupName: pulumi.Output<string> | undefined;
     if (podFirst(ctx.database.state)) {
         const server = createQuestDbServer(ctx, namespace, credentials, [binding.claim]);
-        nodeGroup = createDedicatedNode(ctx, [server.statefulSet]).nodeGroup;
+        nodeGroupName = createNode(ctx, [server.statefulSet], args.nodeClass).nodeGroupName;
     } else {
-        nodeGroup = createDedicatedNode(ctx, []).nodeGroup;
-        createQuestDbServer(ctx, namespace, credentials, [nodeGroup, binding.claim]);
+        const node = createNode(ctx, [], args.nodeClass);
+        nodeGroupName = node.nodeGroupName;
+        createQuestDbServer(ctx, namespace, credentials, [node.ready, binding.claim]);
     }
     createEndpoint(ctx, namespace);
     createMetrics(ctx, namespace);
     createBackupJob(ctx, namespace, volume, args.pushgateway);
-    return { nodeGroup };
+    return { nodeGroupName };
 }

@@ -9,10 +9,12 @@ import { readBackup, readInstanceType, readVolume } from "./readVolume";
 import { checkServerConf } from "./serverConf";
 import { AdoptSpec, AdoptStep, DatabaseSpec, DatabaseState } from "./types";
 import { DEFAULTS } from "./defaults";
+import { readNodeProvisioner } from "./nodeProvisioner";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
     "nodeImage", "serverConf", "allowDangerousServerConf", "allowUnknownServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
+    "nodeProvisioner",
 ];
 const ADOPT_FIELDS = ["step", "volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord", "kubernetes"];
 export const ADOPT_STEPS: readonly AdoptStep[] = ["import", "converge"];
@@ -46,6 +48,7 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     const restoreFromSnapshot = d.optionalString("restoreFromSnapshot", { pattern: /^snap-[0-9a-f]{8,17}$/, expected: "an EBS snapshot id such as snap-0123456789abcdef0" });
     const adopt = readAdopt(d);
     const access = readAccess(d, region.access);
+    const nodeProvisioner = readNodeProvisioner(d);
     const { spec } = region;
     if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access) {
         return undefined;
@@ -54,7 +57,7 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     return {
         id, availabilityZone, subnetId: spec.subnets[availabilityZone], instanceType: resolvedType,
         architecture: architectureOf(resolvedType), volume, questdbVersion: version.questdbVersion, channel: version.channel,
-        allowMajorDowngrade, nodeImage: nodeImage ?? spec.defaults.nodeImage, serverConf,
+        allowMajorDowngrade, nodeImage: nodeImage ?? spec.defaults.nodeImage, nodeProvisioner: nodeProvisioner ?? spec.nodeProvisioner, serverConf,
         state: (state as DatabaseState | undefined) ?? DEFAULTS.state, backup, restoreFromSnapshot, adopt, access,
     };
 }

@@ -5,12 +5,14 @@ import { ProblemList } from "./problems";
 import { readMonitoring } from "./readMonitoring";
 import { readBackup, readInstanceType, readVolume } from "./readVolume";
 import { readAccess } from "./readAccess";
+import { DEFAULT_NODE_PROVISIONER, readNodeProvisioner } from "./nodeProvisioner";
 import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "./types";
 import type { RawStackConfig } from "./rawConfig";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",
     "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels", "retiredIds",
+    "nodeProvisioner",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
 const GATEWAY_FIELDS = [
@@ -70,15 +72,18 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const defaults = readRegionDefaults(r);
     const channels = readChannels(r);
     const retiredIds = readRetiredIds(r);
+    const nodeProvisioner = readNodeProvisioner(r);
+    const provisionerOk = nodeProvisioner !== undefined || !r.has("nodeProvisioner");
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
     const facts = { subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
     const endpointsOk = (!r.has("ingress") || ingress) && (!r.has("gateway") || gateway) && dnsTarget !== null;
-    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds) {
+    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds || !provisionerOk) {
         return facts;
     }
     const spec: RegionSpec = {
         stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress, gateway,
         dnsTarget: dnsTarget ?? (gateway ? "gateway" : "ingress"), monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
+        nodeProvisioner: nodeProvisioner ?? DEFAULT_NODE_PROVISIONER,
     };
     return { ...facts, spec };
 }

@@ -62,6 +62,8 @@ export interface AdoptSpec {
     readonly dnsRecord: boolean;
 }
 
+import type { NodeProvisioner } from "./nodeProvisioner";
+
 /** CPU architecture of an instance type; decides the EKS AMI type. */
 export type Architecture = "x86_64" | "arm64";
 
@@ -195,6 +197,8 @@ export interface RegionSpec {
     readonly monitoringNamespace: string;
     /** Prometheus Operator and Grafana switches. @default `DEFAULTS.monitoring`: both on, no extra labels */
     readonly monitoring: MonitoringSpec;
+    /** How dedicated nodes are provisioned (inventory/nodeProvisioner.ts). @default "managedNodeGroup" */
+    readonly nodeProvisioner: NodeProvisioner;
     /** Capacity guard: the most databases that may hold a node group. @default 30 (EKS quota) */
     readonly maxDatabases: number;
     /** KMS key for data volumes. @default undefined, the account's aws/ebs key */
@@ -233,6 +237,8 @@ export interface DatabaseSpec {
     readonly allowMajorDowngrade: boolean;
     /** EKS AMI release version. @default region `defaults.nodeImage` */
     readonly nodeImage: string;
+    /** How its dedicated node is provisioned. @default region `nodeProvisioner` */
+    readonly nodeProvisioner: NodeProvisioner;
     /** server.conf overrides, key to value. @default {} */
     readonly serverConf: Readonly<Record<string, string>>;
     /** Lifecycle state. @default "active" */

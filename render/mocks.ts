@@ -60,7 +60,14 @@ export interface MockCluster {
     readonly addons: Readonly<Record<string, string>>;
     /** The state KMS reports for any key, e.g. "Enabled" or "PendingDeletion". */
     readonly kmsKeyState: string;
+    /** The cluster's node security group (getCluster's vpcConfig). */
+    readonly clusterSecurityGroupId: string;
+    /** AWS's public EKS AMI parameters, name to AMI id; an absent name is ParameterNotFound. */
+    readonly amiParameters: Readonly<Record<string, string>>;
 }
+
+/** The EKS AMI releases the mock region publishes: the ones the shipped stacks and fixtures name. */
+export const MOCK_NODE_IMAGES = ["1.31.3-20250103", "1.31.4-20250123", "1.31.5-20250301"];
 
 export const FAKE_CLUSTER: MockCluster = {
     endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
@@ -68,6 +75,12 @@ export const FAKE_CLUSTER: MockCluster = {
     // What the program needs (stacks/preflight.ts), so that shipped stacks pass preflight.
     addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }) },
     kmsKeyState: "Enabled",
+    clusterSecurityGroupId: "sg-0c1a2b3c4d5e6f708",
+    amiParameters: Object.fromEntries(MOCK_NODE_IMAGES.flatMap((image) => (["x86_64", "arm64"] as const).map((arch) => {
+        const [minor, date] = [image.split(".").slice(0, 2).join("."), image.split("-").pop()];
+        const name = `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/amazon-eks-node-al2023-${arch}-standard-${minor}-v${date}/image_id`;
+        return [name, fakeId("ami-", `${image}/${arch}`)];
+    }))),
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -117,7 +130,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         this.invokes[args.token] = (this.invokes[args.token] ?? 0) + 1;
         if (args.token === "aws:eks/getCluster:getCluster") {
             const { endpoint, certificateAuthorityData } = this.cluster;
-            return { endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name };
+            return {
+                endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name,
+                vpcConfig: { clusterSecurityGroupId: this.cluster.clusterSecurityGroupId },
+            };
         }
         if (args.token === "aws:eks/getAddon:getAddon") {
             const name = String(args.inputs.addonName);
@@ -128,6 +144,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         }
         if (args.token === "aws:kms/getKey:getKey") {
             return { keyId: args.inputs.keyId, arn: args.inputs.keyId, id: args.inputs.keyId, keyState: this.cluster.kmsKeyState, keyUsage: "ENCRYPT_DECRYPT", keySpec: "SYMMETRIC_DEFAULT", enabled: this.cluster.kmsKeyState === "Enabled" };
+        }
+        if (args.token === "aws:ssm/getParameter:getParameter") {
+            const name = String(args.inputs.name);
+            const ami = this.cluster.amiParameters[name];
+            if (ami === undefined) {
+                throw new Error(`ParameterNotFound: ${name}`);
+            }
+            return { name, value: ami, type: "String", id: name, arn: `arn:aws:ssm:::parameter${name}`, version: 1, insecureValue: ami, withDecryption: true };
         }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
     }

@@ -27,9 +27,13 @@ export function clusterProviderArgs(region: Pick<RegionSpec, "awsRegion" | "clus
     };
 }
 
+/** The region's cluster, asked once per stack: the provider and the Karpenter node classes read it. */
+export function clusterOf(region: Pick<RegionSpec, "clusterName">): pulumi.Output<aws.eks.GetClusterResult> {
+    return aws.eks.getClusterOutput({ name: region.clusterName });
+}
+
 /** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
-export function clusterProvider(region: RegionSpec): k8s.Provider {
-    const cluster = aws.eks.getClusterOutput({ name: region.clusterName });
+export function clusterProvider(region: RegionSpec, cluster = clusterOf(region)): k8s.Provider {
     const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, authorities]) =>
         kubeconfigFor({ name: region.clusterName, endpoint, certificateAuthorityData: authorities[0].data, awsRegion: region.awsRegion }));
     return new k8s.Provider(`${region.clusterName}-cluster`, clusterProviderArgs(region, kubeconfig));

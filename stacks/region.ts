@@ -1,9 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { FleetMonitoring, Pushgateway, QuestDbDeployment, RegionGateway, RestoreDrills, hasPushgateway } from "../components";
+import { FleetMonitoring, KarpenterNodeClasses, Pushgateway, QuestDbDeployment, RegionGateway, RestoreDrills, hasPushgateway } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
-import { clusterProvider } from "./provider";
+import { clusterOf, clusterProvider } from "./provider";
+import type { KarpenterInputs } from "./karpenter";
+import { nodeImageKey } from "../components";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
 export interface DatabaseOutputs extends DeployedFacts {
@@ -49,13 +51,19 @@ function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
 export function createRegionStack(
     inventory: Inventory, credentialsSeed: pulumi.Input<string>, previous: Readonly<Record<string, DeployedFacts>> = {},
+    karpenter?: KarpenterInputs,
 ): Record<string, DatabaseOutputs> {
     const { region } = inventory;
-    const provider = clusterProvider(region);
+    const cluster = clusterOf(region);
+    const provider = clusterProvider(region, cluster);
     const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
     const classes = createStorageClasses(classOf, provider);
     // Backup and drill results are pushed here (docs/decisions.md); only where Prometheus Operator objects can exist.
     const pushgateway = hasPushgateway(region) ? new Pushgateway("questdb-pushgateway", { region }, { providers: [provider] }).target : undefined;
+    // One EC2NodeClass per node image of the region's Karpenter databases (components/karpenterNodeClasses.ts).
+    const nodeClasses = karpenter ? new KarpenterNodeClasses("questdb-node-classes", {
+        region, ...karpenter, securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+    }, { providers: [provider] }).classes : undefined;
     const outputs: Record<string, DatabaseOutputs> = {};
     for (const database of inventory.databases) {
         const name = classOf.get(database.id) ?? STORAGE_CLASSES.current;
@@ -65,6 +73,7 @@ export function createRegionStack(
             credentialsSeed,
             storageClass: { name, resource: classes.get(name) as pulumi.Resource },
             pushgateway,
+            nodeClass: nodeClasses?.get(nodeImageKey(database)),
         }, { providers: [provider] });
         outputs[database.id] = {
             ...deployment.facts,

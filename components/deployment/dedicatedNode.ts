@@ -6,7 +6,7 @@ import { DeploymentContext, partName } from "./context";
 import { nodeUserData } from "./nodeTuning";
 
 /** Root volume of the node; the database's data lives on its own EBS volume. */
-const ROOT_VOLUME_GIB = 40;
+export const ROOT_VOLUME_GIB = 40;
 
 /** "1.31.3-20250103" -> "1.31". */
 export function kubernetesMinorOf(releaseVersion: string): string {

@@ -16,6 +16,15 @@ export const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 export const K8S_PROVIDER = "pulumi:providers:kubernetes";
 export const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 export const SECRET = "kubernetes:core/v1:Secret";
+export const NODE_POOL = "kubernetes:karpenter.sh/v1:NodePool";
+export const NODE_CLASS = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
+/**
+ * NodePool and EC2NodeClass paths whose change makes Karpenter drift the node: it launches a
+ * matching node and moves the pod (in the database's Drifted budget). Disruption settings and
+ * limits, labels of the object itself, do not touch a running node.
+ */
+const KARPENTER_DRIFT = ["spec.template", "spec.amiSelectorTerms", "spec.amiFamily", "spec.subnetSelectorTerms",
+    "spec.securityGroupSelectorTerms", "spec.metadataOptions", "spec.blockDeviceMappings", "spec.userData", "spec.role", "spec.tags"];
 
 /** The region provider's switches that change what replaces a ConfigMap or a Secret. */
 export interface ProviderFlags {
@@ -150,6 +159,7 @@ const CONVERGE_KINDS: Readonly<Record<string, ImpactKind>> = {
     [STATEFUL_SET]: "rolling-restart",
     [NODE_GROUP]: "rolling-node-update",
     [LAUNCH_TEMPLATE]: "rolling-node-update",
+    [NODE_POOL]: "rolling-node-update",
 };
 
 export function actionOf(change: ResourceChange, flags: ProviderFlags = PROVIDER_DEFAULTS): ResourceAction {
@@ -185,6 +195,12 @@ const CLASSIFIERS: Readonly<Record<string, Classifier>> = {
     [NODE_GROUP]: (paths, action) =>
         action === "delete" ? "down" // the database's only node goes
             : action === "replace" ? "node-replacement" : action === "update" && hasAny(paths, NODE_ROLL) ? "rolling-node-update" : "in-place-update",
+    [NODE_POOL]: (paths, action) =>
+        action === "delete" ? "down" // Karpenter terminates the NodePool's node
+            : hasAny(paths, KARPENTER_DRIFT) ? "rolling-node-update" : "in-place-update",
+    // A class leaves the program only once no NodePool names it: its last node drifts away on its own.
+    [NODE_CLASS]: (paths, action) =>
+        action === "delete" ? "in-place-update" : hasAny(paths, KARPENTER_DRIFT) ? "rolling-node-update" : "in-place-update",
     [LAUNCH_TEMPLATE]: (paths, action) =>
         action === "delete" ? "down" // only ever with its node group
             : action === "replace" || (action === "update" && paths.some((p) => !matches(p, TEMPLATE_LABELS)))
