@@ -15,3 +15,4 @@ export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransit
 export { holdsNodeGroup } from "./validate";
 export { STATES } from "./readDatabase";
 export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding";
+export { KMS_KEY_ARN, describeKeyCommand } from "./kmsKey";
