@@ -1,6 +1,7 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
 import { assertSafeTransitions, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
+import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
@@ -11,11 +12,13 @@ export = async () => {
     // Unsafe transitions (shrink, AZ move, removing a live database, a reused id) stop it before any cloud resource.
     const previous = await readPreviousDeployment();
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
-    // The cluster's add-ons and the volume key, once per stack: a missing one stops the preview here.
-    await assertClusterReady(inventory.region);
+    // The cluster (one getCluster), its add-ons, the volume key and the roles' permissions, once per
+    // stack: a missing one stops the preview here.
+    const cluster = await readCluster(inventory.region);
+    await assertClusterReady(inventory.region, cluster);
     return {
         /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-        databases: createRegionStack(inventory, credentialsSeed, previous.databases),
+        databases: createRegionStack(inventory, credentialsSeed, cluster, previous.databases),
         /** Every id a removed database used: never reused (inventory/transitions.ts). */
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
     };

@@ -60,14 +60,25 @@ export interface MockCluster {
     readonly addons: Readonly<Record<string, string>>;
     /** The state KMS reports for any key, e.g. "Enabled" or "PendingDeletion". */
     readonly kmsKeyState: string;
+    /** The IAM role of an add-on, by add-on name (the EBS CSI driver's `serviceAccountRoleArn`). */
+    readonly addonRoles: Readonly<Record<string, string>>;
+    /** Actions IAM's policy simulator denies to every role; the rest it allows. */
+    readonly deniedActions: readonly string[];
+    /** `kubernetesNetworkConfig`: the pods' address family and the Service CIDR of that family. */
+    readonly ipFamily: "ipv4" | "ipv6";
+    readonly serviceCidr: string;
 }
 
 export const FAKE_CLUSTER: MockCluster = {
     endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
     certificateAuthorityData: Buffer.from("mock certificate authority").toString("base64"),
     // What the program needs (stacks/preflight.ts), so that shipped stacks pass preflight.
-    addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }) },
+    addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }), "eks-pod-identity-agent": "" },
     kmsKeyState: "Enabled",
+    addonRoles: { "aws-ebs-csi-driver": "arn:aws:iam::123456789012:role/ebs-csi-driver" },
+    deniedActions: [],
+    ipFamily: "ipv4",
+    serviceCidr: "172.20.0.0/16",
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -87,6 +98,8 @@ export interface MockRecord {
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly records: MockRecord[] = [];
     readonly invokes: Record<string, number> = {};
+    /** Every invoke with its inputs, in call order (a handful per stack). */
+    readonly calls: { readonly token: string; readonly inputs: Record<string, unknown> }[] = [];
 
     private readonly cluster: MockCluster;
 
@@ -115,19 +128,35 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes[args.token] = (this.invokes[args.token] ?? 0) + 1;
+        this.calls.push({ token: args.token, inputs: args.inputs });
         if (args.token === "aws:eks/getCluster:getCluster") {
-            const { endpoint, certificateAuthorityData } = this.cluster;
-            return { endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name };
+            const { endpoint, certificateAuthorityData, ipFamily, serviceCidr } = this.cluster;
+            const network = ipFamily === "ipv6" ? { ipFamily, serviceIpv4Cidr: "", serviceIpv6Cidr: serviceCidr } : { ipFamily, serviceIpv4Cidr: serviceCidr, serviceIpv6Cidr: "" };
+            return {
+                endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name,
+                arn: `arn:aws:eks:us-east-1:123456789012:cluster/${String(args.inputs.name)}`, kubernetesNetworkConfigs: [network],
+            };
         }
         if (args.token === "aws:eks/getAddon:getAddon") {
             const name = String(args.inputs.addonName);
             if (!(name in this.cluster.addons)) {
                 throw new Error(`ResourceNotFoundException: No addon: ${name} found in cluster: ${args.inputs.clusterName}`);
             }
-            return { addonName: name, clusterName: args.inputs.clusterName, addonVersion: "v1.0.0-eksbuild.1", configurationValues: this.cluster.addons[name], id: `${args.inputs.clusterName}:${name}` };
+            return {
+                addonName: name, clusterName: args.inputs.clusterName, addonVersion: "v1.0.0-eksbuild.1", configurationValues: this.cluster.addons[name],
+                serviceAccountRoleArn: this.cluster.addonRoles[name] ?? "", podIdentityAssociations: [], id: `${args.inputs.clusterName}:${name}`,
+            };
         }
         if (args.token === "aws:kms/getKey:getKey") {
             return { keyId: args.inputs.keyId, arn: args.inputs.keyId, id: args.inputs.keyId, keyState: this.cluster.kmsKeyState, keyUsage: "ENCRYPT_DECRYPT", keySpec: "SYMMETRIC_DEFAULT", enabled: this.cluster.kmsKeyState === "Enabled" };
+        }
+        if (args.token === "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation") {
+            const actions = args.inputs.actionNames as string[];
+            const results = actions.map((actionName) => {
+                const allowed = !this.cluster.deniedActions.includes(actionName);
+                return { actionName, allowed, decision: allowed ? "allowed" : "implicitDeny", resourceArn: (args.inputs.resourceArns as string[] | undefined)?.[0] ?? "*" };
+            });
+            return { ...args.inputs, id: String(args.inputs.policySourceArn), allAllowed: results.every((r) => r.allowed), results };
         }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
     }

@@ -4,6 +4,7 @@ import { FleetMonitoring, Pushgateway, QuestDbDeployment, RegionGateway, Restore
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
 import { clusterProvider } from "./provider";
+import type { ClusterFacts } from "../components/cluster";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
 export interface DatabaseOutputs extends DeployedFacts {
@@ -48,10 +49,10 @@ function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8
 
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
 export function createRegionStack(
-    inventory: Inventory, credentialsSeed: pulumi.Input<string>, previous: Readonly<Record<string, DeployedFacts>> = {},
+    inventory: Inventory, credentialsSeed: pulumi.Input<string>, cluster: ClusterFacts, previous: Readonly<Record<string, DeployedFacts>> = {},
 ): Record<string, DatabaseOutputs> {
     const { region } = inventory;
-    const provider = clusterProvider(region);
+    const provider = clusterProvider(region, cluster);
     const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
     const classes = createStorageClasses(classOf, provider);
     // Backup and drill results are pushed here (docs/decisions.md); only where Prometheus Operator objects can exist.
@@ -62,6 +63,7 @@ export function createRegionStack(
         const deployment = new QuestDbDeployment(database.id, {
             database,
             region,
+            cluster,
             credentialsSeed,
             storageClass: { name, resource: classes.get(name) as pulumi.Resource },
             pushgateway,
@@ -75,7 +77,8 @@ export function createRegionStack(
         };
     }
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
-    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, pushgateway }, { providers: [provider] });
+    const volumeIds = Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId]));
+    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     if (region.gateway) {
         new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });
