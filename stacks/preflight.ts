@@ -1,5 +1,6 @@
 import * as aws from "../components/aws";
 import { ClusterFacts } from "../components/cluster";
+import { partitionOf } from "../components/deployment/backup";
 import { InventoryError, Problem, RegionSpec } from "../inventory";
 import {
     EBS_DRIVER_KEY_ACTIONS, POD_IDENTITY_NODE_ACTIONS, SimulationOutcome, driverKeyRequest, driverRoleOf, nodeRoleRequest, simulate,
@@ -70,7 +71,7 @@ export function preflightProblems(region: RegionSpec, answers: PreflightAnswers)
     }
     found.push(...simulationProblems("nodeRoleArn", region.nodeRoleArn, answers.nodeRole,
         "cannot get Pod Identity credentials for the backup and drill pods on this cluster",
-        `attach the AWS managed policy AmazonEKSWorkerNodePolicy (it allows ${POD_IDENTITY_NODE_ACTIONS.join(", ")}): aws iam attach-role-policy --role-name ${region.nodeRoleArn.split("/").pop()} --policy-arn arn:${partition(region)}:iam::aws:policy/AmazonEKSWorkerNodePolicy`));
+        `attach the AWS managed policy AmazonEKSWorkerNodePolicy (it allows ${POD_IDENTITY_NODE_ACTIONS.join(", ")}): aws iam attach-role-policy --role-name ${region.nodeRoleArn.split("/").pop()} --policy-arn arn:${partitionOf(region.awsRegion)}:iam::aws:policy/AmazonEKSWorkerNodePolicy`));
     found.push(...driverKeyProblems(region, answers));
     const key = answers.kmsKey;
     if (key && region.volumeKmsKeyId) {
@@ -84,10 +85,6 @@ export function preflightProblems(region: RegionSpec, answers: PreflightAnswers)
         }
     }
     return found;
-}
-
-function partition(region: Pick<RegionSpec, "awsRegion">): string {
-    return region.awsRegion.startsWith("cn-") ? "aws-cn" : region.awsRegion.startsWith("us-gov-") ? "aws-us-gov" : "aws";
 }
 
 const SIMULATE_FIX = "give the role that runs the preview iam:SimulatePrincipalPolicy on it (docs/runbook.md, \"Preview role\")";
