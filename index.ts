@@ -1,6 +1,7 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
 import { assertSafeTransitions, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
+import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
@@ -12,13 +13,15 @@ export = async () => {
     // Unsafe transitions (shrink, AZ move, removing a live database, a reused id) stop it before any cloud resource.
     const previous = await readPreviousDeployment();
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
-    // The cluster's add-ons and the volume key, once per stack: a missing one stops the preview here.
-    await assertClusterReady(inventory.region);
-    // Karpenter databases' AMIs (by node image) and the node security group; none asked otherwise.
+    // The cluster (one getCluster), its add-ons, the volume key and the roles' permissions, once per
+    // stack: a missing one stops the preview here.
+    const cluster = await readCluster(inventory.region);
+    await assertClusterReady(inventory.region, cluster);
+    // Karpenter databases' AMIs (by node image); none asked otherwise.
     const karpenter = await resolveKarpenterInputs(inventory);
     return {
         /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-        databases: createRegionStack(inventory, credentialsSeed, previous.databases, karpenter),
+        databases: createRegionStack(inventory, credentialsSeed, cluster, previous.databases, karpenter),
         /** Every id a removed database used: never reused (inventory/transitions.ts). */
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
     };

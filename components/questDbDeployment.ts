@@ -12,6 +12,7 @@ import { createMetrics } from "./deployment/metrics";
 import { createQuestDbServer } from "./deployment/server";
 import { createTenantIsolation } from "./deployment/tenantIsolation";
 import type { PushTarget } from "./pushgateway";
+import type { ClusterFacts } from "./cluster";
 
 export { QUESTDB_DEPLOYMENT_TYPE };
 
@@ -20,6 +21,8 @@ export interface QuestDbDeploymentArgs {
     readonly database: DatabaseSpec;
     /** The region it runs in: cluster, subnets, DNS and ingress. Required. */
     readonly region: RegionSpec;
+    /** The region's cluster (getCluster): the ARN the backup role's trust names, the address family its egress uses. Required. */
+    readonly cluster: ClusterFacts;
     /** Secret seed that the database's passwords are derived from. Required; pass a Pulumi secret. */
     readonly credentialsSeed: pulumi.Input<string>;
     /**
@@ -62,7 +65,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
 
     constructor(name: string, args: QuestDbDeploymentArgs, opts?: pulumi.ComponentResourceOptions) {
         super(QUESTDB_DEPLOYMENT_TYPE, name, {}, opts);
-        const ctx = deploymentContext(this, args.database, args.region);
+        const ctx = deploymentContext(this, args.database, args.region, args.cluster);
         const volume = createVolume(ctx);
         const running = args.database.state !== "decommissioned" ? createRunningParts(ctx, volume, args) : undefined;
         const snapshot = running ? undefined : createFinalSnapshot(ctx, volume);

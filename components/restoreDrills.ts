@@ -4,9 +4,10 @@ import * as aws from "./aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName } from "../inventory";
-import {
-    POD_IDENTITY_AGENT, PUSH_SCRIPT, partitionOf, podIdentityTrustPolicy, scriptCronJobSpec,
-} from "./deployment/backup";
+import { PUSH_SCRIPT, partitionOf, scriptCronJobSpec } from "./deployment/backup";
+import { ClusterFacts, apiServerEgressRules, awsEgressRules, podIdentityTrustPolicy } from "./cluster";
+import { DRILL_LABEL, createDrillAdmission } from "./drillAdmission";
+import { drillQuotaArgs, drillLimitRangeArgs } from "./drillQuota";
 import { questdbImage } from "./deployment/server";
 import { PUSHERS, PushTarget, pushgatewayEgressRule } from "./pushgateway";
 
@@ -16,8 +17,7 @@ export const RESTORE_DRILLS_TYPE = "questdb-cloud:index:RestoreDrills";
 export const DRILL_RUNNER = "questdb-drill";
 /** Tag on every EBS volume a drill creates, value the drill's run id; the only volumes a drill may delete. */
 export const DRILL_TAG = "questdb.cloud/drill";
-/** Label on every Kubernetes object a drill creates. */
-export const DRILL_LABEL = "questdb.cloud/drill-run";
+export { DRILL_LABEL };
 /** A drill that has not finished after this long is stopped; its trap still cleans up. */
 export const DRILL_DEADLINE_SECONDS = 3 * 3600;
 
@@ -28,6 +28,13 @@ export interface RestoreDrillsArgs {
     readonly databases: readonly DatabaseSpec[];
     /** The region: stack, AWS region, cluster name and volume KMS key. Required. */
     readonly region: RegionSpec;
+    /** The region's cluster (getCluster): the ARN the runner role's trust names, the address family of its egress. Required. */
+    readonly cluster: ClusterFacts;
+    /**
+     * Every tenant volume of the cluster, database id to volume id: a drill's PV may name none of
+     * them (components/drillAdmission.ts). @default {}
+     */
+    readonly volumeIds?: Readonly<Record<string, pulumi.Input<string>>>;
     /**
      * The region's Pushgateway, which each drill pushes its outcome and phase durations to (and
      * which the runner's NetworkPolicy lets it reach). @default undefined: drills push nothing
@@ -115,19 +122,19 @@ export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
 }
 
 /**
- * The runner's own egress: AWS, the API server, Pod Identity and, when the region has one, the
- * Pushgateway. A separate policy, so the throwaway QuestDB gets none of it.
+ * The runner's own egress: AWS and Pod Identity (components/cluster.ts), the API server and, when
+ * the region has one, the Pushgateway. A separate policy, so the throwaway QuestDB gets none of it.
  */
-export function drillRunnerEgressArgs(pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
+export function drillRunnerEgressArgs(cluster: Pick<ClusterFacts, "ipFamily" | "serviceCidr">, pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
     return {
         metadata: { name: `${DRILL_RUNNER}-egress`, namespace: DRILL_NAMESPACE, labels },
         spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/component": PUSHERS.drill } },
             policyTypes: ["Egress"],
             egress: [
-                { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] },
-                { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+                ...awsEgressRules(cluster),
                 ...(pushgateway ? [pushgatewayEgressRule(pushgateway)] : []),
+                ...apiServerEgressRules(cluster),
             ],
         },
     };
@@ -137,11 +144,20 @@ export function drillRunnerEgressArgs(pushgateway?: PushTarget): k8s.networking.
  * Restore drills for the region (scripts/backup/drill.sh): the newest snapshot of a database is
  * restored to a scratch volume in its AZ, a throwaway QuestDB starts on it and answers a query,
  * and everything the drill created, and nothing else, is deleted. One namespace, runner identity
- * and role for the region; one CronJob per database with `backup.drill`.
+ * and role for the region; one CronJob per database with `backup.drill`. A region that schedules
+ * no drill gets none of it.
  */
 export class RestoreDrills extends pulumi.ComponentResource {
     constructor(name: string, args: RestoreDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(RESTORE_DRILLS_TYPE, name, {}, opts);
+        const drilled = drilledDatabases(args.databases);
+        if (drilled.length > 0) {
+            this.createRunner(name, args, drilled);
+        }
+        this.registerOutputs({});
+    }
+
+    private createRunner(name: string, args: RestoreDrillsArgs, drilled: readonly DatabaseSpec[]): void {
         const { region } = args;
         const parent = { parent: this };
         const tags = { [STACK_TAG]: region.stack, "managed-by": "pulumi" };
@@ -151,7 +167,10 @@ export class RestoreDrills extends pulumi.ComponentResource {
         const inNamespace = { parent: this, dependsOn: [namespace] };
         const meta = (objectName: string) => ({ name: objectName, namespace: DRILL_NAMESPACE, labels });
         new k8s.networking.v1.NetworkPolicy(`${name}-isolation`, drillNetworkPolicyArgs(), inNamespace);
-        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(args.pushgateway), inNamespace);
+        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(args.cluster, args.pushgateway), inNamespace);
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, drillQuotaArgs(drilled.length, labels), inNamespace);
+        new k8s.core.v1.LimitRange(`${name}-limits`, drillLimitRangeArgs(labels), inNamespace);
+        createDrillAdmission(name, DRILL_RUNNER, args.volumeIds ?? {}, labels, inNamespace);
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, { metadata: meta(DRILL_RUNNER) }, inNamespace);
         const subject = [{ kind: "ServiceAccount", name: DRILL_RUNNER, namespace: DRILL_NAMESPACE }];
         // PersistentVolumes are cluster-scoped: a drill binds its scratch volume through one.
@@ -175,7 +194,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         }, inNamespace);
         const role = new aws.iam.Role(`${name}-aws-role`, {
             description: `Restore drills of stack ${region.stack}: scratch volumes from its snapshots`,
-            assumeRolePolicy: podIdentityTrustPolicy(),
+            assumeRolePolicy: podIdentityTrustPolicy(args.cluster, DRILL_NAMESPACE, DRILL_RUNNER),
             tags,
         }, parent);
         new aws.iam.RolePolicy(`${name}-aws-policy`, { role: role.name, policy: JSON.stringify(drillPolicyDocument(region)) }, parent);
@@ -183,9 +202,8 @@ export class RestoreDrills extends pulumi.ComponentResource {
             clusterName: region.clusterName, namespace: DRILL_NAMESPACE, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
         }, { parent: this, dependsOn: [account] });
         const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT, "push.sh": PUSH_SCRIPT } }, inNamespace);
-        for (const database of drilledDatabases(args.databases)) {
+        for (const database of drilled) {
             new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region, args.pushgateway), { parent: this, dependsOn: [namespace, account, script] });
         }
-        this.registerOutputs({});
     }
 }

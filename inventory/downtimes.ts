@@ -41,8 +41,8 @@ export const DOWNTIMES = {
     nodeFailure: {
         what: "node replaced",
         minMinutes: 5,
-        maxMinutes: 10,
-        why: "node health check, a new instance, the EBS detach and attach, QuestDB start",
+        maxMinutes: 40,
+        why: "an EC2 status-check failure is replaced within minutes; a node that is only NotReady waits 30 minutes for EKS node auto repair; then a new instance, the EBS detach and attach, QuestDB start",
         operations: ["node failure"],
     },
 } as const satisfies Record<string, DowntimeFigure>;

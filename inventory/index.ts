@@ -17,3 +17,4 @@ export { STATES } from "./readDatabase";
 export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding";
 export { DOWNTIMES, DowntimeFigure, DowntimeKey, downtimeText } from "./downtimes";
 export { DEFAULT_NODE_PROVISIONER, KARPENTER, NODE_PROVISIONERS, NodeProvisioner, maintenanceWindowOf } from "./nodeProvisioner";
+export { KMS_KEY_ARN, describeKeyCommand } from "./kmsKey";

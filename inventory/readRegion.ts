@@ -1,5 +1,6 @@
 import { DEFAULTS } from "./defaults";
 import { FieldReader, isPlainObject } from "./fields";
+import { readVolumeKmsKeyId } from "./kmsKey";
 import { AZ, DNS_LABEL, DNS_NAME, EXPECT, HOSTED_ZONE, NODE_IMAGE, ROLE_ARN, SUBNET, VERSION } from "./patterns";
 import { ProblemList } from "./problems";
 import { readMonitoring } from "./readMonitoring";
@@ -68,7 +69,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     // 1000 is the largest inventory the program is benchmarked at (npm run bench); shard beyond it.
     const maxRead = r.optionalInteger("maxDatabases", { min: 1, max: 1000 });
     const maxDatabases = maxRead ?? DEFAULTS.maxDatabases;
-    const volumeKmsKeyId = r.optionalString("volumeKmsKeyId", { pattern: /^arn:aws[a-z-]*:kms:/, expected: "a KMS key ARN" });
+    const volumeKmsKeyId = readVolumeKmsKeyId(r, awsRegion);
     const defaults = readRegionDefaults(r);
     const channels = readChannels(r);
     const retiredIds = readRetiredIds(r);

@@ -64,6 +64,13 @@ export interface MockCluster {
     readonly clusterSecurityGroupId: string;
     /** AWS's public EKS AMI parameters, name to AMI id; an absent name is ParameterNotFound. */
     readonly amiParameters: Readonly<Record<string, string>>;
+    /** The IAM role of an add-on, by add-on name (the EBS CSI driver's `serviceAccountRoleArn`). */
+    readonly addonRoles: Readonly<Record<string, string>>;
+    /** Actions IAM's policy simulator denies to every role; the rest it allows. */
+    readonly deniedActions: readonly string[];
+    /** `kubernetesNetworkConfig`: the pods' address family and the Service CIDR of that family. */
+    readonly ipFamily: "ipv4" | "ipv6";
+    readonly serviceCidr: string;
 }
 
 /** The EKS AMI releases the mock region publishes: the ones the shipped stacks and fixtures name. */
@@ -73,7 +80,7 @@ export const FAKE_CLUSTER: MockCluster = {
     endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.mock.eks.amazonaws.com",
     certificateAuthorityData: Buffer.from("mock certificate authority").toString("base64"),
     // What the program needs (stacks/preflight.ts), so that shipped stacks pass preflight.
-    addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }) },
+    addons: { "aws-ebs-csi-driver": "", "vpc-cni": JSON.stringify({ enableNetworkPolicy: "true" }), "eks-pod-identity-agent": "" },
     kmsKeyState: "Enabled",
     clusterSecurityGroupId: "sg-0c1a2b3c4d5e6f708",
     amiParameters: Object.fromEntries(MOCK_NODE_IMAGES.flatMap((image) => (["x86_64", "arm64"] as const).map((arch) => {
@@ -81,6 +88,10 @@ export const FAKE_CLUSTER: MockCluster = {
         const name = `/aws/service/eks/optimized-ami/${minor}/amazon-linux-2023/${arch}/standard/amazon-eks-node-al2023-${arch}-standard-${minor}-v${date}/image_id`;
         return [name, fakeId("ami-", `${image}/${arch}`)];
     }))),
+    addonRoles: { "aws-ebs-csi-driver": "arn:aws:iam::123456789012:role/ebs-csi-driver" },
+    deniedActions: [],
+    ipFamily: "ipv4",
+    serviceCidr: "172.20.0.0/16",
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -100,6 +111,8 @@ export interface MockRecord {
 export class RecordingMocks implements pulumi.runtime.Mocks {
     readonly records: MockRecord[] = [];
     readonly invokes: Record<string, number> = {};
+    /** Every invoke with its inputs, in call order (a handful per stack). */
+    readonly calls: { readonly token: string; readonly inputs: Record<string, unknown> }[] = [];
 
     private readonly cluster: MockCluster;
 
@@ -128,10 +141,13 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
         this.invokes[args.token] = (this.invokes[args.token] ?? 0) + 1;
+        this.calls.push({ token: args.token, inputs: args.inputs });
         if (args.token === "aws:eks/getCluster:getCluster") {
-            const { endpoint, certificateAuthorityData } = this.cluster;
+            const { endpoint, certificateAuthorityData, ipFamily, serviceCidr } = this.cluster;
+            const network = ipFamily === "ipv6" ? { ipFamily, serviceIpv4Cidr: "", serviceIpv6Cidr: serviceCidr } : { ipFamily, serviceIpv4Cidr: serviceCidr, serviceIpv6Cidr: "" };
             return {
                 endpoint, certificateAuthorities: [{ data: certificateAuthorityData }], version: "1.31", status: "ACTIVE", name: args.inputs.name, id: args.inputs.name,
+                arn: `arn:aws:eks:us-east-1:123456789012:cluster/${String(args.inputs.name)}`, kubernetesNetworkConfigs: [network],
                 vpcConfig: { clusterSecurityGroupId: this.cluster.clusterSecurityGroupId },
             };
         }
@@ -140,7 +156,10 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             if (!(name in this.cluster.addons)) {
                 throw new Error(`ResourceNotFoundException: No addon: ${name} found in cluster: ${args.inputs.clusterName}`);
             }
-            return { addonName: name, clusterName: args.inputs.clusterName, addonVersion: "v1.0.0-eksbuild.1", configurationValues: this.cluster.addons[name], id: `${args.inputs.clusterName}:${name}` };
+            return {
+                addonName: name, clusterName: args.inputs.clusterName, addonVersion: "v1.0.0-eksbuild.1", configurationValues: this.cluster.addons[name],
+                serviceAccountRoleArn: this.cluster.addonRoles[name] ?? "", podIdentityAssociations: [], id: `${args.inputs.clusterName}:${name}`,
+            };
         }
         if (args.token === "aws:kms/getKey:getKey") {
             return { keyId: args.inputs.keyId, arn: args.inputs.keyId, id: args.inputs.keyId, keyState: this.cluster.kmsKeyState, keyUsage: "ENCRYPT_DECRYPT", keySpec: "SYMMETRIC_DEFAULT", enabled: this.cluster.kmsKeyState === "Enabled" };
@@ -152,6 +171,14 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
                 throw new Error(`ParameterNotFound: ${name}`);
             }
             return { name, value: ami, type: "String", id: name, arn: `arn:aws:ssm:::parameter${name}`, version: 1, insecureValue: ami, withDecryption: true };
+        }
+        if (args.token === "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation") {
+            const actions = args.inputs.actionNames as string[];
+            const results = actions.map((actionName) => {
+                const allowed = !this.cluster.deniedActions.includes(actionName);
+                return { actionName, allowed, decision: allowed ? "allowed" : "implicitDeny", resourceArn: (args.inputs.resourceArns as string[] | undefined)?.[0] ?? "*" };
+            });
+            return { ...args.inputs, id: String(args.inputs.policySourceArn), allAllowed: results.every((r) => r.allowed), results };
         }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
     }

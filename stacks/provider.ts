@@ -1,6 +1,6 @@
-import * as aws from "../components/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ClusterFacts } from "../components/cluster";
 import { RegionSpec } from "../inventory";
 import { kubeconfigFor } from "./kubeconfig";
 
@@ -27,14 +27,8 @@ export function clusterProviderArgs(region: Pick<RegionSpec, "awsRegion" | "clus
     };
 }
 
-/** The region's cluster, asked once per stack: the provider and the Karpenter node classes read it. */
-export function clusterOf(region: Pick<RegionSpec, "clusterName">): pulumi.Output<aws.eks.GetClusterResult> {
-    return aws.eks.getClusterOutput({ name: region.clusterName });
-}
-
-/** One provider for the region's cluster, fed by a single `getCluster` call per stack. */
-export function clusterProvider(region: RegionSpec, cluster = clusterOf(region)): k8s.Provider {
-    const kubeconfig = pulumi.all([cluster.endpoint, cluster.certificateAuthorities]).apply(([endpoint, authorities]) =>
-        kubeconfigFor({ name: region.clusterName, endpoint, certificateAuthorityData: authorities[0].data, awsRegion: region.awsRegion }));
+/** One provider for the region's cluster, fed by the stack's single `getCluster` call (stacks/cluster.ts). */
+export function clusterProvider(region: RegionSpec, cluster: Pick<ClusterFacts, "endpoint" | "certificateAuthorityData">): k8s.Provider {
+    const kubeconfig = kubeconfigFor({ name: region.clusterName, endpoint: cluster.endpoint, certificateAuthorityData: cluster.certificateAuthorityData, awsRegion: region.awsRegion });
     return new k8s.Provider(`${region.clusterName}-cluster`, clusterProviderArgs(region, kubeconfig));
 }

@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { FleetMonitoring, KarpenterNodeClasses, Pushgateway, QuestDbDeployment, RegionGateway, RestoreDrills, hasPushgateway } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
-import { clusterOf, clusterProvider } from "./provider";
+import { clusterProvider } from "./provider";
 import type { KarpenterInputs } from "./karpenter";
 import { nodeImageKey } from "../components";
+import type { ClusterFacts } from "../components/cluster";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
 export interface DatabaseOutputs extends DeployedFacts {
@@ -50,11 +51,10 @@ function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8
 
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
 export function createRegionStack(
-    inventory: Inventory, credentialsSeed: pulumi.Input<string>, previous: Readonly<Record<string, DeployedFacts>> = {},
+    inventory: Inventory, credentialsSeed: pulumi.Input<string>, cluster: ClusterFacts, previous: Readonly<Record<string, DeployedFacts>> = {},
     karpenter?: KarpenterInputs,
 ): Record<string, DatabaseOutputs> {
     const { region } = inventory;
-    const cluster = clusterOf(region);
     const provider = clusterProvider(region, cluster);
     const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
     const classes = createStorageClasses(classOf, provider);
@@ -62,7 +62,7 @@ export function createRegionStack(
     const pushgateway = hasPushgateway(region) ? new Pushgateway("questdb-pushgateway", { region }, { providers: [provider] }).target : undefined;
     // One EC2NodeClass per node image of the region's Karpenter databases (components/karpenterNodeClasses.ts).
     const nodeClasses = karpenter ? new KarpenterNodeClasses("questdb-node-classes", {
-        region, ...karpenter, securityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+        region, ...karpenter, securityGroupId: cluster.clusterSecurityGroupId,
     }, { providers: [provider] }).classes : undefined;
     const outputs: Record<string, DatabaseOutputs> = {};
     for (const database of inventory.databases) {
@@ -70,6 +70,7 @@ export function createRegionStack(
         const deployment = new QuestDbDeployment(database.id, {
             database,
             region,
+            cluster,
             credentialsSeed,
             storageClass: { name, resource: classes.get(name) as pulumi.Resource },
             pushgateway,
@@ -84,7 +85,8 @@ export function createRegionStack(
         };
     }
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
-    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, pushgateway }, { providers: [provider] });
+    const volumeIds = Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId]));
+    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     if (region.gateway) {
         new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });

@@ -6,14 +6,15 @@ import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, IN_NAMESPACE, PORTS, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, validSchedule } from "../../inventory";
 import { DeploymentContext, partName } from "./context";
 import { PUSHERS, PushTarget, pushgatewayEgressRule } from "../pushgateway";
+import { awsEgressRules, podIdentityTrustPolicy } from "../cluster";
+
+export { POD_IDENTITY_AGENT, podIdentityTrustPolicy } from "../cluster";
 
 /**
  * The image the backup and drill scripts run in: the AWS CLI v2 on Amazon Linux 2, which also has
  * bash, curl and GNU date, all the scripts use. Pinned; a new tag is a reviewed change.
  */
 export const AWS_CLI_IMAGE = "public.ecr.aws/aws-cli/aws-cli:2.22.26";
-/** The Pod Identity agent's credential endpoint on every node (EKS docs, "EKS Pod Identity"). */
-export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
 /** A non-root uid for script pods; the AWS CLI image needs none of its own. */
 export const SCRIPT_UID = 65532;
 /** The backup pod's label value under `app.kubernetes.io/component`, which both NetworkPolicies select. */
@@ -30,14 +31,6 @@ export const PUSH_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "scr
 /** The IAM partition of a region: China and GovCloud have their own ARNs. */
 export function partitionOf(awsRegion: string): string {
     return awsRegion.startsWith("cn-") ? "aws-cn" : awsRegion.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-}
-
-/** The trust policy of a role that EKS Pod Identity hands to a ServiceAccount. */
-export function podIdentityTrustPolicy(): string {
-    return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
-    });
 }
 
 export interface BackupPolicyInput {
@@ -197,8 +190,9 @@ export function scriptCronJobSpec(job: ScriptCronJob): k8s.types.input.batch.v1.
 
 /**
  * Widens the tenant's default deny for the backup pod only: out to QuestDB's HTTP port, the Pod
- * Identity agent, HTTPS (the EC2 API, public or through a VPC endpoint) and, when the region has
- * one, the Pushgateway's pods on its port. DNS comes from the tenant policy, which selects every
+ * Identity agent (of the cluster's address family), HTTPS but to the Service CIDR (the EC2 API,
+ * public or through a VPC endpoint; components/cluster.ts) and, when the region has one, the
+ * Pushgateway's pods on its port. DNS comes from the tenant policy, which selects every
  * pod of the namespace.
  */
 export function backupEgressPolicyArgs(ctx: DeploymentContext, pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
@@ -209,8 +203,7 @@ export function backupEgressPolicyArgs(ctx: DeploymentContext, pushgateway?: Pus
             policyTypes: ["Egress"],
             egress: [
                 { to: [{ podSelector: { matchLabels: questdbPodSelector(ctx) } }], ports: [{ protocol: "TCP", port: PORTS.http }] },
-                { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] },
-                { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ protocol: "TCP", port: 443 }] },
+                ...awsEgressRules(ctx.cluster),
                 ...(pushgateway ? [pushgatewayEgressRule(pushgateway)] : []),
             ],
         },
@@ -243,7 +236,7 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
     const meta = (name: string) => ({ name, namespace: ctx.names.namespace, labels: ctx.labels });
     const role = new aws.iam.Role(partName(ctx, "backup-role"), {
         description: `Consistent scheduled snapshots of ${ctx.database.id}'s data volume`,
-        assumeRolePolicy: podIdentityTrustPolicy(),
+        assumeRolePolicy: podIdentityTrustPolicy(ctx.cluster, ctx.names.namespace, IN_NAMESPACE.backup),
         tags: ctx.tags,
     }, { parent: ctx.parent });
     new aws.iam.RolePolicy(partName(ctx, "backup-policy"), {

@@ -1,11 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DatabaseSpec, DerivedNames, RegionSpec, derivedNames, logicalName } from "../../inventory";
+import type { ClusterFacts } from "../cluster";
 
 /** What every part of one deployment needs to know. Built once per database. */
 export interface DeploymentContext {
     readonly parent: pulumi.Resource;
     readonly database: DatabaseSpec;
     readonly region: RegionSpec;
+    /** The region's cluster as getCluster reported it (ARN, address family, Service CIDR). */
+    readonly cluster: ClusterFacts;
     readonly names: DerivedNames;
     /** AWS tags carried by every cloud resource of the database. */
     readonly tags: Readonly<Record<string, string>>;
@@ -13,11 +16,12 @@ export interface DeploymentContext {
     readonly labels: Readonly<Record<string, string>>;
 }
 
-export function deploymentContext(parent: pulumi.Resource, database: DatabaseSpec, region: RegionSpec): DeploymentContext {
+export function deploymentContext(parent: pulumi.Resource, database: DatabaseSpec, region: RegionSpec, cluster: ClusterFacts): DeploymentContext {
     return {
         parent,
         database,
         region,
+        cluster,
         names: derivedNames(database.id, region.dnsSuffix),
         tags: awsTags(database.id, region.stack),
         labels: { "app.kubernetes.io/name": "questdb", "app.kubernetes.io/managed-by": "pulumi", [DATABASE_LABEL]: database.id },

@@ -74,7 +74,8 @@ export function nodeGroupArgs(
         nodeRepairConfig: { enabled: true },
         capacityType: "ON_DEMAND",
         scalingConfig: scalingFor(database.state),
-        // A rolling update surges a new node before draining the old one.
+        // A rolling update launches new nodes before draining the old one: up to two at once even
+        // with one AZ (EKS user guide, "Managed node update behavior"); capacity notes: docs/runbook.md.
         updateConfig: { maxUnavailable: 1 },
         labels: { [DATABASE_LABEL]: database.id },
         taints: [databaseTaint(database.id)],

@@ -74,14 +74,16 @@ function writeFakeAwsPlugin(dir: string): string {
 }
 
 /**
- * The cluster's EKS add-ons, as a region the runbook prepared has them: the EBS CSI driver, and the
- * VPC CNI with NetworkPolicy enforcement on (what the program's preflight asks AWS for).
+ * The cluster's EKS add-ons, as a region the runbook prepared has them: the EBS CSI driver, the
+ * VPC CNI with NetworkPolicy enforcement on and the Pod Identity agent (what the program's
+ * preflight asks AWS for).
  */
 function installAddons(worldFile: string, stackYaml: string): void {
     const clusterName = (parse(stackYaml) as { config: Record<string, { clusterName?: string }> }).config[`${CONFIG_NAMESPACE}:region`]?.clusterName as string;
     writeWorld(worldFile, Object.fromEntries([
         addonEntry(clusterName, REQUIRED_ADDONS.ebsCsi),
         addonEntry(clusterName, REQUIRED_ADDONS.vpcCni, JSON.stringify({ enableNetworkPolicy: "true" })),
+        addonEntry(clusterName, REQUIRED_ADDONS.podIdentityAgent),
     ]));
 }
 

@@ -6,16 +6,18 @@
  * - Resources live in a "world" file (QDB_E2E_FAKEAWS_WORLD): create/update/delete write it, read
  *   and import find what a test put there (legacy resources for adoption).
  * - Ids are deterministic: a prefix per type and a hash of the URN.
- * - Diff compares the inputs; the paths that force a replacement are the impact tool's
- *   FORCE_REPLACE table (tools/impact/rules.ts), so the two cannot drift apart.
+ * - Diff compares the inputs; the paths that force a replacement come from
+ *   shared/reference/aws-replace-on-change.json (read from the Terraform provider that pulumi-aws
+ *   bridges), not from the impact tool's own table, so the tier can catch impact being wrong.
  * - `aws.eks.getCluster` answers with the tier's API server endpoint and CA (QDB_E2E_APISERVER,
  *   QDB_E2E_CA_DATA; a test may give the cluster another endpoint in the world); `aws.eks.getAddon` answers from the world's add-on entries (the tier installs
- *   the two the preflight asks for; a test can remove one); any other invoke fails, naming itself.
+ *   ones the preflight asks for; a test can remove one); `aws.iam.getPrincipalPolicySimulation`
+ *   allows every action (the tier has no IAM); any other invoke fails, naming itself.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
 import type * as provider from "@pulumi/pulumi/provider";
-import { FORCE_REPLACE, matches } from "../../tools/impact/rules";
+import { awsReplaceOnChange } from "./replaceOnChange";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** Where a resource's inputs are kept in its outputs: the engine hands Diff the old outputs. */
@@ -63,6 +65,11 @@ export function differingPaths(a: unknown, b: unknown, prefix = ""): string[] {
         return [...keys].flatMap((k) => differingPaths((a as Props)[k], (b as Props)[k], prefix ? `${prefix}.${k}` : k));
     }
     return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+/** Whether a changed path is one of the replacing paths or inside one ("launchTemplate.id" covers itself only). */
+function matchesPrefix(path: string, prefixes: readonly string[]): boolean {
+    return prefixes.some((p) => path === p || path.startsWith(`${p}.`));
 }
 
 /** What AWS computes for a new resource of each type the program uses. */
@@ -117,6 +124,8 @@ function clusterAnswer(world: World, inputs: Props): Props {
     return {
         id: name, name, endpoint, arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/${name}`,
         certificateAuthorities: [{ data: ca }], status: "ACTIVE", version: "1.36",
+        // The tier's kube-apiserver --service-cluster-ip-range (e2e/engine/cluster.ts).
+        kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16", serviceIpv6Cidr: "" }],
     };
 }
 
@@ -153,8 +162,8 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
         async diff(id, urn, olds: Props, news: Props) {
             const before = (olds[INPUTS_KEY] ?? {}) as Props;
             const paths = differingPaths(before, news).filter((p) => p !== "");
-            const force = FORCE_REPLACE[typeOf(urn)] ?? [];
-            const replaces = [...new Set(paths.filter((p) => matches(p, force)).map((p) => p.split(".")[0]))];
+            const force = awsReplaceOnChange()[typeOf(urn)] ?? [];
+            const replaces = [...new Set(paths.filter((p) => matchesPrefix(p, force)).map((p) => p.split(".")[0]))];
             return { changes: paths.length > 0, replaces };
         },
         async create(urn, inputs: Props) {
@@ -193,6 +202,10 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
             }
             if (token === "aws:eks/getAddon:getAddon") {
                 return addonAnswer(load(), inputs);
+            }
+            if (token === "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation") {
+                const results = (inputs.actionNames as string[]).map((actionName) => ({ actionName, allowed: true, decision: "allowed" }));
+                return { outputs: { ...inputs, id: inputs.policySourceArn, allAllowed: true, results } };
             }
             throw new Error(`fake aws: the program invoked ${token}, which this tier does not model; add it to e2e/fakeaws/provider.ts`);
         },

@@ -26,8 +26,10 @@ for (const stack of shippedStacks()) {
                 assert.deepEqual(ids, inventory.databases.map((d) => d.id).sort());
                 assert.deepEqual(render.invokes, {
                     "aws:eks/getCluster:getCluster": 1,
-                    // One getAddon per add-on (EBS CSI, VPC CNI), never one per database.
-                    "aws:eks/getAddon:getAddon": 2,
+                    // One getAddon per add-on (EBS CSI, VPC CNI, Pod Identity agent), never one per database.
+                    "aws:eks/getAddon:getAddon": 3,
+                    // The node role's simulation, and the EBS CSI driver role's with a customer-managed key.
+                    "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation": inventory.region.volumeKmsKeyId ? 2 : 1,
                     ...(inventory.region.volumeKmsKeyId ? { "aws:kms/getKey:getKey": 1 } : {}),
                 });
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);

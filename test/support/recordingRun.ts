@@ -10,7 +10,7 @@ import { PROJECT_DIR, runProgram } from "../../render/inProcess";
  * Runs the program in this process with recording mocks and returns the error it threw along
  * with every type registered before it. Call once per test file: the mock runtime is global.
  */
-export async function runProgramCatchingError(body: unknown, cluster: Partial<MockCluster> = {}): Promise<{ error: unknown; registeredTypes: string[] }> {
+export async function runProgramCatchingError(body: unknown, cluster: Partial<MockCluster> = {}): Promise<{ error: unknown; registeredTypes: string[]; invokes: RecordingMocks["calls"] }> {
     const file = parseStackFile(stringify(body), "Pulumi.prod.yaml", "prod");
     const request = requestFromStackFile(file, false);
     const mocks = new RecordingMocks(false, {}, cluster);
@@ -25,5 +25,5 @@ export async function runProgramCatchingError(body: unknown, cluster: Partial<Mo
             return {};
         }
     });
-    return { error, registeredTypes: mocks.records.map((r) => r.type) };
+    return { error, registeredTypes: mocks.records.map((r) => r.type), invokes: mocks.calls };
 }

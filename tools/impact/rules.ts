@@ -62,14 +62,16 @@ function dataReplacingPaths(change: ResourceChange, flags: ProviderFlags): strin
 
 /**
  * Input paths whose change replaces the resource (prefix match: "spec.csi" covers
- * "spec.csi.volumeHandle"). Sources: the AWS provider's ForceNew schema fields, and the
+ * "spec.csi.volumeHandle"). Sources: the AWS provider's ForceNew schema fields (equal to
+ * shared/reference/aws-replace-on-change.json, test/tools/awsReplacements.test.ts), and the
  * Kubernetes API's immutable fields (which the Kubernetes provider turns into replacements).
  */
 export const FORCE_REPLACE: Readonly<Record<string, readonly string[]>> = {
-    [VOLUME]: ["availabilityZone", "snapshotId", "encrypted", "kmsKeyId", "outpostArn"],
+    [VOLUME]: ["availabilityZone", "snapshotId", "encrypted", "kmsKeyId", "multiAttachEnabled", "outpostArn"],
     [NODE_GROUP]: [
         "instanceTypes", "amiType", "capacityType", "subnetIds", "nodeGroupName", "nodeGroupNamePrefix",
-        "nodeRoleArn", "clusterName", "diskSize", "remoteAccess", "launchTemplate.id", "launchTemplate.name",
+        "nodeRoleArn", "clusterName", "diskSize", "remoteAccess", "remoteAccess.ec2SshKey", "remoteAccess.sourceSecurityGroupIds",
+        "launchTemplate.id", "launchTemplate.name",
     ],
     [LAUNCH_TEMPLATE]: ["name", "namePrefix"],
     [PV]: ["spec.csi", "spec.storageClassName", "spec.claimRef", "spec.nodeAffinity", "spec.volumeMode"],
@@ -77,7 +79,8 @@ export const FORCE_REPLACE: Readonly<Record<string, readonly string[]>> = {
     [STATEFUL_SET]: ["spec.selector", "spec.serviceName", "spec.volumeClaimTemplates", "spec.podManagementPolicy", "spec.revisionHistoryLimit"],
     // Always, whatever the provider's flags (diff.go: a Secret's type).
     [SECRET]: ["type"],
-    "aws:route53/record:Record": ["name", "type", "zoneId", "setIdentifier"],
+    // A changed type or setIdentifier is an update: one change batch deletes and creates the record set.
+    "aws:route53/record:Record": ["name", "zoneId"],
     "kubernetes:storage.k8s.io/v1:StorageClass": ["provisioner", "parameters", "reclaimPolicy", "volumeBindingMode"],
     // The backup and drill identities (components/deployment/backup.ts, components/restoreDrills.ts).
     "aws:iam/role:Role": ["name", "namePrefix", "path"],

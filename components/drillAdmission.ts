@@ -1,0 +1,83 @@
+/**
+ * What the drill runner may do with PersistentVolumes, enforced by the API server: RBAC cannot
+ * scope a cluster-scoped create by name or content, so a ValidatingAdmissionPolicy bound to the
+ * runner's ServiceAccount lets it create only a PV named and labelled as a drill run's, claimed
+ * in the drills namespace, naming no tenant volume, and delete only such PVs. The tenant volume
+ * ids come from the program, in a parameter ConfigMap (data key = volume id).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { DRILL_NAMESPACE } from "../inventory";
+import { EBS_CSI_DRIVER } from "./deployment/dataVolume";
+
+/** Name of the policy, its binding and the parameter ConfigMap. */
+export const DRILL_PV_POLICY = "questdb-drill-pvs";
+/** Label on every Kubernetes object a drill creates, value the run id (scripts/backup/drill.sh). */
+export const DRILL_LABEL = "questdb.cloud/drill-run";
+
+/** The username the API server gives a ServiceAccount. */
+export function serviceAccountUser(namespace: string, name: string): string {
+    return `system:serviceaccount:${namespace}:${name}`;
+}
+
+const creating = (rule: string) => `request.operation != 'CREATE' || (${rule})`;
+const RUN = `object.metadata.labels['${DRILL_LABEL}']`;
+
+/** The CEL rules, each with the message the runner gets when it breaks one. */
+export const DRILL_PV_RULES: readonly { expression: string; message: string }[] = [
+    { expression: creating(`has(object.metadata.labels) && '${DRILL_LABEL}' in object.metadata.labels && ${RUN} != ''`),
+        message: `a drill may create only PVs labelled ${DRILL_LABEL}=<run id>` },
+    { expression: creating(`object.metadata.name.startsWith('drill-') && object.metadata.name.endsWith('-' + ${RUN})`),
+        message: "a drill PV's name is drill-<database>-<run id>, its own run's" },
+    { expression: creating(`has(object.spec.claimRef) && object.spec.claimRef.namespace == '${DRILL_NAMESPACE}' && object.spec.claimRef.name == object.metadata.name`),
+        message: `a drill PV is claimed in ${DRILL_NAMESPACE} by the claim of its own name` },
+    { expression: creating(`has(object.spec.csi) && object.spec.csi.driver == '${EBS_CSI_DRIVER}' && !(has(params.data) && object.spec.csi.volumeHandle in params.data)`),
+        message: "a drill PV may not name a tenant database's volume" },
+    { expression: `request.operation != 'DELETE' || (has(oldObject.metadata.labels) && '${DRILL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.name.startsWith('drill-'))`,
+        message: "a drill may delete only a drill run's PVs" },
+];
+
+export function drillPvPolicyArgs(runner: string): k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs {
+    return {
+        metadata: { name: DRILL_PV_POLICY },
+        spec: {
+            failurePolicy: "Fail",
+            paramKind: { apiVersion: "v1", kind: "ConfigMap" },
+            matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["persistentvolumes"], operations: ["CREATE", "UPDATE", "DELETE"] }] },
+            matchConditions: [{ name: "drill-runner-only", expression: `request.userInfo.username == '${serviceAccountUser(DRILL_NAMESPACE, runner)}'` }],
+            validations: [
+                { expression: "request.operation != 'UPDATE'", message: "a drill never changes a PV" },
+                ...DRILL_PV_RULES,
+            ],
+        },
+    };
+}
+
+export function drillPvBindingArgs(): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs {
+    return {
+        metadata: { name: DRILL_PV_POLICY },
+        spec: {
+            policyName: DRILL_PV_POLICY,
+            validationActions: ["Deny"],
+            paramRef: { name: DRILL_PV_POLICY, namespace: DRILL_NAMESPACE, parameterNotFoundAction: "Deny" },
+        },
+    };
+}
+
+/** The parameter ConfigMap: every tenant volume of the region, volume id to database id. */
+export function tenantVolumesArgs(volumeIds: Readonly<Record<string, pulumi.Input<string>>>, labels: Record<string, string>): k8s.core.v1.ConfigMapArgs {
+    const entries = Object.entries(volumeIds).sort(([a], [b]) => a.localeCompare(b));
+    return {
+        metadata: { name: DRILL_PV_POLICY, namespace: DRILL_NAMESPACE, labels },
+        data: pulumi.all(entries.map(([id, volume]) => pulumi.output(volume).apply((v) => [v, id] as const)))
+            .apply((pairs) => Object.fromEntries(pairs)),
+    };
+}
+
+/** Creates the policy, its binding and its parameters; the binding waits for both. */
+export function createDrillAdmission(name: string, runner: string, volumeIds: Readonly<Record<string, pulumi.Input<string>>>,
+    labels: Record<string, string>, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): void {
+    const params = new k8s.core.v1.ConfigMap(`${name}-tenant-volumes`, tenantVolumesArgs(volumeIds, labels), opts);
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-pv-policy`, drillPvPolicyArgs(runner), { parent: opts.parent });
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-pv-policy-binding`, drillPvBindingArgs(), { parent: opts.parent, dependsOn: [policy, params] });
+}
