@@ -6,7 +6,6 @@
  */
 import { FieldReader } from "./fields";
 import type { MaintenanceWindow } from "./maintenanceWindow";
-import type { DatabaseSpec } from "./types";
 
 export const NODE_PROVISIONERS = ["managedNodeGroup", "karpenter"] as const;
 export type NodeProvisioner = (typeof NODE_PROVISIONERS)[number];
@@ -35,8 +34,7 @@ export function readNodeProvisioner(r: FieldReader): NodeProvisioner | undefined
  * rollout work; until it is wired here, no database has a window and drift is always allowed,
  * as today's rolling node image update is.
  */
-export function maintenanceWindowOf(database: DatabaseSpec): MaintenanceWindow | undefined {
-    // Wire here at merge: parse `database.maintenanceWindow` (already defaulted from the region).
+export function maintenanceWindowOf(database: { readonly id: string }): MaintenanceWindow | undefined {
     void database;
     return undefined;
 }

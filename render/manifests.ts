@@ -80,6 +80,7 @@ function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
  * test/render/manifests.test.ts keeps the list equal to what the shipped stacks render.
  */
 export const RENDERED_KINDS: readonly string[] = [
+    "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicy", "admissionregistration.k8s.io/v1/ValidatingAdmissionPolicyBinding",
     "apps/v1/Deployment", "apps/v1/StatefulSet", "batch/v1/CronJob", "cert-manager.io/v1/Certificate",
     "gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute",
     "monitoring.coreos.com/v1/PrometheusRule", "monitoring.coreos.com/v1/ServiceMonitor",

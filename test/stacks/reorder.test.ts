@@ -22,5 +22,6 @@ test("renaming one database renames only that database's resources", async () =>
     databasesOf(renamed)[0].id = "acme-renamed";
     const [before, after] = await Promise.all([renderStackBody("prod", body), renderStackBody("prod", renamed)]);
     const touched = new Set(diffRenders(before, after).map((c) => c.parent ?? c.name));
-    assert.deepEqual([...touched].sort(), ["acme-analytics", "acme-renamed"]);
+    // And the drills' list of tenant volumes (components/drillAdmission.ts), which is keyed by id.
+    assert.deepEqual([...touched].sort(), ["acme-analytics", "acme-renamed", "questdb-drills"]);
 });
