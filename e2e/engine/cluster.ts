@@ -6,11 +6,11 @@
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import * as crypto from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { Components } from "./components";
 import { KubeClient } from "./kube";
+import { freeLoopbackPort } from "../support/process";
 
 export interface Cluster {
     /** https://127.0.0.1:<port> */
@@ -24,16 +24,6 @@ export interface Cluster {
     stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-        const srv = net.createServer();
-        srv.once("error", reject);
-        srv.listen(0, "127.0.0.1", () => {
-            const port = (srv.address() as net.AddressInfo).port;
-            srv.close(() => resolve(port));
-        });
-    });
-}
 
 /** Runs openssl in `dir`, quietly unless it fails. */
 export function openssl(dir: string, args: string[]): void {
@@ -110,7 +100,7 @@ export async function startCluster(components: Components): Promise<Cluster> {
     writeCertificates(dir);
     const token = crypto.randomBytes(24).toString("hex");
     fs.writeFileSync(path.join(dir, "tokens.csv"), `${token},e2e-admin,e2e-admin,"system:masters"\n`);
-    const [etcdClient, etcdPeer, apiPort, kcmPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const [etcdClient, etcdPeer, apiPort, kcmPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
     const server = `https://127.0.0.1:${apiPort}`;
     const children: ChildProcess[] = [];
     try {
