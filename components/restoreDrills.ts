@@ -4,7 +4,7 @@ import * as aws from "./aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName } from "../inventory";
-import { PUSH_SCRIPT, partitionOf, scriptCronJobSpec } from "./deployment/backup";
+import { COMMON_SCRIPT, PUSH_SCRIPT, partitionOf, scriptCronJobSpec } from "./deployment/backup";
 import { ClusterFacts, apiServerEgressRules, awsEgressRules, podIdentityTrustPolicy } from "./cluster";
 import { DRILL_LABEL, createDrillAdmission } from "./drillAdmission";
 import { drillQuotaArgs, drillLimitRangeArgs } from "./drillQuota";
@@ -201,7 +201,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         new aws.eks.PodIdentityAssociation(`${name}-identity`, {
             clusterName: region.clusterName, namespace: DRILL_NAMESPACE, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
         }, { parent: this, dependsOn: [account] });
-        const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT, "push.sh": PUSH_SCRIPT } }, inNamespace);
+        const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT, "push.sh": PUSH_SCRIPT, "common.sh": COMMON_SCRIPT } }, inNamespace);
         for (const database of drilled) {
             new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region, args.pushgateway), { parent: this, dependsOn: [namespace, account, script] });
         }

@@ -27,6 +27,8 @@ export const BACKUP_DEADLINE_SECONDS = 1800;
 export const SNAPSHOT_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "backup", "snapshot.sh"), "utf8");
 /** What snapshot.sh and drill.sh source to push their results: each script's ConfigMap carries it beside the script. */
 export const PUSH_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "backup", "push.sh"), "utf8");
+/** What both scripts source for EC2 reads after a create and for secrets kept out of argv: carried beside each script too. */
+export const COMMON_SCRIPT = fs.readFileSync(path.join(__dirname, "..", "..", "scripts", "backup", "common.sh"), "utf8");
 
 /** The IAM partition of a region: China and GovCloud have their own ARNs. */
 export function partitionOf(awsRegion: string): string {
@@ -252,7 +254,7 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
         clusterName: ctx.region.clusterName, namespace: ctx.names.namespace, serviceAccount: IN_NAMESPACE.backup, roleArn: role.arn, tags: ctx.tags,
     }, { parent: ctx.parent, dependsOn: [account] });
     const script = new k8s.core.v1.ConfigMap(partName(ctx, "backup-script"), {
-        metadata: meta(IN_NAMESPACE.backupScript), data: { "snapshot.sh": SNAPSHOT_SCRIPT, "push.sh": PUSH_SCRIPT },
+        metadata: meta(IN_NAMESPACE.backupScript), data: { "snapshot.sh": SNAPSHOT_SCRIPT, "push.sh": PUSH_SCRIPT, "common.sh": COMMON_SCRIPT },
     }, inNamespace);
     new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-egress"), backupEgressPolicyArgs(ctx, pushgateway), inNamespace);
     new k8s.networking.v1.NetworkPolicy(partName(ctx, "backup-ingress"), backupIngressPolicyArgs(ctx), inNamespace);

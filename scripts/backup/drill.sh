@@ -50,8 +50,9 @@ phase() { # closes the running phase under $1
     phase_started=$now
 }
 
-# gauge and push_metrics (scripts/backup/push.sh).
+# gauge and push_metrics (scripts/backup/push.sh); ec2_fresh, curl_secret (scripts/backup/common.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/push.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The drill's metrics (components/monitoring/metrics.ts, PUSHED_METRICS.drill).
 push_result() {
@@ -68,9 +69,10 @@ push_result() {
 }
 
 kube() { # kube METHOD PATH [JSON]
-    local args=(-sS --fail-with-body --max-time 60 --cacert "$SA_DIR/ca.crt" -H "Authorization: Bearer $(cat "$SA_DIR/token")" -X "$1")
+    local args=(-sS --fail-with-body --max-time 60 --cacert "$SA_DIR/ca.crt" -X "$1")
     if [ $# -ge 3 ]; then args+=(-H "Content-Type: application/json" --data "$3"); fi
-    curl "${args[@]}" "$KUBE_API$2"
+    # The token goes to curl on stdin (curl_secret), never in its argv; read at each call, as the kubelet rotates it.
+    curl_secret "$(curl_config_line header "Authorization: Bearer $(cat "$SA_DIR/token")")" "${args[@]}" "$KUBE_API$2"
 }
 
 # Deletes a Kubernetes object and waits until it is gone (a 404).
@@ -100,7 +102,7 @@ cleanup() {
     fi
     if [ -n "$created_volume" ]; then
         # Detached once the pod and PV are gone; only then can EBS delete it.
-        if aws ec2 wait volume-available --volume-ids "$created_volume" && aws ec2 delete-volume --volume-id "$created_volume"; then
+        if ec2_fresh ec2 wait volume-available --volume-ids "$created_volume" && aws ec2 delete-volume --volume-id "$created_volume"; then
             log "deleted scratch volume $created_volume"
         else
             left+=("volume/$created_volume")
@@ -140,8 +142,9 @@ created_volume=$(aws ec2 create-volume --snapshot-id "$snapshot_id" --availabili
     --tag-specifications "ResourceType=volume,Tags=[{Key=questdb.cloud/drill,Value=$RUN_ID},{Key=questdb.cloud/database,Value=$DATABASE},{Key=questdb.cloud/stack,Value=$STACK},{Key=Name,Value=$NAME}]" \
     --query VolumeId --output text)
 log "scratch volume $created_volume"
-aws ec2 wait volume-available --volume-ids "$created_volume"
-size=$(aws ec2 describe-volumes --volume-ids "$created_volume" --query 'Volumes[0].Size' --output text)
+# The waiter has no acceptor for InvalidVolume.NotFound: ec2_fresh retries it.
+ec2_fresh ec2 wait volume-available --volume-ids "$created_volume"
+size=$(ec2_fresh ec2 describe-volumes --volume-ids "$created_volume" --query 'Volumes[0].Size' --output text)
 phase "volume"
 
 # --- start

@@ -28,9 +28,10 @@ log() { printf '%s snapshot[%s] %s\n' "$(date -u +%FT%TZ)" "$DATABASE" "$*" >&2;
 
 # One SQL statement over QuestDB's HTTP /exec. QuestDB answers an error as JSON with "error".
 sql() {
-    local auth=() out
-    if [ -n "${QDB_USER:-}" ]; then auth=(-u "$QDB_USER:${QDB_PASSWORD:-}"); fi
-    if ! out=$(curl -sS --max-time 60 "${auth[@]}" -G "$QDB_URL/exec" --data-urlencode "query=$1" 2>&1); then
+    local auth="" out
+    # The credentials go to curl on stdin (curl_secret), never in its argv.
+    if [ -n "${QDB_USER:-}" ]; then auth=$(curl_config_line user "$QDB_USER:${QDB_PASSWORD:-}"); fi
+    if ! out=$(curl_secret "$auth" -sS --max-time 60 -G "$QDB_URL/exec" --data-urlencode "query=$1" 2>&1); then
         log "QuestDB unreachable for '$1': $out"
         return 1
     fi
@@ -51,8 +52,9 @@ snapshot_id=""
 deleted=()
 open_found_seconds=0
 
-# gauge and push_metrics (scripts/backup/push.sh).
+# gauge and push_metrics (scripts/backup/push.sh); ec2_fresh, curl_secret (scripts/backup/common.sh).
 source "$(dirname "${BASH_SOURCE[0]}")/push.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The run's metrics (components/monitoring/metrics.ts, PUSHED_METRICS.backup).
 push_result() {
@@ -116,7 +118,7 @@ tags() {
 wait_point_in_time() {
     local state deadline=$(( $(date +%s) + POINT_IN_TIME_TIMEOUT_SECONDS ))
     while :; do
-        state=$(aws ec2 describe-snapshots --snapshot-ids "$snapshot_id" --query 'Snapshots[0].State' --output text)
+        state=$(ec2_fresh ec2 describe-snapshots --snapshot-ids "$snapshot_id" --query 'Snapshots[0].State' --output text)
         case "$state" in
             pending|completed) log "snapshot $snapshot_id is $state: its point in time is fixed"; return 0 ;;
             error) log "snapshot $snapshot_id failed (state error)"; return 1 ;;

@@ -6,6 +6,8 @@
  * real QuestDB and a real Pushgateway: e2e/backup.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { PUSHED_METRICS, PUSH_JOBS } from "../../components/monitoring";
 import { Harness, harness, runScript } from "./stubs";
@@ -89,6 +91,68 @@ describe("snapshot.sh", () => {
     });
 });
 
+describe("snapshot.sh on an eventually consistent EC2 (issue 27.6)", () => {
+    const describes = (h: Harness) => h.calls().filter((c) => c.startsWith("aws ec2 describe-snapshots --snapshot-ids snap-0new"));
+
+    it("retries InvalidSnapshot.NotFound right after the create, with a doubling pause, then goes on as always", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...SNAPSHOT_ENV, AWS_NOT_FOUND_TIMES: "3", AWS_OLD_SNAPSHOTS: "snap-0old1" });
+        assert.equal(run.code, 0, run.stderr);
+        assert.equal(describes(h).length, 4, "three NotFound answers, then pending");
+        assert.deepEqual(checkpointCalls(h.calls()), ["CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE", "delete snap-0old1"]);
+        assert.match(run.stderr, /aws ec2 describe-snapshots: not found yet \(try 1 of 6; EC2 is eventually consistent\), again in 0s/);
+        assert.match(run.stderr, /not found yet \(try 3 of 6/);
+        assert.equal(JSON.parse(run.stdout.trim()).snapshot, "snap-0new");
+    });
+
+    it("gives up after a bounded number of tries, releases the checkpoint and fails; other errors are not retried", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...SNAPSHOT_ENV, AWS_NOT_FOUND_TIMES: "99", EC2_NOT_FOUND_TRIES: "4" });
+        assert.equal(run.code, 254, run.stderr);
+        assert.equal(describes(h).length, 4);
+        assert.match(run.stderr, /InvalidSnapshot\.NotFound/);
+        assert.deepEqual(checkpointCalls(h.calls()), ["CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE"]);
+        const denied = harness();
+        const refused = await runScript(denied, "snapshot.sh", { ...SNAPSHOT_ENV, AWS_FAIL: "describe-snapshots" });
+        assert.equal(refused.code, 254);
+        assert.equal(describes(denied).length, 1);
+        assert.deepEqual(checkpointCalls(denied.calls()), ["CHECKPOINT CREATE", "create-snapshot", "CHECKPOINT RELEASE"]);
+    });
+});
+
+describe("no secret in any process's argv (issue 27.7)", () => {
+    const PASSWORD = 'Pa55-"quoted"\\-9f3e';
+
+    it("snapshot.sh gives QuestDB's credentials to curl on stdin, quoted as curl reads them back, never in argv", async () => {
+        const h = harness();
+        const run = await runScript(h, "snapshot.sh", { ...SNAPSHOT_ENV, QDB_PASSWORD: PASSWORD });
+        assert.equal(run.code, 0, run.stderr);
+        const argv = h.argv();
+        assert.ok(argv.filter((a) => a.startsWith("curl ")).length >= 3, "curl ran for the status query, the checkpoint and the release");
+        for (const line of argv) {
+            assert.ok(!line.includes("9f3e") && !line.includes("admin:"), `a secret in argv: ${line}`);
+        }
+        const queries = argv.filter((a) => a.includes("/exec"));
+        assert.ok(queries.every((a) => /^curl -K - /.test(a)), queries.join("\n"));
+        assert.deepEqual(new Set(h.configs()), new Set(['user = "admin:Pa55-\\"quoted\\"\\\\-9f3e"']));
+        assert.equal(h.configs().length, queries.length);
+    });
+
+    it("drill.sh gives its ServiceAccount token to curl on stdin at every Kubernetes API call, never in argv", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", DRILL_ENV);
+        assert.equal(run.code, 0, run.stderr);
+        const token = fs.readFileSync(path.join(h.env.SA_DIR, "token"), "utf8");
+        const api = h.argv().filter((a) => a.includes("https://kubernetes.default.svc/"));
+        assert.ok(api.length >= 6, "creates, polls and deletes");
+        for (const line of h.argv()) {
+            assert.ok(!line.includes(token) && !line.includes("Bearer"), `the token in argv: ${line}`);
+        }
+        const headers = h.configs().filter((c) => c === `header = "Authorization: Bearer ${token}"`);
+        assert.equal(headers.length, api.length, "each API call got the token");
+    });
+});
+
 const DRILL_ENV = { DATABASE: "acme", STACK: "prod", AVAILABILITY_ZONE: "us-east-1a", QUESTDB_IMAGE: "questdb/questdb:8.2.3", DRILL_NAMESPACE: "questdb-drills", RUN_ID: "r1" };
 const NAME = "drill-acme-r1";
 const deletions = (calls: string[]) => calls.filter((c) => c.startsWith("curl DELETE") || c.startsWith("aws ec2 delete-volume"));
@@ -142,6 +206,18 @@ describe("drill.sh", () => {
         assert.equal(run.code, 254);
         assert.ok(h.calls().includes("aws ec2 describe-volumes --filters Name=tag:questdb.cloud/drill,Values=r1 --query Volumes[0].VolumeId --output text"));
         assert.deepEqual(deletions(h.calls()), ["aws ec2 delete-volume --volume-id vol-0lost"]);
+    });
+
+    it("retries InvalidVolume.NotFound in the waiter and the size read right after the create (issue 27.6)", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", { ...DRILL_ENV, AWS_NOT_FOUND_TIMES: "2" });
+        assert.equal(run.code, 0, run.stderr);
+        const calls = h.calls();
+        const waits = calls.filter((c) => c === "aws ec2 wait volume-available --volume-ids vol-0drill");
+        assert.equal(waits.length, 2 + 1 + 1, "two NotFound, the wait after the create, the wait before the delete");
+        assert.equal(calls.filter((c) => c.startsWith("aws ec2 describe-volumes --volume-ids vol-0drill")).length, 3);
+        assert.match(run.stderr, /aws ec2 wait: not found yet \(try 2 of 6/);
+        assert.deepEqual(deletions(calls), FULL_CLEANUP);
     });
 
     it("creates and deletes nothing when the database has no snapshot", async () => {

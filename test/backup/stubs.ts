@@ -13,14 +13,27 @@ export const SCRIPTS = path.join(__dirname, "..", "..", "scripts", "backup");
 
 const AWS_STUB = String.raw`#!/usr/bin/env bash
 echo "aws $*" >> "$STUB_LOG"
+printf 'aws %s
+' "$*" >> "$STUB_ARGV"
 args="$*"
 fail() { echo "An error occurred (Stubbed) when calling $1" >&2; exit 254; }
+# EC2's eventual consistency: the first AWS_NOT_FOUND_TIMES reads of a just-created object (of each kind) answer NotFound.
+not_found() { # KIND OPERATION MESSAGE
+  local count="$STUB_STATE/not-found-$1" n
+  n=$(( $(cat "$count" 2>/dev/null || echo 0) + 1 )); echo "$n" > "$count"
+  if [ "$n" -le "${"$"}{AWS_NOT_FOUND_TIMES:-0}" ]; then echo "$3" >&2; exit "$2"; fi
+}
+case "$args" in
+  "ec2 describe-snapshots --snapshot-ids"*) not_found snapshot 254 "An error occurred (InvalidSnapshot.NotFound) when calling the DescribeSnapshots operation: The snapshot 'snap-0new' does not exist." ;;
+  "ec2 wait volume-available"*) not_found volume 255 "Waiter VolumeAvailable failed: An error occurred (InvalidVolume.NotFound): The volume 'vol-0drill' does not exist." ;;
+  "ec2 describe-volumes --volume-ids"*) not_found volume-size 254 "An error occurred (InvalidVolume.NotFound) when calling the DescribeVolumes operation: The volume 'vol-0drill' does not exist." ;;
+esac
 case "$args" in
   "ec2 create-snapshot"*) [ "$AWS_FAIL" = create-snapshot ] && fail CreateSnapshot
     # The e2e tier's stand-in for EBS: a copy of QuestDB's root at this moment.
     if [ -n "$STUB_COPY_FROM" ]; then cp -a "$STUB_COPY_FROM" "$STUB_COPY_TO" || fail CreateSnapshot; fi
     echo snap-0new ;;
-  "ec2 describe-snapshots --snapshot-ids"*) echo "${"$"}{AWS_SNAPSHOT_STATE:-pending}" ;;
+  "ec2 describe-snapshots --snapshot-ids"*) [ "$AWS_FAIL" = describe-snapshots ] && fail DescribeSnapshots; echo "${"$"}{AWS_SNAPSHOT_STATE:-pending}" ;;
   "ec2 describe-snapshots --owner-ids self"*"sort_by"*) echo "${"$"}{AWS_NEWEST_SNAPSHOT:-snap-0newest}" ;;
   "ec2 describe-snapshots --owner-ids self"*) echo "${"$"}{AWS_OLD_SNAPSHOTS:-None}" ;;
   "ec2 delete-snapshot"*) [ "$AWS_FAIL" = delete-snapshot ] && fail DeleteSnapshot; true ;;
@@ -36,6 +49,13 @@ esac
 // Answers the Kubernetes API (state kept as files in STUB_STATE) and QuestDB's /exec; with
 // CURL_PASSTHROUGH set it hands QuestDB calls to the real curl (the e2e tier).
 const CURL_STUB = String.raw`#!/usr/bin/env bash
+printf 'curl %s
+' "$*" >> "$STUB_ARGV"
+# A config on stdin (curl -K -): kept as config-<n> in STUB_STATE, and given to the real curl on passthrough.
+config=""
+for a in "$@"; do [ "$prev_k" = -K ] && [ "$a" = - ] && config=$(cat); prev_k=$a; done
+if [ -n "$config" ]; then printf '%s' "$config" > "$STUB_STATE/config-$(wc -l < "$STUB_ARGV")"; fi
+passthrough() { exec "$CURL_PASSTHROUGH" "$@" <<< "$config"; }
 method=GET url="" query=""
 prev=""
 for a in "$@"; do
@@ -51,12 +71,12 @@ if [[ "$url" == */metrics/job/* ]]; then
   printf '%s' "$body" > "$STUB_STATE/push-$(grep -c '^curl PUSH ' "$STUB_LOG")"
   [ -n "$PUSH_FAIL" ] && { echo "curl: (7) Failed to connect to the Pushgateway: Connection refused" >&2; exit 7; }
   [ -n "$PUSH_SLEEP" ] && sleep "$PUSH_SLEEP"
-  if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
+  if [ -n "$CURL_PASSTHROUGH" ]; then passthrough "$@"; fi
   exit 0
 fi
 if [[ "$url" == */exec ]]; then
   echo "curl QUERY $query" >> "$STUB_LOG"
-  if [ -n "$CURL_PASSTHROUGH" ]; then exec "$CURL_PASSTHROUGH" "$@"; fi
+  if [ -n "$CURL_PASSTHROUGH" ]; then passthrough "$@"; fi
   case "$query" in
     "CHECKPOINT CREATE") [ "$QDB_FAIL" = create ] && { echo '{"query":"CHECKPOINT CREATE","error":"stubbed refusal","position":0}'; exit 0; } ;;
     "CHECKPOINT RELEASE") [ "$QDB_FAIL" = release ] && { echo '{"query":"CHECKPOINT RELEASE","error":"stubbed refusal","position":0}'; exit 0; } ;;
@@ -92,6 +112,10 @@ export interface Harness {
     calls(): string[];
     /** The bodies pushed to the Pushgateway so far, in order. */
     pushes(): string[];
+    /** The full argv of every stubbed command run so far, one line each: what a process listing showed. */
+    argv(): string[];
+    /** The curl configs read from stdin (curl -K -) so far: where the secrets must be instead. */
+    configs(): string[];
 }
 
 export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
@@ -105,18 +129,22 @@ export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
     fs.writeFileSync(path.join(bin, "aws"), AWS_STUB, { mode: 0o755 });
     const realCurl = ["/usr/bin/curl", "/bin/curl"].find((c) => fs.existsSync(c)) ?? "curl";
     fs.writeFileSync(path.join(bin, "curl"), CURL_STUB, { mode: 0o755 });
-    fs.writeFileSync(path.join(sa, "token"), "stub-token");
+    fs.writeFileSync(path.join(sa, "token"), "stub-token-7c41e9");
     fs.writeFileSync(path.join(sa, "ca.crt"), "stub-ca");
     const log = path.join(dir, "calls.log");
     fs.writeFileSync(log, "");
+    const argv = path.join(dir, "argv.log");
+    fs.writeFileSync(argv, "");
     return {
         dir,
         path: `${bin}:${process.env.PATH}`,
         env: {
-            STUB_LOG: log, STUB_STATE: state, SA_DIR: sa, RESULT_FILE: path.join(dir, "result"), POLL_SECONDS: "0",
+            STUB_LOG: log, STUB_ARGV: argv, STUB_STATE: state, EC2_RETRY_SECONDS: "0", SA_DIR: sa, RESULT_FILE: path.join(dir, "result"), POLL_SECONDS: "0",
             ...(options.passthroughCurl ? { CURL_PASSTHROUGH: realCurl } : {}),
         },
         calls: () => fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== ""),
+        argv: () => fs.readFileSync(argv, "utf8").split("\n").filter((l) => l !== ""),
+        configs: () => fs.readdirSync(state).filter((f) => f.startsWith("config-")).map((f) => fs.readFileSync(path.join(state, f), "utf8")),
         pushes: () => fs.readdirSync(state).filter((f) => /^push-\d+$/.test(f))
             .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((f) => fs.readFileSync(path.join(state, f), "utf8")),
     };

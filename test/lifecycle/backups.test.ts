@@ -63,6 +63,7 @@ test("the job runs the checkpoint script: CREATE, then the snapshot, then RELEAS
     assert.equal(data["snapshot.sh"], script);
     // The script sources push.sh from its own directory: the ConfigMap must carry it beside the script.
     assert.equal(data["push.sh"], fs.readFileSync(path.join(PROJECT_DIR, "scripts", "backup", "push.sh"), "utf8"));
+    assert.equal(data["common.sh"], fs.readFileSync(path.join(PROJECT_DIR, "scripts", "backup", "common.sh"), "utf8"));
     const order = ['\nsql "CHECKPOINT CREATE"', "\nsnapshot_id=$(aws ec2 create-snapshot", "\nwait_point_in_time\n", "\nrelease || "].map((s) => script.indexOf(s));
     assert.ok(order.every((i, n) => i > 0 && (n === 0 || i > order[n - 1])), `out of order: ${order}`);
     assert.match(script, /^trap finish EXIT$/m);

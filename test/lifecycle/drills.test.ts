@@ -71,10 +71,11 @@ test("a paused database's drill stops; adding a drill to an active one creates o
     ]);
 });
 
-test("the drill script's ConfigMap carries drill.sh and the push.sh it sources from its own directory", () => {
+test("the drill script's ConfigMap carries drill.sh and the push.sh and common.sh it sources from its own directory", () => {
     const scripts = path.join(__dirname, "..", "..", "scripts", "backup");
     const data = json(resource(base, TYPES.configMap, "questdb-drills-script").inputs).data;
-    assert.deepEqual(Object.keys(data).sort(), ["drill.sh", "push.sh"]);
+    assert.deepEqual(Object.keys(data).sort(), ["common.sh", "drill.sh", "push.sh"]);
+    assert.equal(data["common.sh"], fs.readFileSync(path.join(scripts, "common.sh"), "utf8"));
     assert.equal(data["drill.sh"], fs.readFileSync(path.join(scripts, "drill.sh"), "utf8"));
     assert.equal(data["push.sh"], fs.readFileSync(path.join(scripts, "push.sh"), "utf8"));
 });
