@@ -1,5 +1,5 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
-import { assertSafeTransitions, retiredIdsAfter } from "./inventory";
+import { assertSafeTransitions, retainedVolumeIdsAfter, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
 import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
@@ -19,10 +19,14 @@ export = async () => {
     await assertClusterReady(inventory.region, cluster);
     // Karpenter databases' AMIs (by node image); none asked otherwise.
     const karpenter = await resolveKarpenterInputs(inventory);
+    // Removed databases' volumes stay in AWS (retainOnDelete): drills stay barred from them.
+    const retainedVolumeIds = retainedVolumeIdsAfter(previous.volumeIds, previous.retainedVolumeIds, inventory);
     return {
         /** Per database: endpoint, volume id, node group name, state, and the facts the next change is checked against. */
-        databases: createRegionStack(inventory, credentialsSeed, cluster, previous.databases, karpenter),
+        databases: createRegionStack(inventory, credentialsSeed, cluster, previous.databases, karpenter, retainedVolumeIds),
         /** Every id a removed database used: never reused (inventory/transitions.ts). */
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
+        /** Every removed database's retained volume, id to volume id (inventory/retainedVolumes.ts). */
+        retainedVolumeIds,
     };
 };

@@ -1,14 +1,18 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeployedFacts, parseDeployedFacts, parseRetiredIds } from "../inventory";
+import { DeployedFacts, parseDeployedFacts, parseRetainedVolumeIds, parseRetiredIds, volumeIdsOf } from "../inventory";
 
 /** What the last deployment recorded: per database, its facts; and the ids of removed databases. */
 export interface PreviousDeployment {
     readonly databases: Record<string, DeployedFacts>;
     readonly retiredIds: readonly string[];
+    /** Per database of the last `databases` output, its volume id: what a removal now retains. */
+    readonly volumeIds: Readonly<Record<string, string>>;
+    /** Removed databases' retained volumes, database id to volume id (inventory/retainedVolumes.ts). */
+    readonly retainedVolumeIds: Readonly<Record<string, string>>;
 }
 
 /**
- * Reads this stack's own last `databases` and `retiredIds` outputs: the facts a change must not
+ * Reads this stack's own last `databases`, `retiredIds` and `retainedVolumeIds` outputs: the facts a change must not
  * contradict (AZ, volume size, version, state) and the ids that may never come back. A stack
  * reference only reads state; it creates nothing in the cloud. On the first deployment there are
  * no outputs yet, and nothing to contradict.
@@ -17,9 +21,12 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment> {
     const self = new pulumi.StackReference("previous-deployment", {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
-    const [databases, retired] = await Promise.all([self.getOutputDetails("databases"), self.getOutputDetails("retiredIds")]);
+    const [databases, retired, retained] = await Promise.all(["databases", "retiredIds", "retainedVolumeIds"].map((name) => self.getOutputDetails(name)));
+    const databasesOutput = databases.value ?? databases.secretValue;
     return {
-        databases: parseDeployedFacts(databases.value ?? databases.secretValue, pulumi.getStack()),
+        databases: parseDeployedFacts(databasesOutput, pulumi.getStack()),
         retiredIds: parseRetiredIds(retired.value ?? retired.secretValue, pulumi.getStack()),
+        volumeIds: volumeIdsOf(databasesOutput),
+        retainedVolumeIds: parseRetainedVolumeIds(retained.value ?? retained.secretValue, pulumi.getStack()),
     };
 }

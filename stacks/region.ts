@@ -52,7 +52,7 @@ function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8
 /** Builds the whole region: its provider, shared objects, and one deployment per database. */
 export function createRegionStack(
     inventory: Inventory, credentialsSeed: pulumi.Input<string>, cluster: ClusterFacts, previous: Readonly<Record<string, DeployedFacts>> = {},
-    karpenter?: KarpenterInputs,
+    karpenter?: KarpenterInputs, retainedVolumeIds: Readonly<Record<string, string>> = {},
 ): Record<string, DatabaseOutputs> {
     const { region } = inventory;
     const provider = clusterProvider(region, cluster);
@@ -85,7 +85,8 @@ export function createRegionStack(
         };
     }
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
-    const volumeIds = Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId]));
+    // The drills' deny list: every volume the program manages, and those of removed databases, which AWS keeps.
+    const volumeIds = { ...retainedVolumeIds, ...Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId])) };
     new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     if (region.gateway) {

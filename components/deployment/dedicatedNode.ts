@@ -70,7 +70,8 @@ export function nodeGroupArgs(
         // Kubernetes minor of the release; without it a cluster upgrade's new release would be
         // sent with the old minor, which EKS rejects.
         version: kubernetesMinorOf(database.nodeImage),
-        // A node that is NotReady while EC2 still calls it healthy is replaced too.
+        // A node that is NotReady while EC2 still calls it healthy is replaced too, after EKS's 30
+        // minutes: no documented override exists for the kubelet's Ready (docs/decisions.md).
         nodeRepairConfig: { enabled: true },
         capacityType: "ON_DEMAND",
         scalingConfig: scalingFor(database.state),

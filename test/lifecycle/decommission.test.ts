@@ -45,8 +45,7 @@ test("step 2, remove the decommissioned entry: Pulumi forgets the volume and sna
     assert.deepEqual(changesBetween(base, after), [
         "delete aws:ebs/snapshot:Snapshot oldcorp-archive-final-snapshot",
         "delete aws:ebs/volume:Volume oldcorp-archive-volume",
-        // The drills' admission policy no longer lists the volume: the program stops knowing it.
-        `update kubernetes:core/v1:ConfigMap questdb-drills-tenant-volumes: data.${(base.outputs.databases as any)["oldcorp-archive"].volumeId}`,
+        // The drills' deny list keeps the retained volume: nothing else changes.
         "delete questdb-cloud:index:QuestDbDeployment oldcorp-archive",
     ]);
     // retainOnDelete on what the engine deletes: the delete removes them from state, never from AWS.
