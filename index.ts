@@ -6,6 +6,8 @@ import { assertClusterReady } from "./stacks/preflight";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
 import { resolveKarpenterInputs } from "./stacks/karpenter";
+import { readKarpenterPreflightProblems } from "./stacks/karpenterPreflight";
+import { readNodeGroupQuotaProblems } from "./stacks/nodeGroupQuota";
 
 export = async () => {
     // Config errors stop the program here, before anything is registered.
@@ -14,9 +16,10 @@ export = async () => {
     const previous = await readPreviousDeployment();
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
     // The cluster (one getCluster), its add-ons, the volume key and the roles' permissions, once per
-    // stack: a missing one stops the preview here.
+    // stack, with the node group quota at the update's peak and what Karpenter needs: a missing one
+    // stops the preview here.
     const cluster = await readCluster(inventory.region);
-    await assertClusterReady(inventory.region, cluster);
+    await assertClusterReady(inventory.region, cluster, [readNodeGroupQuotaProblems(inventory, previous.databases), readKarpenterPreflightProblems(inventory)]);
     // Karpenter databases' AMIs (by node image); none asked otherwise.
     const karpenter = await resolveKarpenterInputs(inventory);
     // Removed databases' volumes stay in AWS (retainOnDelete): drills stay barred from them.

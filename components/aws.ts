@@ -10,3 +10,4 @@ export * as eks from "@pulumi/aws/eks";
 export * as iam from "@pulumi/aws/iam";
 export * as route53 from "@pulumi/aws/route53";
 export * as kms from "@pulumi/aws/kms";
+export * as servicequotas from "@pulumi/aws/servicequotas";

@@ -1,3 +1,4 @@
+import type { NodeProvisioner } from "./nodeProvisioner";
 import { DatabaseState } from "./types";
 
 /**
@@ -14,4 +15,11 @@ export interface DeployedFacts {
     readonly volumeKmsKeyId?: string;
     /** The StorageClass its PV and PVC name; absent once decommissioned, and in outputs written before #12. */
     readonly storageClassName?: string;
+    /**
+     * How its node was provisioned and on what instance type; absent once decommissioned, and in
+     * outputs written before #22 (the node group path was then the only one). The node group quota
+     * preflight compares them: a changed instance type replaces the node group create-first.
+     */
+    readonly nodeProvisioner?: NodeProvisioner;
+    readonly instanceType?: string;
 }

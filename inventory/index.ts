@@ -1,6 +1,6 @@
 export * from "./types";
 export { DEFAULTS } from "./defaults";
-export { GP3 } from "./limits";
+export { AWS_QUOTAS, AwsQuota, GP3, MAX_DATABASES_LIMIT, REGION_OWN_ASSOCIATIONS } from "./limits";
 export { DATABASE_LABEL, DRILL_NAMESPACE, QUESTDB_DEPLOYMENT_TYPE, drillCronJobName, SCHEDULE_TAG, SNAPSHOT_KIND_TAG, STACK_TAG, STATE_TAG, DerivedNames, IN_NAMESPACE, derivedNames, logicalName } from "./names";
 export { MIN_INTERVAL_SECONDS, ParsedSchedule, parseSchedule, validSchedule } from "./cron";
 export { InventoryError, Problem, formatProblem } from "./problems";
@@ -19,3 +19,4 @@ export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding"
 export { DOWNTIMES, DowntimeFigure, DowntimeKey, downtimeText } from "./downtimes";
 export { DEFAULT_NODE_PROVISIONER, KARPENTER, NODE_PROVISIONERS, NodeProvisioner, maintenanceWindowOf } from "./nodeProvisioner";
 export { KMS_KEY_ARN, describeKeyCommand } from "./kmsKey";
+export { NodeGroupPeak, heldNodeGroup, nodeGroupPeak, nodeGroupQuotaProblem, onNodeGroup, quotaIncreaseCommand, recordedNodeGroupName } from "./nodeGroupQuota";

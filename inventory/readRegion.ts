@@ -1,4 +1,5 @@
 import { DEFAULTS } from "./defaults";
+import { AWS_QUOTAS, MAX_DATABASES_LIMIT, REGION_OWN_ASSOCIATIONS } from "./limits";
 import { FieldReader, isPlainObject } from "./fields";
 import { readVolumeKmsKeyId } from "./kmsKey";
 import { AZ, DNS_LABEL, DNS_NAME, EXPECT, HOSTED_ZONE, NODE_IMAGE, ROLE_ARN, SUBNET, VERSION } from "./patterns";
@@ -66,8 +67,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const dnsTarget = readDnsTarget(r);
     const monitoringNamespace = r.optionalString("monitoringNamespace", { pattern: DNS_LABEL, expected: EXPECT.k8sName }) ?? DEFAULTS.monitoringNamespace;
     const monitoring = readMonitoring(r);
-    // 1000 is the largest inventory the program is benchmarked at (npm run bench); shard beyond it.
-    const maxRead = r.optionalInteger("maxDatabases", { min: 1, max: 1000 });
+    const maxRead = readMaxDatabases(r);
     const maxDatabases = maxRead ?? DEFAULTS.maxDatabases;
     const volumeKmsKeyId = readVolumeKmsKeyId(r, awsRegion);
     const defaults = readRegionDefaults(r);
@@ -234,4 +234,21 @@ function readRetiredIds(r: FieldReader): string[] | undefined {
         r.problem(`retiredIds.${i}`, "is not a database id", "list the ids of removed databases, as they were written", id);
     }
     return bad.length === 0 ? [...(raw as string[])] : undefined;
+}
+
+/**
+ * Every database that is not decommissioned holds a Pod Identity association (its backup) and the
+ * region one more (its drills); EKS allows 1,000 per cluster and cannot raise it, on either node
+ * path (inventory/limits.ts). More than that cannot work, so it is refused with the limit's source.
+ */
+function readMaxDatabases(r: FieldReader): number | undefined {
+    const raw = r.raw("maxDatabases");
+    if (typeof raw !== "number" || !Number.isInteger(raw) || raw <= MAX_DATABASES_LIMIT) {
+        return r.optionalInteger("maxDatabases", { min: 1, max: MAX_DATABASES_LIMIT });
+    }
+    const quota = AWS_QUOTAS.podIdentityAssociationsPerCluster;
+    r.problem("maxDatabases",
+        `cannot work: each database holds an EKS Pod Identity association (its backup role) and the region ${REGION_OWN_ASSOCIATIONS} more (its restore drills), and EKS allows ${quota.value} per cluster, not adjustable (${quota.source}); so at most ${MAX_DATABASES_LIMIT}`,
+        `set questdb-cloud:region.maxDatabases to ${MAX_DATABASES_LIMIT} or less, and open a new region stack on another cluster for more databases`);
+    return undefined;
 }

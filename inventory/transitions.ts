@@ -16,7 +16,7 @@ export function deployedFactsOf(
     database: DatabaseSpec, region: Pick<RegionSpec, "volumeKmsKeyId">, storageClassName: string = STORAGE_CLASSES.current,
 ): DeployedFacts {
     return {
-        ...(database.state !== "decommissioned" ? { storageClassName } : {}),
+        ...(database.state !== "decommissioned" ? { storageClassName, nodeProvisioner: database.nodeProvisioner, instanceType: database.instanceType } : {}),
         state: database.state,
         availabilityZone: database.availabilityZone,
         sizeGiB: database.volume.sizeGiB,

@@ -71,6 +71,12 @@ export interface MockCluster {
     /** `kubernetesNetworkConfig`: the pods' address family and the Service CIDR of that family. */
     readonly ipFamily: "ipv4" | "ipv6";
     readonly serviceCidr: string;
+    /** The applied "Managed node groups per cluster" quota (Service Quotas eks L-6D54EA21). */
+    readonly nodeGroupQuota: number;
+    /** Node groups of the cluster that no stack output records (other stacks, tools); getNodeGroups adds the recorded ones. */
+    readonly foreignNodeGroups: readonly string[];
+    /** The EKS access entry type of every principal, or undefined for none (ResourceNotFoundException). */
+    readonly accessEntryType: string | undefined;
 }
 
 /** The EKS AMI releases the mock region publishes: the ones the shipped stacks and fixtures name. */
@@ -92,6 +98,10 @@ export const FAKE_CLUSTER: MockCluster = {
     deniedActions: [],
     ipFamily: "ipv4",
     serviceCidr: "172.20.0.0/16",
+    // AWS's default; a region that lists more databases on node groups raised it (README, maxDatabases).
+    nodeGroupQuota: 30,
+    foreignNodeGroups: [],
+    accessEntryType: "EC2_LINUX",
 };
 
 export const STACK_REFERENCE_TYPE = "pulumi:pulumi:StackReference";
@@ -180,6 +190,40 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
             });
             return { ...args.inputs, id: String(args.inputs.policySourceArn), allAllowed: results.every((r) => r.allowed), results };
         }
+        const answer = this.clusterInventory(args);
+        if (answer) {
+            return answer;
+        }
         throw new Error(`render: no mock answer for invoke ${args.token}; add one to render/mocks.ts`);
+    }
+
+    /** Node groups, the node group quota and access entries, shaped as @pulumi/aws 7.48 returns them. */
+    private clusterInventory(args: pulumi.runtime.MockCallArgs): Record<string, unknown> | undefined {
+        const clusterName = String(args.inputs.clusterName);
+        if (args.token === "aws:eks/getNodeGroups:getNodeGroups") {
+            const databases = (this.previousOutputs.databases ?? {}) as Record<string, { nodeGroupName?: unknown }>;
+            const recorded = Object.values(databases).map((d) => d.nodeGroupName).filter((n): n is string => typeof n === "string" && n !== "");
+            return { clusterName, id: clusterName, names: [...recorded, ...this.cluster.foreignNodeGroups], region: "us-east-1" };
+        }
+        if (args.token === "aws:servicequotas/getServiceQuota:getServiceQuota") {
+            const { serviceCode, quotaCode } = args.inputs as { serviceCode: string; quotaCode: string };
+            const arn = `arn:aws:servicequotas:us-east-1:123456789012:${serviceCode}/${quotaCode}`;
+            return {
+                adjustable: true, arn, id: arn, defaultValue: 30, globalQuota: false, quotaCode, quotaName: "Managed node groups per cluster",
+                region: "us-east-1", serviceCode, serviceName: "Amazon Elastic Kubernetes Service (Amazon EKS)", usageMetrics: [], value: this.cluster.nodeGroupQuota,
+            };
+        }
+        if (args.token === "aws:eks/getAccessEntry:getAccessEntry") {
+            const principalArn = String(args.inputs.principalArn);
+            if (this.cluster.accessEntryType === undefined) {
+                throw new Error(`ResourceNotFoundException: The specified principalArn could not be found: ${principalArn}`);
+            }
+            return {
+                accessEntryArn: `arn:aws:eks:us-east-1:123456789012:access-entry/${clusterName}/role/123456789012/qdb-node/0`, clusterName, createdAt: "2026-01-01T00:00:00Z",
+                id: `${clusterName}:${principalArn}`, kubernetesGroups: [], modifiedAt: "2026-01-01T00:00:00Z", principalArn, region: "us-east-1",
+                tags: {}, tagsAll: {}, type: this.cluster.accessEntryType, userName: "system:node:{{EC2PrivateDNSName}}",
+            };
+        }
+        return undefined;
     }
 }

@@ -140,7 +140,7 @@ export class PreflightError extends InventoryError {
     }
 }
 
-async function answer<T>(call: () => Promise<T>): Promise<Answer<T>> {
+export async function answer<T>(call: () => Promise<T>): Promise<Answer<T>> {
     try {
         return { ok: await call() };
     } catch (err) {
@@ -152,11 +152,13 @@ async function answer<T>(call: () => Promise<T>): Promise<Answer<T>> {
 /**
  * Asks AWS once per stack, never per database: one getAddon per add-on, one getKey and one policy
  * simulation per role. Throws a PreflightError listing everything missing, before any resource is
- * registered.
+ * registered. `more`: the other checks of the stack (node group quota, Karpenter), so that one
+ * error lists every problem.
  */
-export async function assertClusterReady(region: RegionSpec, cluster: ClusterFacts): Promise<void> {
+export async function assertClusterReady(region: RegionSpec, cluster: ClusterFacts, more: readonly Promise<readonly Problem[]>[] = []): Promise<void> {
     const addon = (addonName: string) => () => aws.eks.getAddon({ clusterName: region.clusterName, addonName });
     const keyId = region.volumeKmsKeyId;
+    const others = Promise.all(more);
     const [ebsCsi, vpcCni, podIdentityAgent, nodeRole, kmsKey] = await Promise.all([
         answer(addon(REQUIRED_ADDONS.ebsCsi)),
         answer(addon(REQUIRED_ADDONS.vpcCni)),
@@ -169,7 +171,7 @@ export async function assertClusterReady(region: RegionSpec, cluster: ClusterFac
         const role = driverRoleOf(ebsCsi.ok);
         driverKey = { role, simulation: role ? await answer(() => simulate(driverKeyRequest(role, keyId, region.awsRegion))) : undefined };
     }
-    const problems = preflightProblems(region, { ebsCsi, vpcCni, podIdentityAgent, nodeRole, kmsKey, driverKey });
+    const problems = [...preflightProblems(region, { ebsCsi, vpcCni, podIdentityAgent, nodeRole, kmsKey, driverKey }), ...(await others).flat()];
     if (problems.length > 0) {
         throw new PreflightError(region.stack, problems);
     }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --sizes 10,100,1000] [--runs N] [--interactive]`: offline render cost of the
+ * `npm run bench [-- --sizes 10,100,999] [--runs N] [--interactive]`: offline render cost of the
  * real program against two floors under the same mocks: the same resources replayed without our
  * code, and as many trivial resources. Each sample runs in a child process of its own, one at a
  * time, so its time and peak RSS are its own. Then the interactive section (tools/bench/
@@ -13,7 +13,7 @@ import * as os from "os";
 import * as path from "path";
 import { parseArgs } from "util";
 import { YAMLMap, YAMLSeq, parseDocument } from "yaml";
-import { parseStackFile, stackFilePath } from "../inventory";
+import { AWS_QUOTAS, DEFAULT_NODE_PROVISIONER, MAX_DATABASES_LIMIT, NODE_PROVISIONERS, NodeProvisioner, parseStackFile, stackFilePath } from "../inventory";
 import { requestFromStackFile } from "../render";
 import { BenchJob, BenchSample } from "../render/benchChild";
 import { renderChildArgs } from "../render/child";
@@ -52,14 +52,16 @@ const WHY: Readonly<Record<string, string>> = {
     "aws:iam/role:Role": "the backup job's AWS identity, one per database so it is scoped to one volume",
     "aws:iam/rolePolicy:RolePolicy": "snapshot this volume only; delete only its own scheduled snapshots",
     "aws:eks/podIdentityAssociation:PodIdentityAssociation": "hands that role to the backup job's ServiceAccount",
+    "kubernetes:karpenter.sh/v1:NodePool": "Karpenter path: at most one dedicated node, in the volume's AZ, with the database's taint",
 };
 
-/** A valid stack file of `count` databases: prod's region block, databases spread over its AZs. */
-export function benchStackText(count: number): string {
+/** A valid stack file of `count` databases: prod's region block, databases spread over its AZs, on one node path. */
+export function benchStackText(count: number, nodeProvisioner: NodeProvisioner = DEFAULT_NODE_PROVISIONER): string {
     const prod = stackFilePath(PROJECT_DIR, "prod");
     const doc = parseDocument(fs.readFileSync(prod, "utf8"));
     const azs = Object.keys((doc.getIn(["config", "questdb-cloud:region", "subnets"]) as YAMLMap).toJSON());
     doc.setIn(["config", "questdb-cloud:region", "maxDatabases"], count);
+    doc.setIn(["config", "questdb-cloud:region", "nodeProvisioner"], nodeProvisioner);
     const databases = Array.from({ length: count }, (_, i) => ({
         id: `bench-${String(i).padStart(5, "0")}`,
         availabilityZone: azs[i % azs.length],
@@ -69,9 +71,13 @@ export function benchStackText(count: number): string {
     return doc.toString();
 }
 
-/** The render request of benchStackText(count). */
-export function benchStack(count: number): RenderRequest {
-    return requestFromStackFile(parseStackFile(benchStackText(count), `bench/Pulumi.bench-${count}.yaml`, `bench-${count}`), false);
+/**
+ * The render request of benchStackText(count). A region that lists this many databases on node
+ * groups has raised its node group quota to match (README, maxDatabases), so the mocks answer that.
+ */
+export function benchStack(count: number, nodeProvisioner: NodeProvisioner = DEFAULT_NODE_PROVISIONER): RenderRequest {
+    const request = requestFromStackFile(parseStackFile(benchStackText(count, nodeProvisioner), `bench/Pulumi.bench-${count}.yaml`, `bench-${count}`), false);
+    return { ...request, cluster: { nodeGroupQuota: Math.max(AWS_QUOTAS.managedNodeGroupsPerCluster.value, count) } };
 }
 
 /** Runs one job in a child process of its own: a sample, or why it failed. */
@@ -227,9 +233,25 @@ function renderSection(sizes: readonly number[], runs: (count: number) => number
         }
     }
     if (rows.length > 0) {
-        console.log([...table(rows), "", ...growth(rows), "", ...justify(rows[0].real.perType)].join("\n"));
+        console.log([...table(rows), "", ...growth(rows), "", ...justify(rows[0].real.perType), "", ...perPath(sizes[0])].join("\n"));
     }
     return rows.length > 0;
+}
+
+/** Resources per database on each node path (issue 22.10): one untimed render per path, counted, not timed. */
+function perPath(count: number): string[] {
+    const lines = [`Resources per database by node path (${count} databases; the table above is the managedNodeGroup path):`];
+    for (const provisioner of NODE_PROVISIONERS) {
+        const sample = runBenchJob({ program: { kind: "real" }, request: benchStack(count, provisioner) });
+        if (typeof sample === "string") {
+            lines.push(`  ${provisioner}: failed: ${sample}`);
+            continue;
+        }
+        const own = Object.entries(sample.perType).reduce((n, [, k]) => n + k, 0);
+        const types = Object.entries(sample.perType).filter(([type]) => /NodeGroup|LaunchTemplate|NodePool/.test(type)).map(([type, n]) => `${n} ${type.split(":").pop()}`);
+        lines.push(`  ${provisioner.padEnd(16)} ${own} per database (${types.join(", ")}); ${(sample.resources / count).toFixed(1)} per database with the region's share`);
+    }
+    return lines;
 }
 
 /** Runs per command in the interactive section: each is a whole command, seconds long. */
@@ -241,7 +263,7 @@ function main(): void {
     const runs = (fallback: number) => (values.runs === undefined ? fallback : Math.max(1, Number(values.runs) || 1));
     const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-bench-"));
     try {
-        if (!values.interactive && !renderSection(parseSizes(values.sizes ?? "10,100,1000"), (count) => runs(defaultRuns(count)), scratch)) {
+        if (!values.interactive && !renderSection(parseSizes(values.sizes ?? `10,100,${MAX_DATABASES_LIMIT}`), (count) => runs(defaultRuns(count)), scratch)) {
             process.exitCode = 1;
         }
         const interactiveSizes = parseSizes(values.interactive && values.sizes ? values.sizes : "10,30,100");
