@@ -57,6 +57,8 @@ export function cellProblems(files: readonly StackFile[]): CellProblem[] {
             byCluster.set(key, [...(byCluster.get(key) ?? []), f]);
         }
     }
+    // Sorted by path, so that a message names the two files in the same order whoever asks.
+    byCluster.forEach((group) => group.sort((a, b) => a.path.localeCompare(b.path)));
     return [...byCluster.entries()].flatMap(([key, group]) => group.length < 2 ? [] : [...idClashes(key, group), ...ownershipProblems(key, group)]);
 }
 
@@ -71,7 +73,9 @@ function idClashes(cluster: string, group: readonly StackFile[]): CellProblem[] 
                     files: [first.file.path, file.path],
                     message: `id "${id}" is a ${first.as} in ${first.file.path} and a ${as} in ${file.path}, both on cluster ${cluster}: `
                         + `an id names a namespace and a DNS name of the cluster, so it is unique across the cluster's stacks. `
-                        + `Fix: choose another id for the new database (\`qdb add --stack ${file.stack} <other-id>\`), or keep the entry in one file only`,
+                        + (first.as === "retired id" || as === "retired id"
+                            ? "Fix: a retired id is never reused, in any stack of the cluster: give the database another id"
+                            : "Fix: give the newer of the two databases another id (before it is deployed: an id never changes), or keep the entry in one file only"),
                 });
             } else if (!first) {
                 seen.set(id, { file, as });
