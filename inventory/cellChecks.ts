@@ -59,7 +59,7 @@ export function cellProblems(files: readonly StackFile[]): CellProblem[] {
     }
     // Sorted by path, so that a message names the two files in the same order whoever asks.
     byCluster.forEach((group) => group.sort((a, b) => a.path.localeCompare(b.path)));
-    return [...byCluster.entries()].flatMap(([key, group]) => group.length < 2 ? [] : [...idClashes(key, group), ...ownershipProblems(key, group)]);
+    return [...byCluster.entries()].flatMap(([key, group]) => group.length < 2 ? [] : [...idClashes(key, group), ...ownershipProblems(key, group), ...disagreements(key, group)]);
 }
 
 function idClashes(cluster: string, group: readonly StackFile[]): CellProblem[] {
@@ -124,4 +124,27 @@ function ownershipProblems(cluster: string, group: readonly StackFile[]): CellPr
 export function cellProblemsOf(file: StackFile, siblings: readonly StackFile[]): CellProblem[] {
     const resolved = path.resolve(file.path);
     return cellProblems(sameCluster(file, siblings)).filter((p) => p.files.some((f) => path.resolve(f) === resolved));
+}
+
+/** The region fields that name the owner's objects, which a cell uses by name: they must be the owner's. */
+const SHARED_NAMES: readonly { field: string; of: (region: Record<string, unknown>) => unknown }[] = [
+    { field: "gateway.name", of: (r) => (isPlainObject(r.gateway) ? r.gateway.name : undefined) },
+    { field: "gateway.namespace", of: (r) => (isPlainObject(r.gateway) ? r.gateway.namespace ?? "traefik" : undefined) },
+    { field: "monitoringNamespace", of: (r) => r.monitoringNamespace ?? "monitoring" },
+];
+
+function disagreements(cluster: string, group: readonly StackFile[]): CellProblem[] {
+    const ownerName = group.map((f) => regionField(f, "sharedClusterOwner")).find((o): o is string => typeof o === "string");
+    const owner = group.find((f) => f.stack === ownerName);
+    if (!owner || !isPlainObject(owner.raw.region)) {
+        return [];
+    }
+    const ownerRegion = owner.raw.region;
+    return group.filter((f) => f !== owner && isPlainObject(f.raw.region)).flatMap((f) => SHARED_NAMES
+        .filter(({ of }) => JSON.stringify(of(f.raw.region as Record<string, unknown>)) !== JSON.stringify(of(ownerRegion)))
+        .map(({ field, of }) => ({
+            files: [owner.path, f.path],
+            message: `region.${field} is ${JSON.stringify(of(f.raw.region as Record<string, unknown>))} in ${f.path} but ${JSON.stringify(of(ownerRegion))} in ${owner.path}, `
+                + `the owner of cluster ${cluster}: a cell uses the owner's objects by these names. Fix: set region.${field} in ${f.path} to the owner's value`,
+        })));
 }

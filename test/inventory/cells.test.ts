@@ -72,6 +72,14 @@ describe("checks across the stack files of a cluster", () => {
     });
 });
 
+describe("names a cell uses from the owner", () => {
+    it("a cell whose gateway or monitoring namespace differs from the owner's is refused", () => {
+        const problems = cellProblems([file("eu-cell-a"), edited("eu-cell-b", "      name: questdb\n", "      name: other\n      namespace: edge\n")]);
+        assert.deepEqual(problems.map((p) => p.message.split(" in ")[0]), ['region.gateway.name is "other"', 'region.gateway.namespace is "edge"']);
+        assert.match(problems[0].message, /set region\.gateway\.name in .*Pulumi\.eu-cell-b\.yaml to the owner's value/);
+    });
+});
+
 describe("the shipped stack files", () => {
     it("have no problem across the stacks of any cluster", () => {
         const { shippedStacks, shippedStackFile } = require("../support/stacks");
