@@ -23,7 +23,45 @@ export function serviceAccountUser(namespace: string, name: string): string {
 const creating = (rule: string) => `request.operation != 'CREATE' || (${rule})`;
 const RUN = `object.metadata.labels['${DRILL_LABEL}']`;
 
+/**
+ * Where a stack's drill admission lives. On a shared cluster every cell has its own policy,
+ * binding and tenant-volume list, and every cell's policy judges every cell's runner: the API
+ * server evaluates all policies that match, so a runner's PV must pass each cell's volume list
+ * (docs/decisions.md, "Cells"). @default SOLO_DRILL_SCOPE
+ */
+export interface DrillAdmissionScope {
+    /** Name of the policy and its binding (cluster-scoped). */
+    readonly policyName: string;
+    /** The stack's drills namespace: its runner, its claims and its tenant-volume list. */
+    readonly namespace: string;
+    /** The cluster has other cells: match every drill runner, each claiming in its own namespace. */
+    readonly shared: boolean;
+}
+
+export const SOLO_DRILL_SCOPE: DrillAdmissionScope = { policyName: DRILL_PV_POLICY, namespace: DRILL_NAMESPACE, shared: false };
+
+/** The username prefix of every cell's drill runner: `system:serviceaccount:questdb-drills[-<stack>]:questdb-drill`. */
+function anyRunner(runner: string): string {
+    const user = "request.userInfo.username";
+    return `${user}.startsWith('system:serviceaccount:${DRILL_NAMESPACE}') && ${user}.endsWith(':${runner}')`;
+}
+
+function claimRule(scope: Pick<DrillAdmissionScope, "shared" | "namespace">, runner: string): { expression: string; message: string } {
+    if (!scope.shared) {
+        return { expression: creating(`has(object.spec.claimRef) && object.spec.claimRef.namespace == '${scope.namespace}' && object.spec.claimRef.name == object.metadata.name`),
+            message: `a drill PV is claimed in ${scope.namespace} by the claim of its own name` };
+    }
+    return { expression: creating(`has(object.spec.claimRef) && request.userInfo.username == 'system:serviceaccount:' + object.spec.claimRef.namespace + ':${runner}' && object.spec.claimRef.name == object.metadata.name`),
+        message: "a drill PV is claimed in its runner's own drills namespace by the claim of its own name" };
+}
+
 /** The CEL rules, each with the message the runner gets when it breaks one. */
+export function drillPvRules(scope: Pick<DrillAdmissionScope, "shared" | "namespace"> = SOLO_DRILL_SCOPE, runner = "questdb-drill"): { expression: string; message: string }[] {
+    const [label, name, , ...rest] = DRILL_PV_RULES;
+    return [label, name, claimRule(scope, runner), ...rest];
+}
+
+/** The CEL rules of a stack alone on its cluster. */
 export const DRILL_PV_RULES: readonly { expression: string; message: string }[] = [
     { expression: creating(`has(object.metadata.labels) && '${DRILL_LABEL}' in object.metadata.labels && ${RUN} != ''`),
         message: `a drill may create only PVs labelled ${DRILL_LABEL}=<run id>` },
@@ -37,38 +75,39 @@ export const DRILL_PV_RULES: readonly { expression: string; message: string }[] 
         message: "a drill may delete only a drill run's PVs" },
 ];
 
-export function drillPvPolicyArgs(runner: string): k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs {
+export function drillPvPolicyArgs(runner: string, scope: DrillAdmissionScope = SOLO_DRILL_SCOPE): k8s.admissionregistration.v1.ValidatingAdmissionPolicyArgs {
+    const who = scope.shared ? anyRunner(runner) : `request.userInfo.username == '${serviceAccountUser(scope.namespace, runner)}'`;
     return {
-        metadata: { name: DRILL_PV_POLICY },
+        metadata: { name: scope.policyName },
         spec: {
             failurePolicy: "Fail",
             paramKind: { apiVersion: "v1", kind: "ConfigMap" },
             matchConstraints: { resourceRules: [{ apiGroups: [""], apiVersions: ["v1"], resources: ["persistentvolumes"], operations: ["CREATE", "UPDATE", "DELETE"] }] },
-            matchConditions: [{ name: "drill-runner-only", expression: `request.userInfo.username == '${serviceAccountUser(DRILL_NAMESPACE, runner)}'` }],
+            matchConditions: [{ name: scope.shared ? "drill-runners-only" : "drill-runner-only", expression: who }],
             validations: [
                 { expression: "request.operation != 'UPDATE'", message: "a drill never changes a PV" },
-                ...DRILL_PV_RULES,
+                ...(scope.shared ? drillPvRules(scope, runner) : DRILL_PV_RULES),
             ],
         },
     };
 }
 
-export function drillPvBindingArgs(): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs {
+export function drillPvBindingArgs(scope: DrillAdmissionScope = SOLO_DRILL_SCOPE): k8s.admissionregistration.v1.ValidatingAdmissionPolicyBindingArgs {
     return {
-        metadata: { name: DRILL_PV_POLICY },
+        metadata: { name: scope.policyName },
         spec: {
-            policyName: DRILL_PV_POLICY,
+            policyName: scope.policyName,
             validationActions: ["Deny"],
-            paramRef: { name: DRILL_PV_POLICY, namespace: DRILL_NAMESPACE, parameterNotFoundAction: "Deny" },
+            paramRef: { name: DRILL_PV_POLICY, namespace: scope.namespace, parameterNotFoundAction: "Deny" },
         },
     };
 }
 
-/** The parameter ConfigMap: every tenant volume of the region, volume id to database id. */
-export function tenantVolumesArgs(volumeIds: Readonly<Record<string, pulumi.Input<string>>>, labels: Record<string, string>): k8s.core.v1.ConfigMapArgs {
+/** The parameter ConfigMap: every tenant volume of the stack, volume id to database id. */
+export function tenantVolumesArgs(volumeIds: Readonly<Record<string, pulumi.Input<string>>>, labels: Record<string, string>, namespace = DRILL_NAMESPACE): k8s.core.v1.ConfigMapArgs {
     const entries = Object.entries(volumeIds).sort(([a], [b]) => a.localeCompare(b));
     return {
-        metadata: { name: DRILL_PV_POLICY, namespace: DRILL_NAMESPACE, labels },
+        metadata: { name: DRILL_PV_POLICY, namespace, labels },
         data: pulumi.all(entries.map(([id, volume]) => pulumi.output(volume).apply((v) => [v, id] as const)))
             .apply((pairs) => Object.fromEntries(pairs)),
     };
@@ -76,8 +115,8 @@ export function tenantVolumesArgs(volumeIds: Readonly<Record<string, pulumi.Inpu
 
 /** Creates the policy, its binding and its parameters; the binding waits for both. */
 export function createDrillAdmission(name: string, runner: string, volumeIds: Readonly<Record<string, pulumi.Input<string>>>,
-    labels: Record<string, string>, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }): void {
-    const params = new k8s.core.v1.ConfigMap(`${name}-tenant-volumes`, tenantVolumesArgs(volumeIds, labels), opts);
-    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-pv-policy`, drillPvPolicyArgs(runner), { parent: opts.parent });
-    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-pv-policy-binding`, drillPvBindingArgs(), { parent: opts.parent, dependsOn: [policy, params] });
+    labels: Record<string, string>, opts: { parent: pulumi.Resource; dependsOn: pulumi.Resource[] }, scope: DrillAdmissionScope = SOLO_DRILL_SCOPE): void {
+    const params = new k8s.core.v1.ConfigMap(`${name}-tenant-volumes`, tenantVolumesArgs(volumeIds, labels, scope.namespace), opts);
+    const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(`${name}-pv-policy`, drillPvPolicyArgs(runner, scope), { parent: opts.parent });
+    new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(`${name}-pv-policy-binding`, drillPvBindingArgs(scope), { parent: opts.parent, dependsOn: [policy, params] });
 }

@@ -10,9 +10,9 @@ import { QUOTA_NAME, LIMIT_RANGE_NAME, STRAY_CONTAINER_REQUEST } from "./deploym
 /** What one drill asks of the namespace: the runner (50m, 128Mi) and the throwaway QuestDB (500m, 1Gi). */
 export const DRILL_FOOTPRINT = { pods: 2, claims: 1, cpuMillis: 550, memoryMi: 1152 } as const;
 
-export function drillQuotaArgs(drills: number, labels: Record<string, string>): k8s.core.v1.ResourceQuotaArgs {
+export function drillQuotaArgs(drills: number, labels: Record<string, string>, namespace = DRILL_NAMESPACE): k8s.core.v1.ResourceQuotaArgs {
     return {
-        metadata: { name: QUOTA_NAME, namespace: DRILL_NAMESPACE, labels },
+        metadata: { name: QUOTA_NAME, namespace, labels },
         spec: {
             hard: {
                 pods: String(DRILL_FOOTPRINT.pods * drills),
@@ -30,9 +30,9 @@ export function drillQuotaArgs(drills: number, labels: Record<string, string>): 
 }
 
 /** Default requests for a container that sets none (the throwaway QuestDB's init container), so the quota can count it. */
-export function drillLimitRangeArgs(labels: Record<string, string>): k8s.core.v1.LimitRangeArgs {
+export function drillLimitRangeArgs(labels: Record<string, string>, namespace = DRILL_NAMESPACE): k8s.core.v1.LimitRangeArgs {
     return {
-        metadata: { name: LIMIT_RANGE_NAME, namespace: DRILL_NAMESPACE, labels },
+        metadata: { name: LIMIT_RANGE_NAME, namespace, labels },
         spec: { limits: [{ type: "Container", defaultRequest: { ...STRAY_CONTAINER_REQUEST } }] },
     };
 }

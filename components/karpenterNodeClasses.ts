@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { cellScopedName } from "../inventory/cells";
 import * as pulumi from "@pulumi/pulumi";
 import { Architecture, DatabaseSpec, RegionSpec } from "../inventory";
 import { awsTags } from "./deployment/context";
@@ -43,7 +44,7 @@ export function nodeClassArgs(region: RegionSpec, key: NodeImageKey, amiId: stri
         kind: "EC2NodeClass",
         // skipAwait: a class that leaves the program keeps Karpenter's finalizer until its last
         // node drifts away, in that database's window; the delete must not wait for it.
-        metadata: { name: nodeClassName(key), labels: { "app.kubernetes.io/managed-by": "pulumi" }, annotations: { "pulumi.com/skipAwait": "true" } },
+        metadata: { name: cellScopedName(nodeClassName(key), region), labels: { "app.kubernetes.io/managed-by": "pulumi" }, annotations: { "pulumi.com/skipAwait": "true" } },
         spec: {
             // Pinned by id, never by alias: an alias follows the control plane's version, so an
             // upgrade would drift the whole fleet at once.
@@ -86,7 +87,8 @@ export class KarpenterNodeClasses extends pulumi.ComponentResource {
         const classes = new Map<string, NodeClassRef>();
         for (const key of args.images) {
             const id = nodeImageKey(key);
-            const className = nodeClassName(key);
+            // Cluster-scoped, and tagged with its stack: each cell has its own.
+            const className = cellScopedName(nodeClassName(key), args.region);
             const resource = new k8s.apiextensions.CustomResource(className,
                 nodeClassArgs(args.region, key, args.amiIds.get(id) as string, args.securityGroupId), { parent: this });
             classes.set(id, { name: className, resource });

@@ -1,6 +1,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DEFAULTS, DRILL_NAMESPACE, RegionSpec } from "../inventory";
+import { DRILLS_NAMESPACE_LABEL, onSharedCluster } from "../inventory/cells";
 import { MONITORING_API_VERSION, METRICS_PATH, PUSHGATEWAY_SCRAPE_JOB, pushgatewayRuleGroup } from "./monitoring";
 
 export const PUSHGATEWAY_TYPE = "questdb-cloud:index:Pushgateway";
@@ -124,8 +125,12 @@ export function pushgatewayServiceArgs(region: Pick<RegionSpec, "monitoringNames
  * Who may reach the Pushgateway: the backup pods of database namespaces, the drill runner, and the
  * monitoring namespace itself (Prometheus). Nothing else can push a result that hides a failure.
  */
-export function pushgatewayNetworkPolicyArgs(region: Pick<RegionSpec, "monitoringNamespace">): k8s.networking.v1.NetworkPolicyArgs {
+export function pushgatewayNetworkPolicyArgs(region: Pick<RegionSpec, "monitoringNamespace" | "stack" | "sharedClusterOwner">): k8s.networking.v1.NetworkPolicyArgs {
     const component = (value: string) => ({ matchLabels: { "app.kubernetes.io/component": value } });
+    // On a shared cluster every cell's runner has its own drills namespace, all labelled alike.
+    const drills = onSharedCluster(region)
+        ? { matchExpressions: [{ key: DRILLS_NAMESPACE_LABEL, operator: "Exists" }] }
+        : { matchLabels: { "kubernetes.io/metadata.name": DRILL_NAMESPACE } };
     return {
         metadata: { name: PUSHGATEWAY_NAME, namespace: region.monitoringNamespace, labels: objectLabels },
         spec: {
@@ -134,7 +139,7 @@ export function pushgatewayNetworkPolicyArgs(region: Pick<RegionSpec, "monitorin
             ingress: [{
                 from: [
                     { namespaceSelector: { matchExpressions: [{ key: DATABASE_LABEL, operator: "Exists" }] }, podSelector: component(PUSHERS.backup) },
-                    { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": DRILL_NAMESPACE } }, podSelector: component(PUSHERS.drill) },
+                    { namespaceSelector: drills, podSelector: component(PUSHERS.drill) },
                     { podSelector: {} },
                 ],
                 ports: [{ protocol: "TCP", port: PUSHGATEWAY_PORT }],

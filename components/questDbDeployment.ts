@@ -27,9 +27,10 @@ export interface QuestDbDeploymentArgs {
     readonly credentialsSeed: pulumi.Input<string>;
     /**
      * StorageClass of the static PersistentVolume and its claim: its name (recorded in the facts)
-     * and the class resource, which the PV and PVC wait for; it must allow volume expansion. Required.
+     * and the class resource, which the PV and PVC wait for; it must allow volume expansion.
+     * Required; `resource` is undefined on a cell, which names the cluster owner's class.
      */
-    readonly storageClass: { readonly name: string; readonly resource: pulumi.Resource };
+    readonly storageClass: { readonly name: string; readonly resource?: pulumi.Resource };
     /**
      * The region's Pushgateway, which the backup job pushes each run's result to (and whose pods
      * its NetworkPolicy lets it reach). @default undefined: the job pushes nothing

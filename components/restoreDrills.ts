@@ -6,7 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { DATABASE_LABEL, DRILL_NAMESPACE, DatabaseSpec, PORTS, RegionSpec, STACK_TAG, drillCronJobName } from "../inventory";
 import { COMMON_SCRIPT, PUSH_SCRIPT, partitionOf, scriptCronJobSpec } from "./deployment/backup";
 import { ClusterFacts, apiServerEgressRules, awsEgressRules, podIdentityTrustPolicy } from "./cluster";
-import { DRILL_LABEL, createDrillAdmission } from "./drillAdmission";
+import { DRILL_LABEL, DRILL_PV_POLICY, DrillAdmissionScope, createDrillAdmission } from "./drillAdmission";
+import { DRILLS_NAMESPACE_LABEL, cellScopedName, drillNamespaceOf, onSharedCluster } from "../inventory/cells";
 import { drillQuotaArgs, drillLimitRangeArgs } from "./drillQuota";
 import { questdbImage } from "./deployment/server";
 import { PUSHERS, PushTarget, pushgatewayEgressRule } from "./pushgateway";
@@ -84,11 +85,11 @@ export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec, pus
     const podLabels = { ...labels, "app.kubernetes.io/component": PUSHERS.drill, [DATABASE_LABEL]: database.id };
     const env = Object.entries({
         DATABASE: database.id, STACK: region.stack, AVAILABILITY_ZONE: database.availabilityZone, AWS_REGION: region.awsRegion,
-        QUESTDB_IMAGE: questdbImage(database.questdbVersion), DRILL_NAMESPACE, HOME: "/tmp",
+        QUESTDB_IMAGE: questdbImage(database.questdbVersion), DRILL_NAMESPACE: drillNamespaceOf(region), HOME: "/tmp",
         ...(pushgateway ? { PUSHGATEWAY_URL: pushgateway.url } : {}),
     }).map(([name, value]) => ({ name, value }));
     return {
-        metadata: { name: drillCronJobName(database.id), namespace: DRILL_NAMESPACE, labels: { ...labels, [DATABASE_LABEL]: database.id } },
+        metadata: { name: drillCronJobName(database.id), namespace: drillNamespaceOf(region), labels: { ...labels, [DATABASE_LABEL]: database.id } },
         spec: scriptCronJobSpec({
             schedule: drill.schedule, podLabels, deadlineSeconds: DRILL_DEADLINE_SECONDS,
             // Time for the trap to delete the pod, claim, PV and volume after SIGTERM.
@@ -104,10 +105,10 @@ export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec, pus
  * Default deny, then: the runner out to DNS, the API server and AWS (443), the Pod Identity agent,
  * and the throwaway QuestDB's HTTP port; the throwaway QuestDB in from the runner only, out nowhere.
  */
-export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
+export function drillNetworkPolicyArgs(namespace = DRILL_NAMESPACE): k8s.networking.v1.NetworkPolicyArgs {
     const runner = { matchLabels: { "app.kubernetes.io/component": PUSHERS.drill } };
     return {
-        metadata: { name: DRILL_RUNNER, namespace: DRILL_NAMESPACE, labels },
+        metadata: { name: DRILL_RUNNER, namespace, labels },
         spec: {
             podSelector: {},
             policyTypes: ["Ingress", "Egress"],
@@ -125,9 +126,9 @@ export function drillNetworkPolicyArgs(): k8s.networking.v1.NetworkPolicyArgs {
  * The runner's own egress: AWS and Pod Identity (components/cluster.ts), the API server and, when
  * the region has one, the Pushgateway. A separate policy, so the throwaway QuestDB gets none of it.
  */
-export function drillRunnerEgressArgs(cluster: Pick<ClusterFacts, "ipFamily" | "serviceCidr">, pushgateway?: PushTarget): k8s.networking.v1.NetworkPolicyArgs {
+export function drillRunnerEgressArgs(cluster: Pick<ClusterFacts, "ipFamily" | "serviceCidr">, pushgateway?: PushTarget, namespace = DRILL_NAMESPACE): k8s.networking.v1.NetworkPolicyArgs {
     return {
-        metadata: { name: `${DRILL_RUNNER}-egress`, namespace: DRILL_NAMESPACE, labels },
+        metadata: { name: `${DRILL_RUNNER}-egress`, namespace, labels },
         spec: {
             podSelector: { matchLabels: { "app.kubernetes.io/component": PUSHERS.drill } },
             policyTypes: ["Egress"],
@@ -147,40 +148,66 @@ export function drillRunnerEgressArgs(cluster: Pick<ClusterFacts, "ipFamily" | "
  * and role for the region; one CronJob per database with `backup.drill`. A region that schedules
  * no drill gets none of it.
  */
+/** The stack's drill admission scope: its own policy name and namespace (inventory/cells.ts). */
+export function drillAdmissionScope(region: Pick<RegionSpec, "stack" | "sharedClusterOwner">): DrillAdmissionScope {
+    return { policyName: cellScopedName(DRILL_PV_POLICY, region), namespace: drillNamespaceOf(region), shared: onSharedCluster(region) };
+}
+
+/**
+ * Restore drills for the region (scripts/backup/drill.sh): the newest snapshot of a database is
+ * restored to a scratch volume in its AZ, a throwaway QuestDB starts on it and answers a query,
+ * and everything the drill created, and nothing else, is deleted. One namespace, runner identity
+ * and role for the region; one CronJob per database with `backup.drill`. A region alone on its
+ * cluster that schedules no drill gets none of it; a stack on a shared cluster always gets its
+ * namespace and admission policy, so that other cells' runners cannot claim its volumes.
+ */
 export class RestoreDrills extends pulumi.ComponentResource {
     constructor(name: string, args: RestoreDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(RESTORE_DRILLS_TYPE, name, {}, opts);
         const drilled = drilledDatabases(args.databases);
-        if (drilled.length > 0) {
-            this.createRunner(name, args, drilled);
+        if (drilled.length > 0 || onSharedCluster(args.region)) {
+            const namespace = this.createGuard(name, args);
+            if (drilled.length > 0) {
+                this.createRunner(name, args, drilled, namespace);
+            }
         }
         this.registerOutputs({});
     }
 
-    private createRunner(name: string, args: RestoreDrillsArgs, drilled: readonly DatabaseSpec[]): void {
+    /** The drills namespace and the PV admission policy with this stack's tenant volumes. */
+    private createGuard(name: string, args: RestoreDrillsArgs): k8s.core.v1.Namespace {
+        const scope = drillAdmissionScope(args.region);
+        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
+            metadata: { name: scope.namespace, labels: {
+                ...labels, "pod-security.kubernetes.io/enforce": "restricted", ...(scope.shared ? { [DRILLS_NAMESPACE_LABEL]: "true" } : {}),
+            } },
+        }, { parent: this });
+        createDrillAdmission(name, DRILL_RUNNER, args.volumeIds ?? {}, labels, { parent: this, dependsOn: [namespace] }, scope);
+        return namespace;
+    }
+
+    private createRunner(name: string, args: RestoreDrillsArgs, drilled: readonly DatabaseSpec[], namespace: k8s.core.v1.Namespace): void {
         const { region } = args;
+        const ns = drillNamespaceOf(region);
         const parent = { parent: this };
         const tags = { [STACK_TAG]: region.stack, "managed-by": "pulumi" };
-        const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-            metadata: { name: DRILL_NAMESPACE, labels: { ...labels, "pod-security.kubernetes.io/enforce": "restricted" } },
-        }, parent);
         const inNamespace = { parent: this, dependsOn: [namespace] };
-        const meta = (objectName: string) => ({ name: objectName, namespace: DRILL_NAMESPACE, labels });
-        new k8s.networking.v1.NetworkPolicy(`${name}-isolation`, drillNetworkPolicyArgs(), inNamespace);
-        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(args.cluster, args.pushgateway), inNamespace);
-        new k8s.core.v1.ResourceQuota(`${name}-quota`, drillQuotaArgs(drilled.length, labels), inNamespace);
-        new k8s.core.v1.LimitRange(`${name}-limits`, drillLimitRangeArgs(labels), inNamespace);
-        createDrillAdmission(name, DRILL_RUNNER, args.volumeIds ?? {}, labels, inNamespace);
+        const meta = (objectName: string) => ({ name: objectName, namespace: ns, labels });
+        new k8s.networking.v1.NetworkPolicy(`${name}-isolation`, drillNetworkPolicyArgs(ns), inNamespace);
+        new k8s.networking.v1.NetworkPolicy(`${name}-runner-egress`, drillRunnerEgressArgs(args.cluster, args.pushgateway, ns), inNamespace);
+        new k8s.core.v1.ResourceQuota(`${name}-quota`, drillQuotaArgs(drilled.length, labels, ns), inNamespace);
+        new k8s.core.v1.LimitRange(`${name}-limits`, drillLimitRangeArgs(labels, ns), inNamespace);
         const account = new k8s.core.v1.ServiceAccount(`${name}-account`, { metadata: meta(DRILL_RUNNER) }, inNamespace);
-        const subject = [{ kind: "ServiceAccount", name: DRILL_RUNNER, namespace: DRILL_NAMESPACE }];
+        const subject = [{ kind: "ServiceAccount", name: DRILL_RUNNER, namespace: ns }];
         // PersistentVolumes are cluster-scoped: a drill binds its scratch volume through one.
+        const pvRole = cellScopedName(`${DRILL_RUNNER}-pv`, region);
         new k8s.rbac.v1.ClusterRole(`${name}-pv`, {
-            metadata: { name: `${DRILL_RUNNER}-pv`, labels },
+            metadata: { name: pvRole, labels },
             rules: [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["create", "get", "delete"] }],
         }, parent);
         new k8s.rbac.v1.ClusterRoleBinding(`${name}-pv-binding`, {
-            metadata: { name: `${DRILL_RUNNER}-pv`, labels },
-            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: `${DRILL_RUNNER}-pv` },
+            metadata: { name: pvRole, labels },
+            roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: pvRole },
             subjects: subject,
         }, parent);
         new k8s.rbac.v1.Role(`${name}-role`, {
@@ -194,12 +221,12 @@ export class RestoreDrills extends pulumi.ComponentResource {
         }, inNamespace);
         const role = new aws.iam.Role(`${name}-aws-role`, {
             description: `Restore drills of stack ${region.stack}: scratch volumes from its snapshots`,
-            assumeRolePolicy: podIdentityTrustPolicy(args.cluster, DRILL_NAMESPACE, DRILL_RUNNER),
+            assumeRolePolicy: podIdentityTrustPolicy(args.cluster, ns, DRILL_RUNNER),
             tags,
         }, parent);
         new aws.iam.RolePolicy(`${name}-aws-policy`, { role: role.name, policy: JSON.stringify(drillPolicyDocument(region)) }, parent);
         new aws.eks.PodIdentityAssociation(`${name}-identity`, {
-            clusterName: region.clusterName, namespace: DRILL_NAMESPACE, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
+            clusterName: region.clusterName, namespace: ns, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
         }, { parent: this, dependsOn: [account] });
         const script = new k8s.core.v1.ConfigMap(`${name}-script`, { metadata: meta(DRILL_RUNNER), data: { "drill.sh": DRILL_SCRIPT, "push.sh": PUSH_SCRIPT, "common.sh": COMMON_SCRIPT } }, inNamespace);
         for (const database of drilled) {

@@ -10,11 +10,12 @@ import { readAccess } from "./readAccess";
 import { DEFAULT_NODE_PROVISIONER, readNodeProvisioner } from "./nodeProvisioner";
 import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "./types";
 import type { RawStackConfig } from "./rawConfig";
+import { MAX_CELL_STACK_LENGTH } from "./cells";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",
     "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels", "retiredIds",
-    "nodeProvisioner",
+    "nodeProvisioner", "sharedClusterOwner",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
 const GATEWAY_FIELDS = [
@@ -74,17 +75,19 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const channels = readChannels(r);
     const retiredIds = readRetiredIds(r);
     const nodeProvisioner = readNodeProvisioner(r);
+    const sharedClusterOwner = readSharedClusterOwner(r, raw.stack);
     const provisionerOk = nodeProvisioner !== undefined || !r.has("nodeProvisioner");
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
     const facts = { subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
     const endpointsOk = (!r.has("ingress") || ingress) && (!r.has("gateway") || gateway) && dnsTarget !== null;
-    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds || !provisionerOk) {
+    if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds || !provisionerOk || sharedClusterOwner === null) {
         return facts;
     }
     const spec: RegionSpec = {
         stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress, gateway,
         dnsTarget: dnsTarget ?? (gateway ? "gateway" : "ingress"), monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
         nodeProvisioner: nodeProvisioner ?? DEFAULT_NODE_PROVISIONER,
+        ...(sharedClusterOwner ? { sharedClusterOwner } : {}),
     };
     return { ...facts, spec };
 }
@@ -251,4 +254,24 @@ function readMaxDatabases(r: FieldReader): number | undefined {
         `cannot work: each database holds an EKS Pod Identity association (its backup role) and the region ${REGION_OWN_ASSOCIATIONS} more (its restore drills), and EKS allows ${quota.value} per cluster, not adjustable (${quota.source}); so at most ${MAX_DATABASES_LIMIT}`,
         `set questdb-cloud:region.maxDatabases to ${MAX_DATABASES_LIMIT} or less, and open a new region stack on another cluster for more databases`);
     return undefined;
+}
+
+/**
+ * `sharedClusterOwner`: a stack name; undefined when absent, null when bad. A cell's own stack
+ * name becomes part of its drills namespace, so it must be a short DNS label.
+ */
+function readSharedClusterOwner(r: FieldReader, stack: string): string | undefined | null {
+    const owner = r.optionalString("sharedClusterOwner", { pattern: /^[A-Za-z0-9][A-Za-z0-9._-]*$/, expected: "the name of the stack that owns this cluster's shared objects (itself on the owner)" });
+    if (!r.has("sharedClusterOwner")) {
+        return undefined;
+    }
+    if (!owner) {
+        return null;
+    }
+    if (owner !== stack && !(DNS_LABEL.test(stack) && stack.length <= MAX_CELL_STACK_LENGTH)) {
+        r.problem("sharedClusterOwner", `this cell's stack name "${stack}" must be a lowercase DNS label of at most ${MAX_CELL_STACK_LENGTH} characters: its drills namespace is questdb-drills-<stack>`,
+            "rename the stack (`pulumi stack rename`) and its file, or make it the owner", owner);
+        return null;
+    }
+    return owner;
 }

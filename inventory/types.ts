@@ -213,6 +213,12 @@ export interface RegionSpec {
      * an entry with one of these ids is refused. `qdb remove` appends to it. @default []
      */
     readonly retiredIds: readonly string[];
+    /**
+     * The stack that owns the cluster's once-per-cluster objects when several stacks (cells) share
+     * the cluster (inventory/cells.ts): the owner names itself, every other cell names the owner.
+     * @default undefined: the stack has the cluster to itself and owns them
+     */
+    readonly sharedClusterOwner?: string;
 }
 
 /** One customer database, every field resolved. */

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { FleetMonitoring, KarpenterNodeClasses, Pushgateway, QuestDbDeployment, RegionGateway, RestoreDrills, hasPushgateway } from "../components";
 import { EBS_CSI_DRIVER } from "../components/deployment/dataVolume";
 import { DeployedFacts, Inventory, STORAGE_CLASSES, storageClassFor } from "../inventory";
+import { cellRole, ownsClusterObjects } from "../inventory/cells";
+import { pushTarget } from "../components/pushgateway";
 import { clusterProvider } from "./provider";
 import type { KarpenterInputs } from "./karpenter";
 import { nodeImageKey } from "../components";
@@ -41,11 +43,20 @@ export function storageClassArgs(name: string): k8s.storage.v1.StorageClassArgs 
 /**
  * The classes the region needs: always the current one (for the next new database), and the
  * legacy one while any database's PV still names it. Once none does, it leaves the program and
- * Pulumi deletes it; a StorageClass delete touches no PV.
+ * Pulumi deletes it; a StorageClass delete touches no PV. The owner of a shared cluster keeps
+ * every class, because it cannot see which ones the other cells' claims still name; a cell
+ * creates none and names the owner's.
  */
-function createStorageClasses(classOf: ReadonlyMap<string, string>, provider: k8s.Provider): Map<string, pulumi.Resource> {
-    const needed = new Set<string>([STORAGE_CLASSES.current, ...classOf.values()]);
-    return new Map([...needed].sort().map((name) => [name,
+export function storageClassesNeeded(role: ReturnType<typeof cellRole>, classOf: ReadonlyMap<string, string>): string[] {
+    if (role === "cell") {
+        return [];
+    }
+    const kept = role === "owner" ? Object.values(STORAGE_CLASSES) : [STORAGE_CLASSES.current, ...classOf.values()];
+    return [...new Set(kept)].sort();
+}
+
+function createStorageClasses(needed: readonly string[], provider: k8s.Provider): Map<string, pulumi.Resource> {
+    return new Map(needed.map((name) => [name,
         new k8s.storage.v1.StorageClass(STORAGE_CLASS_RESOURCES[name] ?? `questdb-storage-class-${name}`, storageClassArgs(name), { provider })]));
 }
 
@@ -57,9 +68,11 @@ export function createRegionStack(
     const { region } = inventory;
     const provider = clusterProvider(region, cluster);
     const classOf = new Map(inventory.databases.filter((d) => d.state !== "decommissioned").map((d) => [d.id, storageClassFor(previous[d.id])]));
-    const classes = createStorageClasses(classOf, provider);
-    // Backup and drill results are pushed here (docs/decisions.md); only where Prometheus Operator objects can exist.
-    const pushgateway = hasPushgateway(region) ? new Pushgateway("questdb-pushgateway", { region }, { providers: [provider] }).target : undefined;
+    const owns = ownsClusterObjects(region);
+    const classes = createStorageClasses(storageClassesNeeded(cellRole(region), classOf), provider);
+    // Backup and drill results are pushed here (docs/decisions.md); only where Prometheus Operator objects can exist. A cell pushes to the owner's.
+    const pushgateway = !hasPushgateway(region) ? undefined
+        : owns ? new Pushgateway("questdb-pushgateway", { region }, { providers: [provider] }).target : pushTarget(region);
     // One EC2NodeClass per node image of the region's Karpenter databases (components/karpenterNodeClasses.ts).
     const nodeClasses = karpenter ? new KarpenterNodeClasses("questdb-node-classes", {
         region, ...karpenter, securityGroupId: cluster.clusterSecurityGroupId,
@@ -72,7 +85,7 @@ export function createRegionStack(
             region,
             cluster,
             credentialsSeed,
-            storageClass: { name, resource: classes.get(name) as pulumi.Resource },
+            storageClass: { name, resource: classes.get(name) },
             pushgateway,
             nodeClass: nodeClasses?.get(nodeImageKey(database)),
         }, { providers: [provider] });
@@ -88,6 +101,9 @@ export function createRegionStack(
     // The drills' deny list: every volume the program manages, and those of removed databases, which AWS keeps.
     const volumeIds = { ...retainedVolumeIds, ...Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId])) };
     new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
+    if (!owns) {
+        return outputs;
+    }
     new FleetMonitoring("questdb-fleet", { region }, { providers: [provider] });
     if (region.gateway) {
         new RegionGateway("questdb-gateway", { gateway: region.gateway, dnsSuffix: region.dnsSuffix }, { providers: [provider] });

@@ -125,9 +125,11 @@ export function bindVolume(
     ctx: DeploymentContext,
     volume: aws.ebs.Volume,
     namespace: k8s.core.v1.Namespace,
-    storageClass: { readonly name: string; readonly resource: pulumi.Resource },
+    storageClass: { readonly name: string; readonly resource?: pulumi.Resource },
 ): VolumeBinding {
     const storageClassName = storageClass.name;
+    // A cell names the owner's class, which is not in its program.
+    const classDependency = storageClass.resource ? [storageClass.resource] : [];
     // Fields a controller owns after creation (docs/decisions.md, "Binding the data volume"):
     // - capacity: the CSI resizer; a larger claim makes it expand the volume (already grown by
     //   Pulumi, so the driver only confirms the size), set the PV's capacity and grow the
@@ -137,9 +139,9 @@ export function bindVolume(
     //   so a later change to the PV does not conflict on .spec.claimRef.
     const persistentVolume = new k8s.core.v1.PersistentVolume(
         partName(ctx, "pv"), persistentVolumeArgs(ctx, volume.id, storageClassName),
-        { parent: ctx.parent, dependsOn: [storageClass.resource], ignoreChanges: PV_CONTROLLER_FIELDS });
+        { parent: ctx.parent, dependsOn: classDependency, ignoreChanges: PV_CONTROLLER_FIELDS });
     // The claim grows only after the EBS volume did.
     const claim = new k8s.core.v1.PersistentVolumeClaim(
-        partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume, storageClass.resource] });
+        partName(ctx, "pvc"), claimArgs(ctx, storageClassName), { parent: ctx.parent, dependsOn: [namespace, persistentVolume, volume, ...classDependency] });
     return { persistentVolume, claim };
 }

@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { drillNamespaceOf } from "../../inventory/cells";
 import { validSchedule } from "../../inventory";
 import { prometheusRuleArgs } from "../monitoring/objects";
 import { serviceMonitorArgs } from "../monitoring/serviceMonitor";
@@ -36,6 +37,7 @@ export function createMetrics(ctx: DeploymentContext, namespace: k8s.core.v1.Nam
         backup: {
             intervalSeconds: validSchedule(ctx.database.backup.schedule).intervalSeconds,
             drillIntervalSeconds: ctx.database.backup.drill && validSchedule(ctx.database.backup.drill.schedule).intervalSeconds,
+            drillNamespace: drillNamespaceOf(ctx.region),
         },
         labels: { ...ctx.labels, ...monitoring.labels },
     }), opts);

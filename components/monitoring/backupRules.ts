@@ -23,6 +23,8 @@ export interface BackupAlertInput {
     readonly intervalSeconds: number;
     /** The same for the database's drill; undefined when it has no scheduled drill. */
     readonly drillIntervalSeconds?: number;
+    /** The namespace of the database's drill CronJob (inventory/cells.ts). @default DRILL_NAMESPACE */
+    readonly drillNamespace?: string;
 }
 
 /** "26h", "14d" or "90m": how an interval reads in an alert. */
@@ -95,12 +97,12 @@ export function backupRules(input: BackupAlertInput, id: string, namespace: stri
             description: `EBS took that long to fix the snapshot's point in time, or a killed run left the checkpoint open that long and the next run found it (docs/runbook.md, "When a backup was killed"); QuestDB paused housekeeping meanwhile. It clears with the next run that holds it briefly. See docs/runbook.md, "Backup alerts"; ${logs}.`,
         },
     }];
-    return input.drillIntervalSeconds === undefined ? rules : [...rules, ...drillRules(input.drillIntervalSeconds, id, where, labels)];
+    return input.drillIntervalSeconds === undefined ? rules : [...rules, ...drillRules(input.drillIntervalSeconds, id, where, labels, input.drillNamespace ?? DRILL_NAMESPACE)];
 }
 
-function drillRules(intervalSeconds: number, id: string, where: string, labels: Labels): AlertRule[] {
-    const sel = cronJobSelector(DRILL_NAMESPACE, drillCronJobName(id));
-    const logs = `\`kubectl -n ${DRILL_NAMESPACE} get jobs -l questdb.cloud/database=${id}\` and the failed job's logs`;
+function drillRules(intervalSeconds: number, id: string, where: string, labels: Labels, namespace: string): AlertRule[] {
+    const sel = cronJobSelector(namespace, drillCronJobName(id));
+    const logs = `\`kubectl -n ${namespace} get jobs -l questdb.cloud/database=${id}\` and the failed job's logs`;
     return [{
         alert: "QuestDbDrillFailed",
         expr: lastRunFailed(sel),

@@ -10,6 +10,13 @@ export const GRAFANA_DASHBOARD_LABEL = { grafana_dashboard: "1" } as const;
 export interface DashboardInput {
     readonly stack: string;
     readonly awsRegion: string;
+    /** Other cells share the cluster: drills run in every cell's drills namespace (inventory/cells.ts). @default false */
+    readonly sharedCluster?: boolean;
+}
+
+/** The drills namespaces' selector: the one, or every cell's `questdb-drills-<stack>` too. */
+export function drillNamespaceMatcher(sharedCluster = false): string {
+    return sharedCluster ? `namespace=~"${DRILL_NAMESPACE}(-.+)?"` : `namespace="${DRILL_NAMESPACE}"`;
 }
 
 /**
@@ -37,7 +44,7 @@ interface PanelSpec {
 }
 
 /** The panels, top to bottom: state, ingestion, queries, disk, node. Each queries only allowed metrics. */
-export function dashboardPanels(): PanelSpec[] {
+export function dashboardPanels(sharedCluster = false): PanelSpec[] {
     const pvc = `${NS}, persistentvolumeclaim="${IN_NAMESPACE.dataClaim}"`;
     const perDb = (expr: string) => `sum by (namespace) (${expr})`;
     return [{
@@ -97,7 +104,7 @@ export function dashboardPanels(): PanelSpec[] {
         description: "Tables whose WAL apply stopped after an error; ingestion into them is not visible.",
         queries: [{ expr: `max by (namespace) (${QUESTDB_METRICS.suspendedTables}{${NS}})`, legend: "{{namespace}}" }],
         thresholds: [{ value: null, color: "green" }, { value: 1, color: "red" }],
-    }, ...backupPanels()];
+    }, ...backupPanels(sharedCluster)];
 }
 
 /** Series one script pushed for the `$database` selection (PUSH_JOBS; docs/observability.md). */
@@ -112,7 +119,7 @@ const RED_GREEN = [{ value: null, color: "red" }, { value: 1, color: "green" }];
  * Backups and drills: what the scripts pushed to the region's Pushgateway (exact hold times and
  * phases), and kube-state-metrics' view of the drill CronJobs, which needs no Pushgateway.
  */
-function backupPanels(): PanelSpec[] {
+function backupPanels(sharedCluster: boolean): PanelSpec[] {
     const b = PUSHED_METRICS.backup;
     const byDb = (metric: string) => `max by (${PUSHED_DATABASE_LABEL}) (${pushed(metric, PUSH_JOBS.backup)})`;
     return [{
@@ -136,12 +143,12 @@ function backupPanels(): PanelSpec[] {
         description: `How long the last run held QuestDB's checkpoint, CREATE to RELEASE. QuestDbCheckpointHeldLong fires above ${LAST_RUN_HOLD_ALERT_SECONDS} s.`,
         queries: [{ expr: byDb(b.checkpointHeld), legend: `{{${PUSHED_DATABASE_LABEL}}}` }],
         thresholds: [{ value: null, color: "green" }, { value: LAST_RUN_HOLD_ALERT_SECONDS, color: "red" }],
-    }, ...drillPanels()];
+    }, ...drillPanels(sharedCluster)];
 }
 
-function drillPanels(): PanelSpec[] {
+function drillPanels(sharedCluster: boolean): PanelSpec[] {
     const d = PUSHED_METRICS.drill;
-    const drills = `namespace="${DRILL_NAMESPACE}", cronjob=~"drill-($database)"`;
+    const drills = `${drillNamespaceMatcher(sharedCluster)}, cronjob=~"drill-($database)"`;
     return [{
         title: "Restore drills: time since the last success",
         type: "stat",
@@ -221,6 +228,6 @@ export function fleetDashboard(input: DashboardInput) {
                 },
             ],
         },
-        panels: dashboardPanels().map(panelJson),
+        panels: dashboardPanels(input.sharedCluster).map(panelJson),
     };
 }

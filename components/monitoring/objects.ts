@@ -1,4 +1,5 @@
 import * as k8s from "@pulumi/kubernetes";
+import { onSharedCluster } from "../../inventory/cells";
 import { RegionSpec } from "../../inventory";
 import { AlertRulesInput, alertRuleGroup } from "./alertRules";
 import { GRAFANA_DASHBOARD_LABEL, fleetDashboard } from "./dashboard";
@@ -41,6 +42,6 @@ export function dashboardConfigMapArgs(region: RegionSpec): k8s.core.v1.ConfigMa
                 ...GRAFANA_DASHBOARD_LABEL,
             },
         },
-        data: { [DASHBOARD_KEY]: JSON.stringify(fleetDashboard({ stack: region.stack, awsRegion: region.awsRegion }), null, 2) },
+        data: { [DASHBOARD_KEY]: JSON.stringify(fleetDashboard({ stack: region.stack, awsRegion: region.awsRegion, sharedCluster: onSharedCluster(region) }), null, 2) },
     };
 }

@@ -9,6 +9,7 @@ import { QdbError } from "./errors";
 import { LoadedFile, Target, loadFile, writeAtomically } from "./files";
 import { impactPointer, impactSummary } from "./impact";
 import { validationDelta } from "./safety";
+import { introducedCellProblems } from "./cells";
 import { spliceEdit, unifiedDiff } from "./textDiff";
 import * as path from "path";
 
@@ -47,7 +48,8 @@ const RENDERING = { lineWidth: 0 } as const;
 export function refusals(before: StackFile, after: StackFile): { reasons: string[]; preexisting: readonly string[] } {
     const delta = validationDelta(offlineRawOf(before), offlineRawOf(after));
     const refused = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
-    return { reasons: [...delta.introduced, ...refused.filter((r) => !delta.introduced.includes(r))], preexisting: delta.preexisting };
+    const cells = introducedCellProblems(before, after);
+    return { reasons: [...delta.introduced, ...refused.filter((r) => !delta.introduced.includes(r)), ...cells], preexisting: delta.preexisting };
 }
 
 export async function applyEdit(target: Target, edit: Edit, options: EditOptions, io: Io, hints: RefusalHints = () => []): Promise<number> {

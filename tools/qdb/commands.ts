@@ -5,6 +5,7 @@
 import { InventoryError, offlineRawOf, validateInventory } from "../../inventory";
 import { Io, applyEdit } from "./apply";
 import { Assignment, CliArgs, parseAssignment, parseScalar } from "./args";
+import { cellMessages } from "./cells";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
@@ -67,6 +68,10 @@ export async function validate(ctx: Context): Promise<number> {
         try {
             const { parsed } = loadFile(t);
             const inventory = validateInventory(offlineRawOf(parsed));
+            const clashes = cellMessages(parsed);
+            if (clashes.length > 0) {
+                throw new QdbError(`${t.file}: ${clashes.length} problem(s) across the stacks of its cluster (checked by qdb, not by the program):\n${clashes.map((c) => `  - ${c}`).join("\n")}`);
+            }
             ctx.io.out(`ok: stack "${t.stack}" (${t.file}): ${inventory.databases.length} databases`);
             const note = seedNote(parsed);
             if (note) {
