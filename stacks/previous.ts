@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeployedFacts, parseDeployedFacts, parseRetiredIds } from "../inventory";
+import { DeployedFacts, parseStackOutputs } from "../inventory";
 
 /** What the last deployment recorded: per database, its facts; and the ids of removed databases. */
 export interface PreviousDeployment {
@@ -18,8 +18,8 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment> {
         name: `${pulumi.getOrganization()}/${pulumi.getProject()}/${pulumi.getStack()}`,
     });
     const [databases, retired] = await Promise.all([self.getOutputDetails("databases"), self.getOutputDetails("retiredIds")]);
-    return {
-        databases: parseDeployedFacts(databases.value ?? databases.secretValue, pulumi.getStack()),
-        retiredIds: parseRetiredIds(retired.value ?? retired.secretValue, pulumi.getStack()),
-    };
+    return parseStackOutputs({
+        databases: databases.value ?? databases.secretValue,
+        retiredIds: retired.value ?? retired.secretValue,
+    }, pulumi.getStack());
 }

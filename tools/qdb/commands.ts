@@ -8,7 +8,7 @@ import { Assignment, CliArgs, parseAssignment, parseScalar } from "./args";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
-import { formatBackups, readLiveSnapshots } from "./backups";
+import { backupsJson, formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
 
 export interface Context {
@@ -52,7 +52,7 @@ export async function backups(ctx: Context): Promise<number> {
         throw error;
     }
     const live = ctx.args.live ? readLiveSnapshots(inventory.region.stack, inventory.region.awsRegion) : undefined;
-    ctx.io.out(formatBackups(inventory, live, new Date()));
+    ctx.io.out(ctx.args.json ? JSON.stringify(backupsJson(inventory, live, new Date()), null, 2) : formatBackups(inventory, live, new Date()));
     return live && "error" in live ? 1 : 0;
 }
 
