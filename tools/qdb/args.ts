@@ -144,9 +144,14 @@ export function parseAssignment(text: string): Assignment {
     if (key === "" || eq === text.length - 1) {
         throw new QdbError(`"${text}" is not a key=value assignment. Write it like volume.sizeGiB=500 or serverConf.query.timeout.sec=120`, USAGE_EXIT);
     }
+    return { key, path: keyPath(key), value: parseValue(text.slice(eq + 1)), text: text.slice(eq + 1) };
+}
+
+/** A dotted key as a path; everything after `serverConf.` is one server.conf key. */
+export function keyPath(key: string): string[] {
     const path = key.startsWith("serverConf.") ? ["serverConf", key.slice("serverConf.".length)] : key.split(".");
     if (path.some((part) => part === "")) {
         throw new QdbError(`"${key}" has an empty part. Write dotted keys like volume.sizeGiB`, USAGE_EXIT);
     }
-    return { key, path, value: parseValue(text.slice(eq + 1)), text: text.slice(eq + 1) };
+    return path;
 }

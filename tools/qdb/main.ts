@@ -23,6 +23,9 @@ Commands:
   add --stack <s> <id> [--instance-type <t>] [--size <GiB>] [--az <zone>]
                                            add a database (AZ: the least used, when not given)
   set --stack <s> <id> key=value...        e.g. volume.sizeGiB=500 serverConf.query.timeout.sec=120
+  set --stack <s> key=value...             region: channels.<name>=<version>, defaults.<field>=<value>
+  unset --stack <s> (<id> <field>... | channels.<name> | defaults.<field>)
+                                           remove a field (the default then applies)
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
@@ -44,6 +47,7 @@ const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<numbe
     validate: commands.validate,
     add: commands.add,
     set: commands.set,
+    unset: commands.unset,
     pause: commands.stateCommand("paused", "pause"),
     resume: commands.stateCommand("active", "resume"),
     decommission: commands.stateCommand("decommissioned", "decommission"),
