@@ -14,6 +14,7 @@ export * from "./stackFile";
 export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { parseRetainedVolumeIds, retainedVolumeIdsAfter, volumeIdsOf } from "./retainedVolumes";
+export { DeployedDatabase, StackOutputs, parseStackOutputs } from "./stackOutputs";
 export { STATES } from "./readDatabase";
 export { BINDING_MAY_CHANGE, STORAGE_CLASSES, storageClassFor } from "./binding";
 export { DOWNTIMES, DowntimeFigure, DowntimeKey, downtimeText } from "./downtimes";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DeployedFacts, parseDeployedFacts, parseRetainedVolumeIds, parseRetiredIds, volumeIdsOf } from "../inventory";
+import { DeployedFacts, parseStackOutputs, volumeIdsOf } from "../inventory";
 
 /** What the last deployment recorded: per database, its facts; and the ids of removed databases. */
 export interface PreviousDeployment {
@@ -23,10 +23,10 @@ export async function readPreviousDeployment(): Promise<PreviousDeployment> {
     });
     const [databases, retired, retained] = await Promise.all(["databases", "retiredIds", "retainedVolumeIds"].map((name) => self.getOutputDetails(name)));
     const databasesOutput = databases.value ?? databases.secretValue;
-    return {
-        databases: parseDeployedFacts(databasesOutput, pulumi.getStack()),
-        retiredIds: parseRetiredIds(retired.value ?? retired.secretValue, pulumi.getStack()),
-        volumeIds: volumeIdsOf(databasesOutput),
-        retainedVolumeIds: parseRetainedVolumeIds(retained.value ?? retained.secretValue, pulumi.getStack()),
-    };
+    const outputs = parseStackOutputs({
+        databases: databasesOutput,
+        retiredIds: retired.value ?? retired.secretValue,
+        retainedVolumeIds: retained.value ?? retained.secretValue,
+    }, pulumi.getStack());
+    return { ...outputs, volumeIds: volumeIdsOf(databasesOutput) };
 }

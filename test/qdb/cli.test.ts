@@ -3,19 +3,14 @@
  * as a child process, on temp copies (and, read-only, on the shipped stacks).
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { describe, it } from "node:test";
 import { stackText, tempProject } from "./helpers";
 
-const PROJECT_DIR = path.join(__dirname, "..", "..");
-const LAUNCHER = path.join(PROJECT_DIR, "tools", "qdb-bin", "qdb.js");
+import { LAUNCHER, PROJECT_DIR, spawnQdb as spawn } from "./spawn";
 
-function spawnQdb(cwd: string, ...argv: string[]): { code: number | null; out: string; err: string } {
-    const result = spawnSync(process.execPath, [LAUNCHER, ...argv], { cwd, encoding: "utf8", timeout: 60_000 });
-    return { code: result.status, out: result.stdout, err: result.stderr };
-}
+const spawnQdb = (cwd: string, ...argv: string[]) => spawn(cwd, argv);
 
 describe("qdb CLI", () => {
     it("is linked as a bin by npm (npx qdb), pointing at the launcher", () => {

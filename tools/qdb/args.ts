@@ -13,6 +13,10 @@ export interface CliArgs {
     readonly all: boolean;
     /** `backups --live`: read snapshot ages from EBS with the operator's AWS credentials. */
     readonly live: boolean;
+    /** `list`, `status`, `backups --json`: print JSON instead of a table. */
+    readonly json: boolean;
+    /** `status --outputs <file>`: the stack's outputs (`pulumi stack output --json`) from a file. */
+    readonly outputs?: string;
     readonly dryRun: boolean;
     readonly impact: boolean;
     readonly help: boolean;
@@ -27,6 +31,8 @@ const OPTIONS = {
     "project-dir": { type: "string" },
     "all": { type: "boolean" },
     "live": { type: "boolean" },
+    "json": { type: "boolean" },
+    "outputs": { type: "string" },
     "dry-run": { type: "boolean", short: "n" },
     "no-impact": { type: "boolean" },
     "help": { type: "boolean", short: "h" },
@@ -66,6 +72,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         projectDir: values["project-dir"],
         all: values.all ?? false,
         live: values.live ?? false,
+        json: values.json ?? false,
+        outputs: values.outputs,
         dryRun: values["dry-run"] ?? false,
         impact: !(values["no-impact"] ?? false),
         help: values.help ?? false,
@@ -136,9 +144,14 @@ export function parseAssignment(text: string): Assignment {
     if (key === "" || eq === text.length - 1) {
         throw new QdbError(`"${text}" is not a key=value assignment. Write it like volume.sizeGiB=500 or serverConf.query.timeout.sec=120`, USAGE_EXIT);
     }
+    return { key, path: keyPath(key), value: parseValue(text.slice(eq + 1)), text: text.slice(eq + 1) };
+}
+
+/** A dotted key as a path; everything after `serverConf.` is one server.conf key. */
+export function keyPath(key: string): string[] {
     const path = key.startsWith("serverConf.") ? ["serverConf", key.slice("serverConf.".length)] : key.split(".");
     if (path.some((part) => part === "")) {
         throw new QdbError(`"${key}" has an empty part. Write dotted keys like volume.sizeGiB`, USAGE_EXIT);
     }
-    return { key, path, value: parseValue(text.slice(eq + 1)), text: text.slice(eq + 1) };
+    return path;
 }

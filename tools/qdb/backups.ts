@@ -61,13 +61,21 @@ function newestCell(db: DatabaseSpec, live: LiveSnapshots | undefined, now: Date
 
 const HEADER = ["ID", "STATE", "SCHEDULE (UTC)", "CRONJOB", "RETAIN", "DRILL", "NEWEST SNAPSHOT"];
 
+/** The schedule its CronJob runs (undefined: no CronJob, or an invalid schedule) and its drill's (none unless active). */
+function jobsOf(db: DatabaseSpec): { cronJob?: string; drill?: string } {
+    const parsed = parseSchedule(db.backup.schedule);
+    return {
+        cronJob: db.state !== "active" || typeof parsed === "string" ? undefined : parsed.kubernetes,
+        drill: db.backup.drill && db.state === "active" ? db.backup.drill.schedule : undefined,
+    };
+}
+
 /** The `backups` table and its notes. */
 export function formatBackups(inventory: Inventory, live: LiveSnapshots | undefined, now: Date): string {
     const rows = inventory.databases.map((db) => {
-        const parsed = parseSchedule(db.backup.schedule);
-        const cronJob = db.state !== "active" ? `none (${db.state})` : typeof parsed === "string" ? "(invalid)" : parsed.kubernetes;
-        const drill = db.backup.drill && db.state === "active" ? db.backup.drill.schedule : "-";
-        return [db.id, db.state, db.backup.schedule, cronJob, `${db.backup.retainDays}d`, drill, newestCell(db, live, now)];
+        const { cronJob, drill } = jobsOf(db);
+        const job = db.state !== "active" ? `none (${db.state})` : cronJob ?? "(invalid)";
+        return [db.id, db.state, db.backup.schedule, job, `${db.backup.retainDays}d`, drill ?? "-", newestCell(db, live, now)];
     });
     const notes = [
         `Scheduled snapshots are tagged ${SNAPSHOT_KIND_TAG}=scheduled; a final snapshot is kept when a database is decommissioned.`,
@@ -75,6 +83,26 @@ export function formatBackups(inventory: Inventory, live: LiveSnapshots | undefi
             : "error" in live ? `NEWEST SNAPSHOT could not be read: ${live.error}` : `NEWEST SNAPSHOT read from EBS at ${now.toISOString()}.`,
     ];
     return [formatTable([HEADER, ...rows]), "", ...notes].join("\n");
+}
+
+/** `backups --json`: the table's values, typed; a snapshot's age in hours; null where the table shows "-" or none. */
+export function backupsJson(inventory: Inventory, live: LiveSnapshots | undefined, now: Date): Record<string, unknown> {
+    return {
+        stack: inventory.region.stack,
+        live: live === undefined ? false : "error" in live ? { error: live.error } : true,
+        databases: inventory.databases.map((db) => {
+            const { cronJob, drill } = jobsOf(db);
+            const snapshot = live && !("error" in live) ? live.newest.get(db.id) : undefined;
+            return {
+                id: db.id, state: db.state, schedule: db.backup.schedule, cronJob: cronJob ?? null,
+                retainDays: db.backup.retainDays, drill: drill ?? null,
+                newestSnapshot: snapshot ? {
+                    id: snapshot.id, startTime: snapshot.startTime.toISOString(),
+                    ageHours: Math.round((now.getTime() - snapshot.startTime.getTime()) / 36_000) / 100,
+                } : null,
+            };
+        }),
+    };
 }
 
 /** Runs the AWS CLI with the operator's credentials; any failure becomes the reason shown. */

@@ -9,8 +9,9 @@ import { cellMessages } from "./cells";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
-import { formatBackups, readLiveSnapshots } from "./backups";
+import { backupsJson, formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
+import { refuseNull, setRegion, unset as unsetFields } from "./fieldEdits";
 
 export interface Context {
     readonly args: CliArgs;
@@ -53,7 +54,7 @@ export async function backups(ctx: Context): Promise<number> {
         throw error;
     }
     const live = ctx.args.live ? readLiveSnapshots(inventory.region.stack, inventory.region.awsRegion) : undefined;
-    ctx.io.out(formatBackups(inventory, live, new Date()));
+    ctx.io.out(ctx.args.json ? JSON.stringify(backupsJson(inventory, live, new Date()), null, 2) : formatBackups(inventory, live, new Date()));
     return live && "error" in live ? 1 : 0;
 }
 
@@ -105,10 +106,14 @@ export async function add(ctx: Context): Promise<number> {
 
 export async function set(ctx: Context): Promise<number> {
     const [id, ...rest] = ctx.args.positionals;
-    if (!id || rest.length === 0) {
+    if (!id || (rest.length === 0 && !id.includes("="))) {
         throw new QdbError("usage: qdb set --stack <stack> <id> key=value... (e.g. volume.sizeGiB=500 serverConf.query.timeout.sec=120)", USAGE_EXIT);
     }
+    if (id.includes("=")) {
+        return setRegion(target(ctx), ctx.args.positionals, ctx.args, ctx.io);
+    }
     const assignments = rest.map(parseAssignment);
+    refuseNull(assignments, target(ctx).flag, id);
     if (assignments.some((a) => a.path[0] === "id")) {
         throw new QdbError(`database "${id}": id cannot be changed: every resource name derives from it, so a new id replaces the database. Fix: add a new database and decommission "${id}"`);
     }
@@ -157,4 +162,9 @@ export async function remove(ctx: Context): Promise<number> {
         removeDatabase(doc, loaded.target, id);
         return `removed database "${id}" (its id is recorded in questdb-cloud:region.retiredIds, never to be reused)`;
     }, ctx.args, ctx.io);
+}
+
+/** `qdb unset`: removes database or region fields (tools/qdb/fieldEdits.ts). */
+export async function unset(ctx: Context): Promise<number> {
+    return unsetFields(target(ctx), ctx.args.positionals, ctx.args, ctx.io);
 }

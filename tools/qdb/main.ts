@@ -5,6 +5,7 @@
 import { Io } from "./apply";
 import { parseCli } from "./args";
 import * as commands from "./commands";
+import * as views from "./views";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { findProjectDir } from "./files";
 
@@ -13,12 +14,18 @@ export const USAGE = `qdb: edit a region's database inventory (Pulumi.<stack>.ya
 Usage: qdb <command> [--stack <stack> | --config-file <file>] [options]
 
 Commands:
-  list --stack <s>                         databases, per-AZ totals, count against maxDatabases
-  backups --stack <s> [--live]             backup schedule, retention and drill per database;
+  list (--stack <s> | --all) [--json]      databases, per-AZ totals, count against maxDatabases
+  status --stack <s> [--outputs <file>] [--json]
+                                           deployed state, version, size, endpoint beside the file
+                                           (outputs: \`pulumi stack output --json\`, or the file)
+  backups --stack <s> [--live] [--json]    backup schedule, retention and drill per database;
                                            --live: each newest snapshot's age (AWS credentials)
   add --stack <s> <id> [--instance-type <t>] [--size <GiB>] [--az <zone>]
                                            add a database (AZ: the least used, when not given)
   set --stack <s> <id> key=value...        e.g. volume.sizeGiB=500 serverConf.query.timeout.sec=120
+  set --stack <s> key=value...             region: channels.<name>=<version>, defaults.<field>=<value>
+  unset --stack <s> (<id> <field>... | channels.<name> | defaults.<field>)
+                                           remove a field (the default then applies)
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
@@ -34,11 +41,13 @@ Edits keep comments and formatting, are atomic, and are refused when unsafe (vol
 change, removing a database that is not decommissioned) or invalid (validateInventory).`;
 
 const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<number>>> = {
-    list: commands.list,
+    list: views.list,
+    status: views.status,
     backups: commands.backups,
     validate: commands.validate,
     add: commands.add,
     set: commands.set,
+    unset: commands.unset,
     pause: commands.stateCommand("paused", "pause"),
     resume: commands.stateCommand("active", "resume"),
     decommission: commands.stateCommand("decommissioned", "decommission"),
