@@ -19,6 +19,10 @@ export interface CliArgs {
     readonly instanceType?: string;
     readonly size?: string;
     readonly az?: string;
+    /** `validate --outputs <file>`: judge transitions against the stack's outputs (tools/transitionBase.ts). */
+    readonly outputs?: string;
+    /** `validate --base <ref>`: judge transitions against the file at a git revision. */
+    readonly base?: string;
 }
 
 const OPTIONS = {
@@ -33,6 +37,8 @@ const OPTIONS = {
     "instance-type": { type: "string" },
     "size": { type: "string" },
     "az": { type: "string" },
+    "outputs": { type: "string" },
+    "base": { type: "string" },
 } as const;
 
 /**
@@ -72,6 +78,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         instanceType: values["instance-type"],
         size: values.size,
         az: values.az,
+        outputs: values.outputs,
+        base: values.base,
     };
 }
 
