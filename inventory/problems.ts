@@ -39,6 +39,16 @@ export function formatProblem(stack: string, p: Problem): string {
 }
 
 /**
+ * Every problem of a stack, one per line under a count. `consequence` follows the count: the
+ * program (and an edit) says nothing was changed; a check that never writes says nothing.
+ */
+export function formatProblems(stack: string, problems: readonly Problem[], consequence = ""): string {
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    const lines = problems.map((p) => `  - ${formatProblem(stack, p)}`);
+    return `Stack "${stack}" config has ${count}${consequence}:\n${lines.join("\n")}`;
+}
+
+/**
  * The only error the inventory module throws. It carries every problem found, so one run of
  * `pulumi preview` or `qdb validate` shows them all.
  */
@@ -47,9 +57,7 @@ export class InventoryError extends Error {
         readonly stack: string,
         readonly problems: readonly Problem[],
     ) {
-        const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
-        const lines = problems.map((p) => `  - ${formatProblem(stack, p)}`);
-        super(`Stack "${stack}" config has ${count}; nothing was changed:\n${lines.join("\n")}`);
+        super(formatProblems(stack, problems, "; nothing was changed"));
         this.name = "InventoryError";
     }
 }

@@ -40,13 +40,21 @@ function isSecure(value: unknown): boolean {
     return typeof value === "object" && value !== null && "secure" in value;
 }
 
+/**
+ * The yaml library's first message line, without its own " at line L, column C:" (the message
+ * starts with file:line:col already) and so without the colon that introduced its code excerpt.
+ */
+export function yamlReason(message: string): string {
+    return message.split("\n")[0].replace(/ at line \d+, column \d+:?\s*$/, "").replace(/[\s:]+$/, "");
+}
+
 /** Parses a stack file's text. Malformed YAML names the line and column. */
 export function parseStackFile(text: string, file: string, stack = stackNameOf(file)): StackFile {
     const doc = parseDocument(text, { prettyErrors: true });
     if (doc.errors.length > 0) {
         const first = doc.errors[0];
         const [line, col] = first.linePos?.[0] ? [first.linePos[0].line, first.linePos[0].col] : ["?", "?"];
-        throw new StackFileError(`${file}:${line}:${col}: malformed YAML: ${first.message.split("\n")[0]}`);
+        throw new StackFileError(`${file}:${line}:${col}: malformed YAML: ${yamlReason(first.message)}`);
     }
     const body = doc.toJS() ?? {};
     const entries = Object.entries((body.config ?? {}) as Record<string, unknown>);

@@ -60,12 +60,24 @@ function problem(id: string, field: string, value: unknown, reason: string, fix:
     return { where: `database "${id}"`, field, value, reason, fix };
 }
 
-function checkRemoved(id: string, was: DeployedFacts): Problem[] {
+/** A qdb command as a hint prints it, whole: `flag` names the file (`--stack prod` or `--config-file <path>`). */
+export function qdbCommand(verb: string, flag: string, id: string): string {
+    return `\`npx qdb ${verb} ${flag} ${id}\``;
+}
+
+/**
+ * An entry removed while its database still runs: the way out starts from what is deployed, so
+ * an active one is paused first (decommissioning it directly is refused, see refusedStateChange).
+ */
+function checkRemoved(id: string, was: DeployedFacts, flag: string): Problem[] {
     if (was.state === "decommissioned") {
         return [];
     }
+    const steps = was.state === "active"
+        ? `then ${qdbCommand("pause", flag, id)} and deploy, ${qdbCommand("decommission", flag, id)} and deploy, and ${qdbCommand("remove", flag, id)}`
+        : `then ${qdbCommand("decommission", flag, id)} and deploy, and ${qdbCommand("remove", flag, id)}`;
     return [problem(id, "(entry)", "(removed)", `the entry was removed while the database is ${was.state}; that would delete the database`,
-        "put the entry back, set `state: decommissioned` and deploy; remove the entry in a later change (the volume and a final snapshot are kept)")];
+        `put the entry back as deployed (\`git checkout\` of the file restores it, with every other uncommitted edit undone), ${steps} (the volume and a final snapshot are kept)`)];
 }
 
 /**
@@ -73,18 +85,18 @@ function checkRemoved(id: string, was: DeployedFacts): Problem[] {
  * deployed), then to `decommissioned`, whose final snapshot is then taken of a volume nothing
  * writes to. Shared with qdb, which refuses the same edit before writing it.
  */
-export function refusedStateChange(id: string, from: DatabaseState, to: DatabaseState): Problem | undefined {
+export function refusedStateChange(id: string, from: DatabaseState, to: DatabaseState, flag: string): Problem | undefined {
     if (from !== "active" || to !== "decommissioned") {
         return undefined;
     }
     return problem(id, "state", to, "an active database goes to paused before it is decommissioned, so that its final snapshot is of a stopped database (a snapshot of a running one is only crash-consistent)",
-        "set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change");
+        `set \`state: paused\` (${qdbCommand("pause", flag, id)}) and deploy; then ${qdbCommand("decommission", flag, id)} in a later change`);
 }
 
-function checkChanged(database: DatabaseSpec, was: DeployedFacts): Problem[] {
+function checkChanged(database: DatabaseSpec, was: DeployedFacts, flag: string): Problem[] {
     const found: Problem[] = [];
     const { id } = database;
-    const stateChange = refusedStateChange(id, was.state, database.state);
+    const stateChange = refusedStateChange(id, was.state, database.state, flag);
     if (stateChange) {
         found.push(stateChange);
     }
@@ -164,13 +176,20 @@ function checkAdoption(previous: Record<string, DeployedFacts>, inventory: Inven
             "set adopt.step to import and deploy (nothing changes), review, then set adopt.step to converge in a later change"));
 }
 
-/** Every way the new inventory would contradict what is deployed. Pure; shared by program and tools. */
-export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = []): Problem[] {
+/**
+ * Every way the new inventory would contradict what is deployed. Pure; shared by program and tools.
+ * `flag` is how the fixes' qdb commands name the stack file: the program's own file is
+ * `Pulumi.<stack>.yaml`, so `--stack <stack>`; qdb passes the flag it was given.
+ */
+export function checkTransitions(
+    previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = [],
+    flag = `--stack ${inventory.region.stack}`,
+): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
     const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory)];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
-        found.push(...(database ? checkChanged(database, was) : checkRemoved(id, was)));
+        found.push(...(database ? checkChanged(database, was, flag) : checkRemoved(id, was, flag)));
     }
     return found;
 }
@@ -270,8 +289,12 @@ export function offlinePrevious(before: StackFile): OfflinePrevious {
  * deployment's outputs (see OfflinePrevious). Entries that do not validate are left to the
  * validator, which reports them first.
  */
-export function refusedTransitions(before: StackFile, after: StackFile): Problem[] {
-    const previous = offlinePrevious(before);
+export function refusedTransitions(before: StackFile, after: StackFile, flag?: string): Problem[] {
+    return refusedTransitionsFrom(offlinePrevious(before), after, flag);
+}
+
+/** As refusedTransitions, from what was deployed: a before file's facts, or a stack's own outputs. */
+export function refusedTransitionsFrom(previous: OfflinePrevious, after: StackFile, flag?: string): Problem[] {
     const { inventory, invalidIds } = validEntries(after);
     if (!inventory) {
         return [];
@@ -280,5 +303,5 @@ export function refusedTransitions(before: StackFile, after: StackFile): Problem
         .map((e) => (isPlainObject(e) ? e.id : undefined)));
     // An entry still in the file but invalid is not "removed": the validator speaks for it.
     const facts = Object.fromEntries(Object.entries(previous.facts).filter(([id]) => !invalidIds.has(id) && !(rawIds.has(id) && !inventory.databases.some((d) => d.id === id))));
-    return checkTransitions(facts, inventory, previous.retiredIds);
+    return checkTransitions(facts, inventory, previous.retiredIds, flag);
 }

@@ -9,17 +9,21 @@
  * or usage error, 1 anything else.
  */
 import * as fs from "fs";
+import * as path from "path";
 import { parseArgs } from "util";
-import { StackFile, StackFileError, stackNameOf } from "../inventory";
+import { InventoryError, StackFile, StackFileError, stackNameOf } from "../inventory";
 import { RenderError } from "../render";
-import { loadStackFile, stackFileAtRef } from "../render/stackSource";
+import { loadStackFile } from "../render/stackSource";
+import { EXIT_CODES } from "./exitCodes";
+import { shellWord } from "./qdb/files";
 import { ImpactReport, computeImpact, formatImpactMarkdown } from "./impact/report";
+import { resolveBase } from "./transitionBase";
 
 const USAGE = "usage: npm run impact -- --stack <name> --base <git-ref> | --config-file <file> --base <git-ref> | --before <file> --after <file> [--stack <name>]" +
     " [--json] [--max-databases N] [--out <file>]";
 
 /** Most severe first: a refusal outranks data at risk, which outranks a too-large change. */
-export const EXIT = { ok: 0, failed: 1, usage: 2, dataAtRisk: 3, tooManyDatabases: 4, refused: 5 } as const;
+export const EXIT = { ...EXIT_CODES, usage: EXIT_CODES.config } as const;
 
 class UsageError extends Error {}
 
@@ -52,8 +56,8 @@ export function sides(values: Record<string, string | boolean | undefined>): Sid
         throw new UsageError("name what to compare: --stack <name> --base <git-ref>, --config-file <file> --base <git-ref>, or --before <file> --after <file>");
     }
     const after = loadStackFile({ stack: str("stack"), configFile: str("config-file") });
-    const base = stackFileAtRef(str("base") as string, after.stack, str("config-file"));
-    return "file" in base ? { before: base.file, after, notes: [] } : { before: null, after, notes: [base.missing] };
+    const base = resolveBase(after, { base: str("base") });
+    return { before: base.before ?? null, after, notes: base.note ? [base.note] : [] };
 }
 
 /** The exit code for a report, and why. */
@@ -83,7 +87,8 @@ async function main(): Promise<number> {
         throw new UsageError(`--max-databases must be a whole number >= 0, got "${values["max-databases"]}"`);
     }
     const { before, after, notes } = sides(values);
-    const report = await computeImpact(before, after, notes);
+    const named = values["config-file"] ?? values.after;
+    const report = await computeImpact(before, after, notes, named ? `--config-file ${shellWord(path.resolve(named))}` : undefined);
     const { code, reason } = verdict(report, max);
     const text = values.json ? `${JSON.stringify({ ...report, verdict: { code, reason } }, null, 2)}\n` : formatImpactMarkdown(report, reason);
     process.stdout.write(text);
@@ -102,7 +107,7 @@ if (require.main === module) {
     main().then((code) => (process.exitCode = code), (err: unknown) => {
         // The usage line only for a command line that could not be understood, not for a bad file.
         const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
-        const config = err instanceof StackFileError || (err instanceof RenderError && err.configError);
+        const config = err instanceof StackFileError || err instanceof InventoryError || (err instanceof RenderError && err.configError);
         process.stderr.write(`impact: ${err instanceof Error ? err.message : String(err)}\n${usage ? `${USAGE}\n` : ""}`);
         process.exitCode = usage || config ? EXIT.usage : EXIT.failed;
     });

@@ -81,7 +81,7 @@ test("active -> decommissioned is refused with the pause-first fix; paused -> de
     const [refused] = checkTransitions(deployed(), decommissioned("acme-analytics"));
     assert.deepEqual({ ...refused, reason: undefined }, {
         where: 'database "acme-analytics"', field: "state", value: "decommissioned", reason: undefined,
-        fix: "set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change",
+        fix: "set `state: paused` (`npx qdb pause --stack prod acme-analytics`) and deploy; then `npx qdb decommission --stack prod acme-analytics` in a later change",
     });
     assert.match(refused.reason, /goes to paused before it is decommissioned, so that its final snapshot is of a stopped database/);
     assert.equal(checkTransitions(deployed(), decommissioned("acme-analytics")).length, 1);
@@ -97,7 +97,7 @@ test("impact's refusals (refusedTransitions) include decommissioning an active d
     const text = fs.readFileSync(before.path, "utf8").replace(/(- id: cyberdyne-logs\n\s+availabilityZone: us-east-1c\n)/, "$1      state: decommissioned\n");
     const after = parseStackFile(text, before.path, "prod");
     assert.deepEqual(refusedTransitions(before, after).map((p) => formatProblem("prod", p)), [
-        'stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned, so that its final snapshot is of a stopped database (a snapshot of a running one is only crash-consistent). Fix: set `state: paused` (`npx qdb pause`) and deploy; then set `state: decommissioned` in a later change.',
+        'stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned, so that its final snapshot is of a stopped database (a snapshot of a running one is only crash-consistent). Fix: set `state: paused` (`npx qdb pause --stack prod cyberdyne-logs`) and deploy; then `npx qdb decommission --stack prod cyberdyne-logs` in a later change.',
     ]);
     const paused = parseStackFile(text.replace("state: decommissioned", "state: paused"), before.path, "prod");
     assert.deepEqual(refusedTransitions(before, paused), []);

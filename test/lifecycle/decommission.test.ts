@@ -53,10 +53,10 @@ test("step 2, remove the decommissioned entry: Pulumi forgets the volume and sna
     assert.equal(resource(base, TYPES.snapshot, "oldcorp-archive-final-snapshot").options.retainOnDelete, true);
 });
 
-test("removing an active database's entry directly fails the preview with the two-step fix", async () => {
+test("removing an active database's entry directly fails the preview with the pause-first fix (issue 26.3)", async () => {
     const removed = editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === "acme-analytics"), 1));
     await assert.rejects(renderAfter(base, removed, true),
-        /stack "prod", database "acme-analytics": \(entry\) = "\(removed\)": the entry was removed while the database is active; that would delete the database\. Fix: put the entry back, set `state: decommissioned` and deploy/);
+        /stack "prod", database "acme-analytics": \(entry\) = "\(removed\)": the entry was removed while the database is active; that would delete the database\. Fix: put the entry back as deployed .*then `npx qdb pause --stack prod acme-analytics` and deploy, `npx qdb decommission --stack prod acme-analytics` and deploy, and `npx qdb remove --stack prod acme-analytics`/);
 });
 
 test("a paused database cannot be removed directly either", async () => {

@@ -45,7 +45,7 @@ describe("qdb CLI", () => {
     it("fails with a message and no stack trace for expected errors", () => {
         const dir = tempProject("broken");
         const malformed = spawnQdb(dir, "list", "--stack", "broken");
-        assert.equal(malformed.code, 1);
+        assert.equal(malformed.code, 2, "invalid config: the code synth and impact give (tools/exitCodes.ts)");
         assert.match(malformed.err, /^qdb: .*Pulumi\.broken\.yaml:\d+:\d+: malformed YAML/);
         assert.doesNotMatch(malformed.err, /\n\s+at /);
         const usage = spawnQdb(dir, "frobnicate");

@@ -30,7 +30,7 @@ describe("qdb list", () => {
         assert.match(out, /^ID\s+STATE\s+AZ\s+INSTANCE TYPE\s+SIZE \(GiB\)\s+VERSION\s+CHANNEL$/m);
         assert.match(out, /^alpha-metrics\s+active\s+eu-central-1a\s+m7i\.large\s+200\s+8\.2\.3\s+-$/m);
         assert.match(out, /^bravo-ticks\s+active\s+eu-central-1a\s+r7g\.large\s+50\s+8\.2\.3\s+-$/m);
-        assert.match(out, /^Per AZ: eu-central-1a: 2, eu-central-1b: 1$/m);
+        assert.match(out, /^Per AZ \(decommissioned not counted\): eu-central-1a: 2, eu-central-1b: 1$/m);
         assert.match(out, /^Databases: 3, 3 holding a node group, of maxDatabases 5$/m);
     });
 });
@@ -42,7 +42,8 @@ describe("qdb add", () => {
         const result = await qdb(dir, "add", "--stack", "fleet", "delta-db", "--instance-type", "m7i.xlarge", "--size", "80");
         assert.equal(result.code, 0, result.err);
         assert.match(result.out, /added database "delta-db" in eu-central-1c \(the AZ with the fewest databases\)/);
-        assert.match(result.out, /npm run impact -- --stack fleet/);
+        // The temp project is in no git repository: the pointer compares a copy of the file before the edit.
+        assert.match(result.out, /npm run impact -- --before \S+\/before\/Pulumi\.fleet\.yaml --after \S+\/Pulumi\.fleet\.yaml --stack fleet/);
         const after = stackText(dir, "fleet");
         assert.ok(after.startsWith(before), "existing bytes, comments included, are kept as they were");
         assert.equal(after.slice(before.length),
@@ -151,7 +152,7 @@ describe("qdb pause, resume, decommission, remove", () => {
 
     it("refuses to decommission an active database, with the pause-first fix the program gives", () =>
         assertRefused("fleet", ["decommission", "--stack", "fleet", "charlie-logs"],
-            /stack "fleet", database "charlie-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause`\) and deploy; then set `state: decommissioned` in a later change/));
+            /stack "fleet", database "charlie-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause --stack fleet charlie-logs`\) and deploy; then `npx qdb decommission --stack fleet charlie-logs` in a later change/));
 
     it("resume on an entry without state is a no-op that writes nothing", async () => {
         const dir = tempProject("fleet");
@@ -164,7 +165,7 @@ describe("qdb pause, resume, decommission, remove", () => {
 
     it("refuses to remove a database that is not decommissioned", () =>
         assertRefused("fleet", ["remove", "--stack", "fleet", "charlie-logs"],
-            /database "charlie-logs" is active; removing its entry would delete its data\. Fix: run `qdb decommission --stack fleet charlie-logs`, deploy that, then `qdb remove --stack fleet charlie-logs`/));
+            /database "charlie-logs" is active; removing its entry would delete its data\. Fix: run `npx qdb pause --stack fleet charlie-logs`, deploy that, then `npx qdb decommission --stack fleet charlie-logs`, deploy that, then `npx qdb remove --stack fleet charlie-logs`/));
 
     it("removes a decommissioned database with its comment, keeping every other byte", async () => {
         const dir = tempProject("retiring");
@@ -210,7 +211,7 @@ describe("qdb --dry-run, bad files, validate", () => {
         const dir = tempProject("broken");
         const before = fs.readFileSync(path.join(dir, "Pulumi.broken.yaml"));
         const result = await qdb(dir, "set", "--stack", "broken", "alpha-metrics", "volume.sizeGiB=500");
-        assert.equal(result.code, 1);
+        assert.equal(result.code, 2);
         assert.match(result.err, /Pulumi\.broken\.yaml:\d+:\d+: malformed YAML/);
         assert.doesNotMatch(result.err, /\n\s+at /, "no stack trace for an expected error");
         assert.deepEqual(fs.readFileSync(path.join(dir, "Pulumi.broken.yaml")), before);
@@ -219,7 +220,7 @@ describe("qdb --dry-run, bad files, validate", () => {
 
     it("names a missing stack file", async () => {
         const result = await qdb(tempProject(), "list", "--stack", "nope");
-        assert.equal(result.code, 1);
+        assert.equal(result.code, 2);
         assert.match(result.err, /Pulumi\.nope\.yaml: no such stack file/);
     });
 
@@ -230,7 +231,7 @@ describe("qdb --dry-run, bad files, validate", () => {
         const dir = tempProject("fleet", "broken");
         fs.writeFileSync(path.join(dir, "Pulumi.fleet.yaml"), stackText(dir, "fleet").replace("instanceType: r7g.large", "instanceType: r7g.huge"));
         const all = await qdb(dir, "validate", "--all");
-        assert.equal(all.code, 1);
+        assert.equal(all.code, 2);
         assert.match(all.err, /Pulumi\.broken\.yaml:\d+:\d+: malformed YAML/);
         assert.match(all.err, /stack "fleet", database "bravo-ticks": instanceType = "r7g\.huge": is not an EC2 instance type/);
     });
@@ -310,11 +311,14 @@ describe("issue 17.1: every write goes through the program's transition checks",
 });
 
 describe("issue 17.9: messages", () => {
-    it("questdbVersion=8.3 suggests quoting, with a runnable command", async () => {
+    it("questdbVersion=8.3 and volume.sizeGiB=200.5 suggest no quoting: quoted, they are refused too (issue 26.3)", async () => {
         const dir = tempProject("fleet");
-        const result = await qdb(dir, "set", "--stack", "fleet", "alpha-metrics", "questdbVersion=8.3");
-        assert.equal(result.code, 1);
-        assert.match(result.err, /hint: questdbVersion=8\.3 was read as a number; to write the string "8\.3", quote it: qdb set --stack fleet alpha-metrics 'questdbVersion="8\.3"'/);
+        for (const assignment of ["questdbVersion=8.3", "volume.sizeGiB=200.5"]) {
+            const result = await qdb(dir, "set", "--stack", "fleet", "alpha-metrics", assignment);
+            assert.equal(result.code, 1);
+            assert.doesNotMatch(result.err, /hint|quote it/);
+            assert.match(result.err, /Fix: set (questdbVersion to a QuestDB release such as "8\.2\.3"|volume\.sizeGiB to a whole number)/);
+        }
     });
 
     it("suggested commands carry --stack, or --config-file naming the file", async () => {
@@ -323,10 +327,10 @@ describe("issue 17.9: messages", () => {
         assert.match(unknown.err, /Run `qdb list --stack fleet` to see them all/);
         const file = path.join(dir, "Pulumi.fleet.yaml");
         const viaFile = await qdb(dir, "remove", "--config-file", file, "charlie-logs");
-        assert.match(viaFile.err, new RegExp(`run \`qdb decommission --config-file ${file.replace(/[.]/g, "\\.")} charlie-logs\`, deploy that, then \`qdb remove --config-file`));
+        assert.match(viaFile.err, new RegExp(`run \`npx qdb pause --config-file ${file.replace(/[.]/g, "\\.")} charlie-logs\`, deploy that, then \`npx qdb decommission --config-file`));
         const written = await qdb(dir, "set", "--config-file", file, "charlie-logs", "instanceType=m7i.xlarge");
         assert.equal(written.code, 0, written.err);
-        assert.match(written.out, new RegExp(`Run \`npm run impact -- --config-file ${file.replace(/[.]/g, "\\.")} --base HEAD\``));
+        assert.match(written.out, new RegExp(`Run \`npm run impact -- --before \\S+ --after ${file.replace(/[.]/g, "\\.")} --stack fleet\``));
         assert.doesNotMatch(written.out, /--stack/);
     });
 });
@@ -345,8 +349,10 @@ describe("issue 17.9: a failed impact report after a write", () => {
         // Valid for the write, yet the render fails: the config handed to the render has no region.
         const broken = { ...good, config: { ...good.config, "questdb-cloud:region": "{}" } };
         const target = { stack: "fleet", file: "/x/Pulumi.fleet.yaml", flag: "--stack fleet" };
-        const written = await impactSummary(good, broken, target, true);
-        assert.match(written, /^The impact report failed \(.+\); \/x\/Pulumi\.fleet\.yaml was written\. Run `npm run impact -- --stack fleet --base HEAD`/);
-        assert.match(await impactSummary(good, broken, target, false), /; nothing was written \(dry run\)\./);
+        const loaded = { target, text: "", doc: new (await import("yaml")).Document(), parsed: good };
+        const written = await impactSummary(loaded, broken, "", true);
+        // /x is in no git repository: the pointer compares a copy of the version before the edit.
+        assert.match(written, /^The impact report failed \(.+\); \/x\/Pulumi\.fleet\.yaml was written\. Run `npm run impact -- --before \S+\/before\/Pulumi\.fleet\.yaml --after \/x\/Pulumi\.fleet\.yaml --stack fleet`/);
+        assert.match(await impactSummary(loaded, broken, "", false), /; nothing was written \(dry run\)\./);
     });
 });

@@ -99,14 +99,15 @@ export function emptyRender(stack: string): Render {
  * file): every database is new. Validation and the program's transition checks come first, in this
  * process: a change they refuse is never rendered (a render costs seconds), as `pulumi preview`
  * stops at the refusal too; the report then lists the refusals per database. Rejects with
- * render's RenderError (configError=true) when either file fails validation.
+ * render's RenderError (configError=true) when either file fails validation. `flag` names the
+ * after file in the fixes' qdb commands (default `--stack <stack>`).
  */
-export async function computeImpact(before: StackFile | null, after: StackFile, notes: readonly string[] = []): Promise<ImpactReport> {
+export async function computeImpact(before: StackFile | null, after: StackFile, notes: readonly string[] = [], flag?: string): Promise<ImpactReport> {
     if (before) {
         validateSide("before", before);
     }
     validateSide("after", after);
-    const problems = before ? refusedTransitions(before, after) : [];
+    const problems = before ? refusedTransitions(before, after, flag) : [];
     if (problems.length > 0) {
         return refusedReport(after.stack, problems, notes);
     }

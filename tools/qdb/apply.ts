@@ -45,15 +45,15 @@ const RENDERING = { lineWidth: 0 } as const;
  * the problems the edit introduces (validateInventory), then the program's own transition checks
  * (`refusedTransitions`, with `before` standing in for the last deployment's outputs).
  */
-export function refusals(before: StackFile, after: StackFile): { reasons: string[]; preexisting: readonly string[] } {
+export function refusals(before: StackFile, after: StackFile, flag?: string): { reasons: string[]; preexisting: readonly string[] } {
     const delta = validationDelta(offlineRawOf(before), offlineRawOf(after));
-    const refused = refusedTransitions(before, after).map((p) => formatProblem(after.stack, p));
+    const refused = refusedTransitions(before, after, flag).map((p) => formatProblem(after.stack, p));
     const cells = introducedCellProblems(before, after);
     return { reasons: [...delta.introduced, ...refused.filter((r) => !delta.introduced.includes(r)), ...cells], preexisting: delta.preexisting };
 }
 
 export async function applyEdit(target: Target, edit: Edit, options: EditOptions, io: Io, hints: RefusalHints = () => []): Promise<number> {
-    const loaded = loadFile(target);
+    const loaded = loadFile(target, ". Nothing was changed");
     const { text, description } = editedText(loaded, edit);
     const name = path.basename(target.file);
     if (text === loaded.text) {
@@ -61,7 +61,7 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
         return 0;
     }
     const after = parseStackFile(text, target.file, target.stack);
-    const { reasons, preexisting } = refusals(loaded.parsed, after);
+    const { reasons, preexisting } = refusals(loaded.parsed, after, target.flag);
     if (reasons.length > 0) {
         const list = [...reasons.map((r) => `  - ${r}`), ...hints(reasons, target)].join("\n");
         throw new QdbError(`${target.file}: refused to write (${description}); nothing was changed:\n${list}`);
@@ -78,7 +78,7 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
         io.out(`${name}: ${description}.`);
     }
     io.out(options.impact
-        ? await impactSummary(loaded.parsed, after, target, !options.dryRun)
-        : impactPointer(target));
+        ? await impactSummary(loaded, after, text, !options.dryRun)
+        : impactPointer(loaded, options.dryRun ? text : undefined));
     return 0;
 }

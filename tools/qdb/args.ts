@@ -15,7 +15,10 @@ export interface CliArgs {
     readonly live: boolean;
     /** `list`, `status`, `backups --json`: print JSON instead of a table. */
     readonly json: boolean;
-    /** `status --outputs <file>`: the stack's outputs (`pulumi stack output --json`) from a file. */
+    /**
+     * `--outputs <file>`: the stack's outputs (`pulumi stack output --json`) from a file; `status`
+     * shows them, `validate` judges transitions against them (tools/transitionBase.ts).
+     */
     readonly outputs?: string;
     readonly dryRun: boolean;
     readonly impact: boolean;
@@ -23,6 +26,8 @@ export interface CliArgs {
     readonly instanceType?: string;
     readonly size?: string;
     readonly az?: string;
+    /** `validate --base <ref>`: judge transitions against the file at a git revision. */
+    readonly base?: string;
 }
 
 const OPTIONS = {
@@ -39,6 +44,7 @@ const OPTIONS = {
     "instance-type": { type: "string" },
     "size": { type: "string" },
     "az": { type: "string" },
+    "base": { type: "string" },
 } as const;
 
 /**
@@ -80,6 +86,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         instanceType: values["instance-type"],
         size: values.size,
         az: values.az,
+        base: values.base,
     };
 }
 

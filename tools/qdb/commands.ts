@@ -2,13 +2,15 @@
  * The qdb commands. Each one resolves its file, then either reads (list, validate) or describes
  * one Document edit and hands it to applyEdit, which owns safety, diffing and writing.
  */
-import { InventoryError, offlineRawOf, validateInventory } from "../../inventory";
-import { Io, applyEdit } from "./apply";
+import { InventoryError, StackFileError, formatProblems, offlineRawOf, parseStackFile, qdbCommand, validateInventory } from "../../inventory";
+import { EXIT_CODES } from "../exitCodes";
+import { judgeTransitions, resolveBase } from "../transitionBase";
+import { Edit, Io, applyEdit, editedText, refusals } from "./apply";
 import { Assignment, CliArgs, parseAssignment, parseScalar } from "./args";
 import { cellMessages } from "./cells";
 import { addDatabase, pickAvailabilityZone, removeDatabase, setDatabaseField, stateOf } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
-import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
+import { Target, allTargets, loadFile, resolveTarget, seedNote, shellWord } from "./files";
 import { backupsJson, formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
 import { refuseNull, setRegion, unset as unsetFields } from "./fieldEdits";
@@ -35,8 +37,8 @@ export async function list(ctx: Context): Promise<number> {
     const { text, problems } = formatList(offlineRawOf(loadFile(target(ctx)).parsed));
     ctx.io.out(text);
     if (problems) {
-        ctx.io.err(problems.message);
-        return 1;
+        ctx.io.err(formatProblems(problems.stack, problems.problems));
+        return EXIT_CODES.config;
     }
     return 0;
 }
@@ -48,8 +50,8 @@ export async function backups(ctx: Context): Promise<number> {
         inventory = validateInventory(offlineRawOf(loadFile(target(ctx)).parsed));
     } catch (error) {
         if (error instanceof InventoryError) {
-            ctx.io.err(error.message);
-            return 1;
+            ctx.io.err(formatProblems(error.stack, error.problems));
+            return EXIT_CODES.config;
         }
         throw error;
     }
@@ -58,35 +60,60 @@ export async function backups(ctx: Context): Promise<number> {
     return live && "error" in live ? 1 : 0;
 }
 
-/** The program's own validation and messages, file by file; one bad file does not hide the others. */
+/**
+ * The program's own validation and messages, file by file, then the program's transition checks
+ * against the base (tools/transitionBase.ts: --outputs, --base, or the file's committed version);
+ * one bad file does not hide the others. Exits with the most severe code: 5 refused, 2 invalid.
+ */
 export async function validate(ctx: Context): Promise<number> {
+    if (ctx.args.all && ctx.args.outputs) {
+        throw new QdbError("--outputs are one stack's outputs: validate that stack with --stack <s> --outputs <file>", USAGE_EXIT);
+    }
     const targets = ctx.args.all ? allTargets(ctx.projectDir) : [target(ctx)];
     if (targets.length === 0) {
         throw new QdbError(`${ctx.projectDir}: no Pulumi.<stack>.yaml files to validate`);
     }
-    let failed = 0;
+    let worst = 0;
     for (const t of targets) {
-        try {
-            const { parsed } = loadFile(t);
-            const inventory = validateInventory(offlineRawOf(parsed));
-            const clashes = cellMessages(parsed);
-            if (clashes.length > 0) {
-                throw new QdbError(`${t.file}: ${clashes.length} problem(s) across the stacks of its cluster (checked by qdb, not by the program):\n${clashes.map((c) => `  - ${c}`).join("\n")}`);
-            }
-            ctx.io.out(`ok: stack "${t.stack}" (${t.file}): ${inventory.databases.length} databases`);
-            const note = seedNote(parsed);
-            if (note) {
-                ctx.io.err(note);
-            }
-        } catch (error) {
-            if (!(error instanceof InventoryError || error instanceof QdbError)) {
-                throw error;
-            }
-            failed++;
-            ctx.io.err(error instanceof InventoryError ? `${t.file}: ${error.message}` : error.message);
-        }
+        worst = Math.max(worst, validateOne(ctx, t));
     }
-    return failed > 0 ? 1 : 0;
+    return worst;
+}
+
+function validateOne(ctx: Context, t: Target): number {
+    try {
+        const { parsed } = loadFile(t);
+        const inventory = validateInventory(offlineRawOf(parsed));
+        const clashes = cellMessages(parsed);
+        if (clashes.length > 0) {
+            ctx.io.err(`${t.file}: ${clashes.length} problem(s) across the stacks of its cluster (checked by qdb, not by the program):\n${clashes.map((c) => `  - ${c}`).join("\n")}`);
+            return EXIT_CODES.config;
+        }
+        const base = resolveBase(parsed, { outputs: ctx.args.outputs, base: ctx.args.base });
+        const refused = judgeTransitions(base, parsed, t.flag);
+        if (refused.length > 0) {
+            ctx.io.err(`${t.file}: judged against ${base.label}, the program refuses this change (\`pulumi preview\` will fail). ` +
+                formatProblems(t.stack, refused));
+            return EXIT_CODES.refused;
+        }
+        const judged = base.previous ? `transitions judged against ${base.label}` : base.label;
+        ctx.io.out(`ok: stack "${t.stack}" (${t.file}): ${inventory.databases.length} databases; ${judged}`);
+        const note = seedNote(parsed);
+        if (note) {
+            ctx.io.err(note);
+        }
+        return 0;
+    } catch (error) {
+        if (error instanceof InventoryError) {
+            ctx.io.err(`${t.file}: ${formatProblems(error.stack, error.problems)}`);
+            return EXIT_CODES.config;
+        }
+        if (error instanceof QdbError || error instanceof StackFileError) {
+            ctx.io.err(error.message);
+            return error instanceof QdbError ? error.exitCode : EXIT_CODES.config;
+        }
+        throw error;
+    }
 }
 
 export async function add(ctx: Context): Promise<number> {
@@ -104,6 +131,16 @@ export async function add(ctx: Context): Promise<number> {
     }, ctx.args, ctx.io);
 }
 
+/** The edit of `qdb set`: every assignment on database `id`. */
+function setEdit(id: string, assignments: readonly Assignment[]): Edit {
+    return (doc, loaded) => {
+        for (const a of assignments) {
+            setDatabaseField(doc, loaded.target, id, a.path, a.value);
+        }
+        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
+    };
+}
+
 export async function set(ctx: Context): Promise<number> {
     const [id, ...rest] = ctx.args.positionals;
     if (!id || (rest.length === 0 && !id.includes("="))) {
@@ -117,23 +154,29 @@ export async function set(ctx: Context): Promise<number> {
     if (assignments.some((a) => a.path[0] === "id")) {
         throw new QdbError(`database "${id}": id cannot be changed: every resource name derives from it, so a new id replaces the database. Fix: add a new database and decommission "${id}"`);
     }
-    return applyEdit(target(ctx), (doc, loaded) => {
-        for (const a of assignments) {
-            setDatabaseField(doc, loaded.target, id, a.path, a.value);
-        }
-        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
-    }, ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t.flag, id));
+    return applyEdit(target(ctx), setEdit(id, assignments), ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t, id));
 }
 
 /**
- * `questdbVersion=8.3` types as the number 8.3, which the validator rightly refuses; the fix is
- * quoting, which only qdb can tell, so it says so with the command to run.
+ * `nodeGroupName=1234` types as a number, which the validator rightly refuses; the fix is
+ * quoting, which only qdb can tell. The hint is the whole command with the values quoted, and it
+ * is printed only when that command would be accepted: `questdbVersion=8.3` quoted is still no
+ * version, and the validator's own fix then stands alone.
  */
-export function quotingHints(assignments: readonly Assignment[], reasons: readonly string[], flag: string, id: string): string[] {
-    return assignments
-        .filter((a) => typeof a.value !== "string" && reasons.some((r) => r.includes(`${a.key} = ${JSON.stringify(a.value)}: expected a`)))
-        .map((a) => `  hint: ${a.key}=${a.text} was read as a ${typeof a.value}; to write the string "${a.text}", quote it: ` +
-            `qdb set ${flag} ${id} '${a.key}="${a.text}"'`);
+export function quotingHints(assignments: readonly Assignment[], reasons: readonly string[], t: Target, id: string): string[] {
+    const typed = assignments.filter((a) => typeof a.value !== "string" && reasons.some((r) => r.includes(`${a.key} = ${JSON.stringify(a.value)}: expected a`)));
+    if (typed.length === 0) {
+        return [];
+    }
+    const quoted = assignments.map((a) => (typed.includes(a) ? { ...a, value: a.text } : a));
+    const loaded = loadFile(t);
+    const after = parseStackFile(editedText(loaded, setEdit(id, quoted)).text, t.file, t.stack);
+    if (refusals(loaded.parsed, after, t.flag).reasons.length > 0) {
+        return [];
+    }
+    const words = assignments.map((a) => shellWord(typed.includes(a) ? `${a.key}="${a.text}"` : `${a.key}=${a.text}`));
+    return [`  hint: ${typed.map((a) => `${a.key}=${a.text}`).join(", ")} was read as a ${typeof typed[0].value}; to write the string, quote it: ` +
+        `qdb set ${t.flag} ${id} ${words.join(" ")}`];
 }
 
 /** pause, resume and decommission: each only sets `state`. */
@@ -156,8 +199,10 @@ export async function remove(ctx: Context): Promise<number> {
         const state = stateOf(doc, loaded.target, id);
         if (state !== "decommissioned") {
             const flag = loaded.target.flag;
+            // From active, decommission is refused (refusedStateChange): the way out starts with a pause.
+            const first = state === "active" ? `${qdbCommand("pause", flag, id)}, deploy that, then ` : "";
             throw new QdbError(`${loaded.target.file}: refused to write (remove "${id}"); nothing was changed: database "${id}" is ${String(state)}; ` +
-                `removing its entry would delete its data. Fix: run \`qdb decommission ${flag} ${id}\`, deploy that, then \`qdb remove ${flag} ${id}\``);
+                `removing its entry would delete its data. Fix: run ${first}${qdbCommand("decommission", flag, id)}, deploy that, then ${qdbCommand("remove", flag, id)}`);
         }
         removeDatabase(doc, loaded.target, id);
         return `removed database "${id}" (its id is recorded in questdb-cloud:region.retiredIds, never to be reused)`;

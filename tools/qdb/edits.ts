@@ -100,21 +100,30 @@ export function removeDatabase(doc: Document, where: Where, id: string): void {
 }
 
 /**
- * The AZ a new database should go to: the region subnet AZ with the fewest databases that still
- * hold a node (decommissioned ones do not), ties broken alphabetically so the choice is stable.
+ * Per AZ, the databases still placed there: every one but the decommissioned (a paused database
+ * resumes in its AZ, so it still counts). What `qdb add` balances and `qdb list` shows, so the
+ * two never disagree. Entries as written or validated; a missing state is the default, active.
  */
-export function pickAvailabilityZone(subnetAzs: readonly string[], databases: readonly unknown[]): string | undefined {
-    const counts = new Map<string, number>([...subnetAzs].sort().map((az) => [az, 0]));
+export function databasesPerAz(databases: readonly unknown[]): Map<string, number> {
+    const counts = new Map<string, number>();
     for (const entry of databases) {
         const record = (entry ?? {}) as { availabilityZone?: unknown; state?: unknown };
-        const az = record.availabilityZone;
-        if (typeof az === "string" && counts.has(az) && record.state !== "decommissioned") {
-            counts.set(az, (counts.get(az) ?? 0) + 1);
+        if (typeof record.availabilityZone === "string" && record.state !== "decommissioned") {
+            counts.set(record.availabilityZone, (counts.get(record.availabilityZone) ?? 0) + 1);
         }
     }
+    return counts;
+}
+
+/**
+ * The AZ a new database should go to: the region subnet AZ with the fewest databases placed
+ * there (databasesPerAz), ties broken alphabetically so the choice is stable.
+ */
+export function pickAvailabilityZone(subnetAzs: readonly string[], databases: readonly unknown[]): string | undefined {
+    const placed = databasesPerAz(databases);
     let best: string | undefined;
-    for (const [az, count] of counts) {
-        if (best === undefined || count < (counts.get(best) ?? 0)) {
+    for (const az of [...subnetAzs].sort()) {
+        if (best === undefined || (placed.get(az) ?? 0) < (placed.get(best) ?? 0)) {
             best = az;
         }
     }

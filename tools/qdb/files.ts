@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
 import { StackFile, StackFileError, parseStackFile, stackFilePath, stackNameOf } from "../../inventory";
+import { EXIT_CODES } from "../exitCodes";
 import { QdbError, USAGE_EXIT } from "./errors";
 
 /** The stack file a command works on. */
@@ -71,24 +72,27 @@ export interface LoadedFile {
 export function readText(target: Target): string {
     if (!fs.existsSync(target.file)) {
         const hint = target.stack ? ` Check the stack name (ls Pulumi.*.yaml), or pass --config-file` : "";
-        throw new QdbError(`${target.file}: no such stack file.${hint}`);
+        throw new QdbError(`${target.file}: no such stack file.${hint}`, EXIT_CODES.config);
     }
     return fs.readFileSync(target.file, "utf8");
 }
 
-/** Parses text through the inventory module, so malformed YAML is reported as `file:line:col`. */
-export function parseLoaded(target: Target, text: string): LoadedFile {
+/**
+ * Parses text through the inventory module, so malformed YAML is reported as `file:line:col`.
+ * `consequence` ends the message: an edit says nothing was changed, a read (list, validate) does not.
+ */
+export function parseLoaded(target: Target, text: string, consequence = ""): LoadedFile {
     let parsed: StackFile;
     try {
         parsed = parseStackFile(text, target.file, target.stack);
     } catch (error) {
-        throw error instanceof StackFileError ? new QdbError(`${error.message.replace(/:$/, "")}. Nothing was changed`) : error;
+        throw error instanceof StackFileError ? new QdbError(`${error.message}${consequence}`, EXIT_CODES.config) : error;
     }
     return { target, text, doc: parseDocument(text), parsed };
 }
 
-export function loadFile(target: Target): LoadedFile {
-    return parseLoaded(target, readText(target));
+export function loadFile(target: Target, consequence = ""): LoadedFile {
+    return parseLoaded(target, readText(target), consequence);
 }
 
 /**

@@ -4,6 +4,7 @@
  * deploys, defaults applied; an invalid file is listed as written, marked, with its problems.
  */
 import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
+import { databasesPerAz } from "./edits";
 
 type Row = readonly string[];
 
@@ -28,12 +29,10 @@ export function formatTable(rows: readonly Row[]): string {
     return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col])).join("  ").trimEnd()).join("\n");
 }
 
-function countBy(values: readonly string[]): string {
-    const counts = new Map<string, number>();
-    for (const value of [...values].sort()) {
-        counts.set(value, (counts.get(value) ?? 0) + 1);
-    }
-    return [...counts].map(([key, count]) => `${key}: ${count}`).join(", ") || "(none)";
+/** The per-AZ line: the counts `qdb add` balances (databasesPerAz), so list and add agree. */
+function perAz(databases: readonly unknown[]): string {
+    const counts = [...databasesPerAz(databases)].sort(([a], [b]) => a.localeCompare(b));
+    return `Per AZ (decommissioned not counted): ${counts.map(([az, count]) => `${az}: ${count}`).join(", ") || "(none)"}`;
 }
 
 /** The whole `list` output for one stack. `problems` is set when the file does not validate. */
@@ -43,7 +42,7 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
         const rows = inventory.databases.map(specRow);
         const counted = inventory.databases.filter(holdsNodeGroup).length;
         const summary = [
-            `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
+            perAz(inventory.databases),
             `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
         ];
         return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n") };
@@ -51,10 +50,11 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
         if (!(error instanceof InventoryError)) {
             throw error;
         }
-        const rows = (Array.isArray(raw.databases) ? raw.databases : []).map(rawRow);
+        const entries: unknown[] = Array.isArray(raw.databases) ? raw.databases : [];
+        const rows = entries.map(rawRow);
         const max = (raw.region as { maxDatabases?: unknown } | undefined)?.maxDatabases ?? DEFAULTS.maxDatabases;
         const summary = [
-            `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
+            perAz(entries),
             `Databases: ${rows.length} of maxDatabases ${String(max)}`,
             "(as written: the file does not validate, so defaults are not applied)",
         ];

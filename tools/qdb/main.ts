@@ -29,7 +29,10 @@ Commands:
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
-  validate (--stack <s> | --all)           the program's own validation, every problem listed
+  validate (--stack <s> | --all) [--outputs <file> | --base <ref>]
+                                           the program's own validation, every problem listed;
+                                           transitions judged against the outputs, the file at
+                                           <ref>, or else the committed file (HEAD)
 
 Options:
   --dry-run, -n        show the diff of the file and the impact, write nothing
