@@ -1,5 +1,5 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
-import { assertSafeTransitions, retiredIdsAfter } from "./inventory";
+import { assertSafeTransitions, pendingReport, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
 import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
@@ -10,7 +10,8 @@ import { resolveKarpenterInputs } from "./stacks/karpenter";
 export = async () => {
     // Config errors stop the program here, before anything is registered.
     const { inventory, credentialsSeed } = loadStackConfig();
-    // Unsafe transitions (shrink, AZ move, removing a live database, a reused id) stop it before any cloud resource.
+    // Unsafe transitions (shrink, AZ move, removing a live database, a reused id, a restart outside a
+    // maintenance window) stop it before any cloud resource.
     const previous = await readPreviousDeployment();
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
     // The cluster (one getCluster), its add-ons, the volume key and the roles' permissions, once per
@@ -24,5 +25,7 @@ export = async () => {
         databases: createRegionStack(inventory, credentialsSeed, cluster, previous.databases, karpenter),
         /** Every id a removed database used: never reused (inventory/transitions.ts). */
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
+        /** Per database with a `pending:` block: its window and what `qdb promote` will change (not deployed). */
+        pending: pendingReport(inventory),
     };
 };

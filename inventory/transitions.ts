@@ -5,6 +5,8 @@ import { STATES } from "./readDatabase";
 import { StackFile, offlineInventoryOf, offlineRawOf } from "./stackFile";
 import type { DeployedFacts } from "./deployedFacts";
 import { validateInventory } from "./validate";
+import { disruptiveFactsOf } from "./disruptive";
+import { checkMaintenanceWindows } from "./windowCheck";
 import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
 export type { DeployedFacts } from "./deployedFacts";
@@ -20,9 +22,11 @@ export function deployedFactsOf(
         state: database.state,
         availabilityZone: database.availabilityZone,
         sizeGiB: database.volume.sizeGiB,
-        questdbVersion: database.questdbVersion,
         restoreFromSnapshot: database.restoreFromSnapshot,
         volumeKmsKeyId: region.volumeKmsKeyId ?? AWS_MANAGED_EBS_KEY,
+        ...disruptiveFactsOf(database),
+        ...(database.maintenanceOverride !== undefined ? { maintenanceOverride: database.maintenanceOverride } : {}),
+        ...(database.promotedAt !== undefined ? { promotedAt: database.promotedAt } : {}),
     };
 }
 
@@ -167,7 +171,10 @@ function checkAdoption(previous: Record<string, DeployedFacts>, inventory: Inven
 /** Every way the new inventory would contradict what is deployed. Pure; shared by program and tools. */
 export function checkTransitions(previous: Record<string, DeployedFacts>, inventory: Inventory, previousRetired: readonly string[] = []): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
-    const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory)];
+    const found: Problem[] = [
+        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory),
+        ...checkMaintenanceWindows(previous, inventory),
+    ];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was) : checkRemoved(id, was)));
