@@ -19,6 +19,8 @@ export interface CliArgs {
     readonly instanceType?: string;
     readonly size?: string;
     readonly az?: string;
+    /** `promote --now`, `set`: the instant (ISO 8601) windows are checked at. @default the clock */
+    readonly now?: string;
 }
 
 const OPTIONS = {
@@ -33,6 +35,7 @@ const OPTIONS = {
     "instance-type": { type: "string" },
     "size": { type: "string" },
     "az": { type: "string" },
+    "now": { type: "string" },
 } as const;
 
 /**
@@ -72,6 +75,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         instanceType: values["instance-type"],
         size: values.size,
         az: values.az,
+        now: values.now,
     };
 }
 

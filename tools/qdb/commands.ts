@@ -10,6 +10,7 @@ import { QdbError, USAGE_EXIT } from "./errors";
 import { Target, allTargets, loadFile, resolveTarget, seedNote } from "./files";
 import { formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
+import { instantOf, pendingAssignments, pendingNote, setPendingField } from "./maintenance";
 
 export interface Context {
     readonly args: CliArgs;
@@ -107,11 +108,19 @@ export async function set(ctx: Context): Promise<number> {
     if (assignments.some((a) => a.path[0] === "id")) {
         throw new QdbError(`database "${id}": id cannot be changed: every resource name derives from it, so a new id replaces the database. Fix: add a new database and decommission "${id}"`);
     }
+    const now = instantOf(ctx.args.now);
     return applyEdit(target(ctx), (doc, loaded) => {
+        // A disruptive change of a database with a maintenance window waits under pending: (tools/qdb/maintenance.ts).
+        const pending = pendingAssignments(loaded.parsed, id, assignments);
         for (const a of assignments) {
-            setDatabaseField(doc, loaded.target, id, a.path, a.value);
+            if (pending.includes(a)) {
+                setPendingField(doc, loaded.target, id, a);
+            } else {
+                setDatabaseField(doc, loaded.target, id, a.path, a.value);
+            }
         }
-        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
+        const note = pending.length > 0 ? `; ${pendingNote(loaded.parsed, id, pending, loaded.target, now)}` : "";
+        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"${note}`;
     }, ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t.flag, id));
 }
 

@@ -4,6 +4,7 @@
  * deploys, defaults applied; an invalid file is listed as written, marked, with its problems.
  */
 import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
+import { maintenanceSection } from "./maintenance";
 
 type Row = readonly string[];
 
@@ -46,7 +47,7 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
             `Per AZ: ${countBy(rows.map((row) => row[2]))}`,
             `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
         ];
-        return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n") };
+        return { text: [formatTable([HEADER, ...rows]), "", ...summary, ...maintenanceSection(inventory)].join("\n") };
     } catch (error) {
         if (!(error instanceof InventoryError)) {
             throw error;

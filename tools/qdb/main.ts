@@ -7,6 +7,7 @@ import { parseCli } from "./args";
 import * as commands from "./commands";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { findProjectDir } from "./files";
+import { promote } from "./promote";
 
 export const USAGE = `qdb: edit a region's database inventory (Pulumi.<stack>.yaml) safely
 
@@ -22,6 +23,8 @@ Commands:
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
+  promote --stack <s> [--now <ISO 8601>]   move each pending: block whose maintenance window is
+                                           open (at --now, else the clock) into the live fields
   validate (--stack <s> | --all)           the program's own validation, every problem listed
 
 Options:
@@ -43,6 +46,7 @@ const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<numbe
     resume: commands.stateCommand("active", "resume"),
     decommission: commands.stateCommand("decommissioned", "decommission"),
     remove: commands.remove,
+    promote,
 };
 
 /** Runs one command line and returns the exit code; all output goes through `io`. */
