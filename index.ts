@@ -1,5 +1,5 @@
 // The questdb-cloud program: one region stack, one QuestDbDeployment per database in its config.
-import { assertSafeTransitions, retainedVolumeIdsAfter, retiredIdsAfter } from "./inventory";
+import { assertSafeTransitions, pendingReport, retainedVolumeIdsAfter, retiredIdsAfter } from "./inventory";
 import { loadStackConfig } from "./stacks/config";
 import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
@@ -12,7 +12,8 @@ import { readNodeGroupQuotaProblems } from "./stacks/nodeGroupQuota";
 export = async () => {
     // Config errors stop the program here, before anything is registered.
     const { inventory, credentialsSeed } = loadStackConfig();
-    // Unsafe transitions (shrink, AZ move, removing a live database, a reused id) stop it before any cloud resource.
+    // Unsafe transitions (shrink, AZ move, removing a live database, a reused id, a restart outside a
+    // maintenance window) stop it before any cloud resource.
     const previous = await readPreviousDeployment();
     assertSafeTransitions(previous.databases, inventory, previous.retiredIds);
     // The cluster (one getCluster), its add-ons, the volume key and the roles' permissions, once per
@@ -31,5 +32,7 @@ export = async () => {
         retiredIds: retiredIdsAfter(previous.databases, previous.retiredIds, inventory),
         /** Every removed database's retained volume, id to volume id (inventory/retainedVolumes.ts). */
         retainedVolumeIds,
+        /** Per database with a `pending:` block: its window and what `qdb promote` will change (not deployed). */
+        pending: pendingReport(inventory),
     };
 };

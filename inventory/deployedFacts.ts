@@ -1,11 +1,13 @@
-import type { NodeProvisioner } from "./nodeProvisioner";
 import { DatabaseState } from "./types";
+import type { DisruptiveFacts } from "./disruptive";
 
 /**
  * What the last deployment recorded about a database, read back from the stack's own outputs.
- * These are the facts an edit must not contradict: data lives in this AZ, on a volume this big.
+ * These are the facts an edit must not contradict: data lives in this AZ, on a volume this big;
+ * and what runs (version, server.conf, node), which a maintenance window protects. The disruptive
+ * facts are absent in outputs written before maintenance windows existed: nothing is checked then.
  */
-export interface DeployedFacts {
+export interface DeployedFacts extends Partial<DisruptiveFacts> {
     readonly state: DatabaseState;
     readonly availabilityZone?: string;
     readonly sizeGiB?: number;
@@ -15,11 +17,8 @@ export interface DeployedFacts {
     readonly volumeKmsKeyId?: string;
     /** The StorageClass its PV and PVC name; absent once decommissioned, and in outputs written before #12. */
     readonly storageClassName?: string;
-    /**
-     * How its node was provisioned and on what instance type; absent once decommissioned, and in
-     * outputs written before #22 (the node group path was then the only one). The node group quota
-     * preflight compares them: a changed instance type replaces the node group create-first.
-     */
-    readonly nodeProvisioner?: NodeProvisioner;
-    readonly instanceType?: string;
+    /** The `maintenanceOverride` it was deployed with: counts once, so a later disruptive edit needs a new reason. */
+    readonly maintenanceOverride?: string;
+    /** The `promotedAt` it was deployed with: a promotion is allowed once. */
+    readonly promotedAt?: string;
 }

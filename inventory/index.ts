@@ -21,3 +21,8 @@ export { DOWNTIMES, DowntimeFigure, DowntimeKey, downtimeText } from "./downtime
 export { DEFAULT_NODE_PROVISIONER, KARPENTER, NODE_PROVISIONERS, NodeProvisioner, maintenanceWindowOf } from "./nodeProvisioner";
 export { KMS_KEY_ARN, describeKeyCommand } from "./kmsKey";
 export { NodeGroupPeak, heldNodeGroup, nodeGroupPeak, nodeGroupQuotaProblem, onNodeGroup, quotaIncreaseCommand, recordedNodeGroupName } from "./nodeGroupQuota";
+export { DISRUPTIVE_FACTS, DisruptiveFacts, PENDING_FIELDS, PendingField, disruptiveFactsOf, promotedEntry, serverConfChecksum } from "./disruptive";
+export { MAINTENANCE_WINDOW_EXAMPLE, MaintenanceWindow, formatMaintenanceWindow, nextOpening, parseMaintenanceWindow, windowOpenAt } from "./maintenanceWindow";
+export { PendingReport, describeChanges, pendingChanges, pendingReport } from "./pending";
+export { FIELD_OF_FACT, appliesNow, disruptiveChanges } from "./windowCheck";
+export { MIN_WINDOW_MINUTES } from "./readMaintenance";

@@ -29,12 +29,10 @@ export function readNodeProvisioner(r: FieldReader): NodeProvisioner | undefined
 }
 
 /**
- * The one place a database's maintenance window reaches the Karpenter path (its Drifted budget).
- * The `maintenanceWindow` field (database, then `defaults.maintenanceWindow`) is added by the
- * rollout work; until it is wired here, no database has a window and drift is always allowed,
- * as today's rolling node image update is.
+ * The one place a database's maintenance window reaches the Karpenter path (its Drifted budget):
+ * the database's own, else the region's `defaults.maintenanceWindow` (resolved by the validator).
+ * None: drift is always allowed, as the managed node group's rolling update is.
  */
-export function maintenanceWindowOf(database: { readonly id: string }): MaintenanceWindow | undefined {
-    void database;
-    return undefined;
+export function maintenanceWindowOf(database: { readonly maintenanceWindow?: MaintenanceWindow }): MaintenanceWindow | undefined {
+    return database.maintenanceWindow;
 }

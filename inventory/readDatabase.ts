@@ -10,11 +10,12 @@ import { checkServerConf } from "./serverConf";
 import { AdoptSpec, AdoptStep, DatabaseSpec, DatabaseState } from "./types";
 import { DEFAULTS } from "./defaults";
 import { readNodeProvisioner } from "./nodeProvisioner";
+import { readMaintenanceFields } from "./readMaintenance";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
     "nodeImage", "serverConf", "allowDangerousServerConf", "allowUnknownServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
-    "nodeProvisioner",
+    "nodeProvisioner", "maintenanceWindow", "pending", "maintenanceOverride", "promotedAt",
 ];
 const ADOPT_FIELDS = ["step", "volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord", "kubernetes"];
 export const ADOPT_STEPS: readonly AdoptStep[] = ["import", "converge"];
@@ -49,8 +50,9 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     const adopt = readAdopt(d);
     const access = readAccess(d, region.access);
     const nodeProvisioner = readNodeProvisioner(d);
+    const maintenance = readMaintenanceFields(d, entry, region.defaults?.maintenanceWindow, (e, scratch) => readDatabase(e, index, region, scratch), problems);
     const { spec } = region;
-    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access) {
+    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access || !maintenance) {
         return undefined;
     }
     const resolvedType = instanceType ?? spec.defaults.instanceType;
@@ -59,7 +61,13 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
         architecture: architectureOf(resolvedType), volume, questdbVersion: version.questdbVersion, channel: version.channel,
         allowMajorDowngrade, nodeImage: nodeImage ?? spec.defaults.nodeImage, nodeProvisioner: nodeProvisioner ?? spec.nodeProvisioner, serverConf,
         state: (state as DatabaseState | undefined) ?? DEFAULTS.state, backup, restoreFromSnapshot, adopt, access,
+        ...definedOnly(maintenance),
     };
+}
+
+/** Absent maintenance fields stay absent: a spec without a window is the spec of before windows existed. */
+function definedOnly<T extends object>(fields: T): Partial<T> {
+    return Object.fromEntries(Object.entries(fields).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
 
 function readId(d: FieldReader, region: RegionFacts): string | undefined {

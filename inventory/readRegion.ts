@@ -11,6 +11,7 @@ import { DEFAULT_NODE_PROVISIONER, readNodeProvisioner } from "./nodeProvisioner
 import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "./types";
 import type { RawStackConfig } from "./rawConfig";
 import { MAX_CELL_STACK_LENGTH } from "./cells";
+import { readWindowField } from "./readMaintenance";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",
@@ -21,7 +22,7 @@ const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "n
 const GATEWAY_FIELDS = [
     "name", "namespace", "className", "httpsListener", "httpsPort", "postgresEntryPoint", "ilpEntryPoint", "clusterIssuer", "loadBalancerHostname",
 ];
-const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup", "access"];
+const DEFAULTS_FIELDS = ["questdbVersion", "nodeImage", "instanceType", "volume", "backup", "access", "maintenanceWindow"];
 const DNS_TARGETS = ["gateway", "ingress"] as const;
 /** The fix for a region written before allowlists existed: say how to keep today's behaviour, and how to do better. */
 export const ACCESS_MIGRATION_FIX =
@@ -187,7 +188,7 @@ function readGateway(r: FieldReader): GatewaySpec | undefined {
 }
 
 function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
-    const d = r.requireObject("defaults", "questdbVersion, nodeImage, instanceType, access and optionally volume and backup");
+    const d = r.requireObject("defaults", "questdbVersion, nodeImage, instanceType, access and optionally volume, backup and maintenanceWindow");
     if (!d) {
         return undefined;
     }
@@ -198,10 +199,11 @@ function readRegionDefaults(r: FieldReader): RegionDefaults | undefined {
     const volume = readVolume(d, DEFAULTS.volume);
     const backup = readBackup(d, DEFAULTS.backup);
     const access = readAccess(d, undefined, ACCESS_MIGRATION_FIX);
-    if (!questdbVersion || !nodeImage || !instanceType || !volume || !backup || !access) {
+    const maintenanceWindow = readWindowField(d);
+    if (!questdbVersion || !nodeImage || !instanceType || !volume || !backup || !access || maintenanceWindow === null) {
         return undefined;
     }
-    return { questdbVersion, nodeImage, instanceType, volume, backup, access };
+    return { questdbVersion, nodeImage, instanceType, volume, backup, access, ...(maintenanceWindow ? { maintenanceWindow } : {}) };
 }
 
 /** The valid channels; a bad one is a problem, and the rest still let databases be checked. */

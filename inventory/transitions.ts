@@ -5,6 +5,8 @@ import { STATES } from "./readDatabase";
 import { StackFile, offlineInventoryOf, offlineRawOf } from "./stackFile";
 import type { DeployedFacts } from "./deployedFacts";
 import { validateInventory } from "./validate";
+import { disruptiveFactsOf } from "./disruptive";
+import { checkMaintenanceWindows } from "./windowCheck";
 import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
 export type { DeployedFacts } from "./deployedFacts";
@@ -16,13 +18,15 @@ export function deployedFactsOf(
     database: DatabaseSpec, region: Pick<RegionSpec, "volumeKmsKeyId">, storageClassName: string = STORAGE_CLASSES.current,
 ): DeployedFacts {
     return {
-        ...(database.state !== "decommissioned" ? { storageClassName, nodeProvisioner: database.nodeProvisioner, instanceType: database.instanceType } : {}),
+        ...(database.state !== "decommissioned" ? { storageClassName } : {}),
         state: database.state,
         availabilityZone: database.availabilityZone,
         sizeGiB: database.volume.sizeGiB,
-        questdbVersion: database.questdbVersion,
         restoreFromSnapshot: database.restoreFromSnapshot,
         volumeKmsKeyId: region.volumeKmsKeyId ?? AWS_MANAGED_EBS_KEY,
+        ...disruptiveFactsOf(database),
+        ...(database.maintenanceOverride !== undefined ? { maintenanceOverride: database.maintenanceOverride } : {}),
+        ...(database.promotedAt !== undefined ? { promotedAt: database.promotedAt } : {}),
     };
 }
 
@@ -186,7 +190,10 @@ export function checkTransitions(
     flag = `--stack ${inventory.region.stack}`,
 ): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
-    const found: Problem[] = [...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory)];
+    const found: Problem[] = [
+        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory),
+        ...checkMaintenanceWindows(previous, inventory),
+    ];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was, flag) : checkRemoved(id, was, flag)));

@@ -63,6 +63,8 @@ export interface AdoptSpec {
 }
 
 import type { NodeProvisioner } from "./nodeProvisioner";
+import type { MaintenanceWindow } from "./maintenanceWindow";
+import type { DisruptiveFacts } from "./disruptive";
 
 /** CPU architecture of an instance type; decides the EKS AMI type. */
 export type Architecture = "x86_64" | "arm64";
@@ -146,6 +148,11 @@ export interface RegionDefaults {
     readonly backup: BackupSpec;
     /** Who may connect to databases that set no `access`. Required: there is no safe guess. */
     readonly access: AccessSpec;
+    /**
+     * When databases that set none may be disrupted (inventory/maintenanceWindow.ts, "sun 02:00-04:00",
+     * UTC). @default undefined: any time
+     */
+    readonly maintenanceWindow?: MaintenanceWindow;
 }
 
 /**
@@ -221,6 +228,14 @@ export interface RegionSpec {
     readonly sharedClusterOwner?: string;
 }
 
+/** A database's `pending:` block, validated: what waits for its maintenance window. */
+export interface PendingChange {
+    /** The block's fields as written, e.g. {questdbVersion: "8.2.4"}. Required. */
+    readonly fields: Readonly<Record<string, unknown>>;
+    /** What the database will run once the block is promoted. Derived. */
+    readonly promoted: DisruptiveFacts;
+}
+
 /** One customer database, every field resolved. */
 export interface DatabaseSpec {
     /** DNS label; every resource name derives from it. Required, never changes. */
@@ -257,6 +272,27 @@ export interface DatabaseSpec {
     readonly access: AccessSpec;
     /** Legacy resources to import. @default undefined, create everything */
     readonly adopt?: AdoptSpec;
+    /**
+     * When a change that restarts or moves the database may apply (docs/decisions.md, "Maintenance
+     * windows"). @default region `defaults.maintenanceWindow`; undefined: any time
+     */
+    readonly maintenanceWindow?: MaintenanceWindow;
+    /**
+     * Disruptive changes waiting for the window: not rendered; `qdb promote` moves them into the
+     * live fields while the window is open. @default undefined: nothing pending
+     */
+    readonly pending?: PendingChange;
+    /**
+     * Why a disruptive change applies now, outside the window; shown in impact. Counts once: a
+     * value the last deployment already carried allows nothing new. @default undefined
+     */
+    readonly maintenanceOverride?: string;
+    /**
+     * When `qdb promote` moved the pending change into the live fields (ISO 8601, UTC); allows
+     * that change when the instant is inside the window and new since the last deployment.
+     * @default undefined
+     */
+    readonly promotedAt?: string;
 }
 
 /** A whole region stack's inventory. */

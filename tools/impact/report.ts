@@ -9,6 +9,7 @@ import { DOWNTIME, databaseIds, groupImpacts, groupsOf } from "./group";
 import { statesOf } from "./lifecycle";
 import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
+import { maintenanceNotes } from "./maintenance";
 
 /** What the two steps of an adoption mean, per database; the live values are not known offline. */
 export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
@@ -108,6 +109,7 @@ export async function computeImpact(before: StackFile | null, after: StackFile, 
     }
     validateSide("after", after);
     const problems = before ? refusedTransitions(before, after, flag) : [];
+    notes = [...notes, ...maintenanceNotes(before, after)];
     if (problems.length > 0) {
         return refusedReport(after.stack, problems, notes);
     }

@@ -28,6 +28,8 @@ export interface CliArgs {
     readonly az?: string;
     /** `validate --base <ref>`: judge transitions against the file at a git revision. */
     readonly base?: string;
+    /** `promote --now`, `set`: the instant (ISO 8601) windows are checked at. @default the clock */
+    readonly now?: string;
 }
 
 const OPTIONS = {
@@ -45,6 +47,7 @@ const OPTIONS = {
     "size": { type: "string" },
     "az": { type: "string" },
     "base": { type: "string" },
+    "now": { type: "string" },
 } as const;
 
 /**
@@ -87,6 +90,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         size: values.size,
         az: values.az,
         base: values.base,
+        now: values.now,
     };
 }
 

@@ -14,6 +14,7 @@ import { Target, allTargets, loadFile, resolveTarget, seedNote, shellWord } from
 import { backupsJson, formatBackups, readLiveSnapshots } from "./backups";
 import { formatList } from "./list";
 import { refuseNull, setRegion, unset as unsetFields } from "./fieldEdits";
+import { instantOf, pendingAssignments, pendingNote, setPendingField } from "./maintenance";
 
 export interface Context {
     readonly args: CliArgs;
@@ -131,13 +132,22 @@ export async function add(ctx: Context): Promise<number> {
     }, ctx.args, ctx.io);
 }
 
-/** The edit of `qdb set`: every assignment on database `id`. */
-function setEdit(id: string, assignments: readonly Assignment[]): Edit {
+/**
+ * The edit of `qdb set`: every assignment on database `id`. A disruptive change of a database with
+ * a maintenance window waits under pending: (tools/qdb/maintenance.ts), judged at `now`.
+ */
+function setEdit(id: string, assignments: readonly Assignment[], now: Date): Edit {
     return (doc, loaded) => {
+        const pending = pendingAssignments(loaded.parsed, id, assignments);
         for (const a of assignments) {
-            setDatabaseField(doc, loaded.target, id, a.path, a.value);
+            if (pending.includes(a)) {
+                setPendingField(doc, loaded.target, id, a);
+            } else {
+                setDatabaseField(doc, loaded.target, id, a.path, a.value);
+            }
         }
-        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
+        const note = pending.length > 0 ? `; ${pendingNote(loaded.parsed, id, pending, loaded.target, now)}` : "";
+        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"${note}`;
     };
 }
 
@@ -154,7 +164,8 @@ export async function set(ctx: Context): Promise<number> {
     if (assignments.some((a) => a.path[0] === "id")) {
         throw new QdbError(`database "${id}": id cannot be changed: every resource name derives from it, so a new id replaces the database. Fix: add a new database and decommission "${id}"`);
     }
-    return applyEdit(target(ctx), setEdit(id, assignments), ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t, id));
+    const now = instantOf(ctx.args.now);
+    return applyEdit(target(ctx), setEdit(id, assignments, now), ctx.args, ctx.io, (reasons, t) => quotingHints(assignments, reasons, t, id, now));
 }
 
 /**
@@ -163,14 +174,14 @@ export async function set(ctx: Context): Promise<number> {
  * is printed only when that command would be accepted: `questdbVersion=8.3` quoted is still no
  * version, and the validator's own fix then stands alone.
  */
-export function quotingHints(assignments: readonly Assignment[], reasons: readonly string[], t: Target, id: string): string[] {
+export function quotingHints(assignments: readonly Assignment[], reasons: readonly string[], t: Target, id: string, now: Date): string[] {
     const typed = assignments.filter((a) => typeof a.value !== "string" && reasons.some((r) => r.includes(`${a.key} = ${JSON.stringify(a.value)}: expected a`)));
     if (typed.length === 0) {
         return [];
     }
     const quoted = assignments.map((a) => (typed.includes(a) ? { ...a, value: a.text } : a));
     const loaded = loadFile(t);
-    const after = parseStackFile(editedText(loaded, setEdit(id, quoted)).text, t.file, t.stack);
+    const after = parseStackFile(editedText(loaded, setEdit(id, quoted, now)).text, t.file, t.stack);
     if (refusals(loaded.parsed, after, t.flag).reasons.length > 0) {
         return [];
     }

@@ -5,6 +5,7 @@
  */
 import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
 import { databasesPerAz } from "./edits";
+import { maintenanceSection } from "./maintenance";
 
 type Row = readonly string[];
 
@@ -45,7 +46,7 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
             perAz(inventory.databases),
             `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
         ];
-        return { text: [formatTable([HEADER, ...rows]), "", ...summary].join("\n") };
+        return { text: [formatTable([HEADER, ...rows]), "", ...summary, ...maintenanceSection(inventory)].join("\n") };
     } catch (error) {
         if (!(error instanceof InventoryError)) {
             throw error;

@@ -8,6 +8,7 @@ import * as commands from "./commands";
 import * as views from "./views";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { findProjectDir } from "./files";
+import { promote } from "./promote";
 
 export const USAGE = `qdb: edit a region's database inventory (Pulumi.<stack>.yaml) safely
 
@@ -29,6 +30,8 @@ Commands:
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
+  promote --stack <s> [--now <ISO 8601>]   move each pending: block whose maintenance window is
+                                           open (at --now, else the clock) into the live fields
   validate (--stack <s> | --all) [--outputs <file> | --base <ref>]
                                            the program's own validation, every problem listed;
                                            transitions judged against the outputs, the file at
@@ -55,6 +58,7 @@ const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<numbe
     resume: commands.stateCommand("active", "resume"),
     decommission: commands.stateCommand("decommissioned", "decommission"),
     remove: commands.remove,
+    promote,
 };
 
 /** Runs one command line and returns the exit code; all output goes through `io`. */
