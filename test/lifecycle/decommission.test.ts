@@ -14,7 +14,7 @@ before(async () => {
 
 test("decommissioning an active database directly is refused before preview: pause first, so the final snapshot is cold", async () => {
     await assert.rejects(renderAfter(base, editedProd((dbs) => (entry(dbs, "cyberdyne-logs").state = "decommissioned")), true),
-        /stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause`\) and deploy; then set `state: decommissioned` in a later change/);
+        /stack "prod", database "cyberdyne-logs": state = "decommissioned": an active database goes to paused before it is decommissioned.*Fix: set `state: paused` \(`npx qdb pause --stack prod cyberdyne-logs`\) and deploy; then `npx qdb decommission --stack prod cyberdyne-logs` in a later change\./);
 });
 
 test("step 1, decommission a paused database: compute, routes, certificate, ingress and DNS go; the volume stays, unprotected but retained; a final snapshot is taken", async () => {

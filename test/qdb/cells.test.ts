@@ -4,6 +4,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { qdb, stackText, tempProject } from "./helpers";
+import { EXIT_CODES } from "../../tools/exitCodes";
 
 const CELLS = path.join(__dirname, "..", "fixtures", "cells");
 
@@ -50,7 +51,7 @@ describe("qdb across cells", () => {
         const file = path.join(dir, "Pulumi.eu-cell-b.yaml");
         fs.writeFileSync(file, stackText(dir, "eu-cell-b").replace("- id: charlie", "- id: bravo"));
         const result = await qdb(dir, "validate", "--stack", "eu-cell-b");
-        assert.equal(result.code, 1);
+        assert.equal(result.code, EXIT_CODES.config);
         assert.match(result.err, /across the stacks of its cluster/);
         assert.match(result.err, /id "bravo" is a database in .*Pulumi\.eu-cell-a\.yaml and a database in .*Pulumi\.eu-cell-b\.yaml/);
     });
@@ -66,7 +67,7 @@ describe("qdb across cells", () => {
         const file = path.join(dir, "Pulumi.eu-cell-a.yaml");
         fs.writeFileSync(file, stackText(dir, "eu-cell-a").replace("    sharedClusterOwner: eu-cell-a\n", ""));
         const result = await qdb(dir, "validate", "--stack", "eu-cell-b");
-        assert.equal(result.code, 1);
+        assert.equal(result.code, EXIT_CODES.config);
         assert.match(result.err, /set sharedClusterOwner: eu-cell-a in .*Pulumi\.eu-cell-a\.yaml/);
     });
 });

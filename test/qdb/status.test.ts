@@ -113,9 +113,11 @@ describe("parseStackOutputs", () => {
         const parsed = parseStackOutputs({
             databases: { a: { state: "paused", sizeGiB: 10, endpoint: "[secret]", volumeId: "vol-1", nodeGroupName: 7 } },
             retiredIds: ["old"],
+            retainedVolumeIds: { old: "vol-0" },
         }, "prod");
-        assert.deepEqual(parsed, { databases: { a: { state: "paused", sizeGiB: 10, volumeId: "vol-1" } }, retiredIds: ["old"] });
-        assert.deepEqual(parseStackOutputs({}, "prod"), { databases: {}, retiredIds: [] });
+        assert.deepEqual(parsed, { databases: { a: { state: "paused", sizeGiB: 10, volumeId: "vol-1" } }, retiredIds: ["old"], retainedVolumeIds: { old: "vol-0" } });
+        assert.deepEqual(parseStackOutputs({}, "prod"), { databases: {}, retiredIds: [], retainedVolumeIds: {} });
+        assert.throws(() => parseStackOutputs({ retainedVolumeIds: ["vol-0"] }, "prod"), /retainedVolumeIds output of the last deployment/);
         assert.throws(() => parseStackOutputs([1], "prod"), /stack outputs = \[1\]: are not a JSON object/);
         assert.throws(() => parseStackOutputs({ retiredIds: "x" }, "prod"), /retiredIds output of the last deployment/);
     });

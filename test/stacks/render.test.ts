@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
-import { AWS_MANAGED_EBS_KEY, validateInventory } from "../../inventory";
+import { AWS_MANAGED_EBS_KEY, onNodeGroup, validateInventory } from "../../inventory";
 import { Render, RenderedResource } from "../../render";
 import {
     TYPES, rawConfigOf, renderShippedStack, resource, resourcesOfDatabase, resourcesOfType, shippedStackBody, shippedStacks,
@@ -31,6 +31,8 @@ for (const stack of shippedStacks()) {
                     // The node role's simulation, and the EBS CSI driver role's with a customer-managed key.
                     "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation": inventory.region.volumeKmsKeyId ? 2 : 1,
                     ...(inventory.region.volumeKmsKeyId ? { "aws:kms/getKey:getKey": 1 } : {}),
+                    // The node group quota preflight: the cluster's groups and the quota, once per stack with a node group.
+                    ...(inventory.databases.some(onNodeGroup) ? { "aws:eks/getNodeGroups:getNodeGroups": 1, "aws:servicequotas/getServiceQuota:getServiceQuota": 1 } : {}),
                 });
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);
             });
