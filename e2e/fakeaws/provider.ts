@@ -12,7 +12,10 @@
  * - `aws.eks.getCluster` answers with the tier's API server endpoint and CA (QDB_E2E_APISERVER,
  *   QDB_E2E_CA_DATA; a test may give the cluster another endpoint in the world); `aws.eks.getAddon` answers from the world's add-on entries (the tier installs
  *   ones the preflight asks for; a test can remove one); `aws.iam.getPrincipalPolicySimulation`
- *   allows every action (the tier has no IAM); any other invoke fails, naming itself.
+ *   allows every action (the tier has no IAM); `aws.eks.getNodeGroups` lists the world's node
+ *   groups of the cluster, and `aws.servicequotas.getServiceQuota` answers AWS's default value unless
+ *   a test put a quota in the world (the node group quota preflight); any other invoke fails,
+ *   naming itself.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -147,6 +150,37 @@ function addonAnswer(world: World, inputs: Props): { outputs: Props } {
     return { outputs: { ...entry.outputs, id: `${inputs.clusterName as string}:${inputs.addonName as string}` } };
 }
 
+/** What ListNodegroups answers: the names of the world's node groups of one cluster. */
+function nodeGroupsAnswer(world: World, inputs: Props): { outputs: Props } {
+    const clusterName = inputs.clusterName as string;
+    const names = Object.values(world)
+        .filter((e) => e.type === "aws:eks/nodeGroup:NodeGroup" && e.inputs.clusterName === clusterName)
+        .map((e) => e.outputs.nodeGroupName as string)
+        .sort();
+    return { outputs: { clusterName, id: clusterName, names } };
+}
+
+/** A test's applied quota value, keyed "quota:<serviceCode>/<quotaCode>". */
+export const QUOTA_TYPE = "aws:servicequotas/serviceQuota:ServiceQuota";
+
+/**
+ * The AWS defaults of the quotas the program reads, as the Service Quotas console states them
+ * (kept here, not imported from inventory/limits.ts, so the tier can catch the program's table
+ * being wrong).
+ */
+const AWS_DEFAULT_QUOTAS: Record<string, number> = { "eks/L-6D54EA21": 30 };
+
+/** What GetServiceQuota answers: the world's applied value, else AWS's default, else NoSuchResource. */
+function serviceQuotaAnswer(world: World, inputs: Props): { outputs: Props } {
+    const key = `${inputs.serviceCode as string}/${inputs.quotaCode as string}`;
+    const applied = world[`quota:${key}`];
+    const value = applied?.type === QUOTA_TYPE ? Number(applied.outputs.value) : AWS_DEFAULT_QUOTAS[key];
+    if (value === undefined) {
+        throw new Error(`reading Service Quotas Service Quota (${key}): NoSuchResourceException`);
+    }
+    return { outputs: { ...inputs, id: key, value, defaultValue: AWS_DEFAULT_QUOTAS[key] ?? value, adjustable: true, global: false } };
+}
+
 export function fakeAwsProvider(worldFile: string, version: string): provider.Provider {
     const load = () => readWorld(worldFile);
     const save = (world: World) => writeWorld(worldFile, world);
@@ -202,6 +236,12 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
             }
             if (token === "aws:eks/getAddon:getAddon") {
                 return addonAnswer(load(), inputs);
+            }
+            if (token === "aws:eks/getNodeGroups:getNodeGroups") {
+                return nodeGroupsAnswer(load(), inputs);
+            }
+            if (token === "aws:servicequotas/getServiceQuota:getServiceQuota") {
+                return serviceQuotaAnswer(load(), inputs);
             }
             if (token === "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation") {
                 const results = (inputs.actionNames as string[]).map((actionName) => ({ actionName, allowed: true, decision: "allowed" }));

@@ -2,7 +2,10 @@
 // scenario compares, tested without building anything.
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { differingPaths, fakeAwsProvider } from "../../e2e/fakeaws/provider";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { QUOTA_TYPE, differingPaths, fakeAwsProvider, writeWorld } from "../../e2e/fakeaws/provider";
 import { engineActions } from "../../e2e/engine/steps";
 import { Step } from "../../e2e/engine/stack";
 
@@ -37,6 +40,26 @@ describe("fake aws diff", () => {
         assert.equal(answer.outputs.endpoint, "https://127.0.0.1:1234");
         assert.deepEqual(answer.outputs.certificateAuthorities, [{ data: "Q0E=" }]);
         await assert.rejects(provider.invoke!("aws:ec2/getAmi:getAmi", {}), /aws:ec2\/getAmi:getAmi/);
+    });
+});
+
+describe("fake aws: the node group quota preflight's invokes", () => {
+    const worldFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fakeaws-")), "world.json");
+    const group = (cluster: string, name: string) => ({ type: "aws:eks/nodeGroup:NodeGroup", inputs: { clusterName: cluster }, outputs: { nodeGroupName: name } });
+
+    it("lists the node groups of the cluster asked about, and no other's", async () => {
+        writeWorld(worldFile, { "c:b": group("c", "b"), "c:a": group("c", "a"), "other:x": group("other", "x") });
+        const answer = await fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:eks/getNodeGroups:getNodeGroups", { clusterName: "c" });
+        assert.deepEqual(answer.outputs.names, ["a", "b"]);
+    });
+
+    it("answers AWS's default quota, a value a test applied in the world, and refuses an unknown quota", async () => {
+        const ask = { serviceCode: "eks", quotaCode: "L-6D54EA21" };
+        writeWorld(worldFile, {});
+        assert.equal((await fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:servicequotas/getServiceQuota:getServiceQuota", ask)).outputs.value, 30);
+        writeWorld(worldFile, { "quota:eks/L-6D54EA21": { type: QUOTA_TYPE, inputs: {}, outputs: { value: 4 } } });
+        assert.equal((await fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:servicequotas/getServiceQuota:getServiceQuota", ask)).outputs.value, 4);
+        await assert.rejects(fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:servicequotas/getServiceQuota:getServiceQuota", { serviceCode: "ec2", quotaCode: "L-1" }), /NoSuchResource/);
     });
 });
 
