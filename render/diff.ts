@@ -10,6 +10,11 @@ export interface LeafChange {
     readonly keys: readonly string[];
     readonly before: unknown;
     readonly after: unknown;
+    /**
+     * The path as a reviewer reads it, where it differs from `path`: an environment variable is
+     * named by its name, `containers.0.env.RETAIN_DAYS.value`, not its position `env.7`.
+     */
+    readonly label?: string;
 }
 
 /** How one resource differs between two renders. */
@@ -37,13 +42,30 @@ function isObject(value: unknown): value is Record<string, unknown> {
     return typeof value === "object" && value !== null;
 }
 
+/** An element of a container's `env` list, named by its variable when both sides agree on the name. */
+function envName(keys: readonly string[], before: unknown, after: unknown): string | undefined {
+    if (keys[keys.length - 2] !== "env") {
+        return undefined;
+    }
+    const names = [before, after].map((v) => (isObject(v) && typeof v.name === "string" ? v.name : undefined));
+    return names[0] !== undefined && names[0] === names[1] ? names[0] : undefined;
+}
+
 /** The leaves at which two JSON values differ, with their keys and values. Arrays compare by index. */
-export function changedLeaves(before: unknown, after: unknown, keys: readonly string[] = []): LeafChange[] {
+export function changedLeaves(before: unknown, after: unknown, keys: readonly string[] = [], labels: readonly string[] = keys): LeafChange[] {
     if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
         const all = new Set([...Object.keys(before), ...Object.keys(after)]);
-        return [...all].sort().flatMap((k) => changedLeaves(before[k], after[k], [...keys, k]));
+        return [...all].sort().flatMap((k) => {
+            const child = [...keys, k];
+            return changedLeaves(before[k], after[k], child, [...labels, envName(child, before[k], after[k]) ?? k]);
+        });
     }
-    return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path: keys.join("."), keys, before, after }];
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+        return [];
+    }
+    const path = keys.join(".");
+    const label = labels.join(".");
+    return [{ path, keys, before, after, ...(label !== path ? { label } : {}) }];
 }
 
 /** Leaf paths at which two JSON values differ. Arrays compare by index. */
@@ -71,14 +93,14 @@ const show = (value: unknown) => (value === undefined ? "unset" : JSON.stringify
  */
 export function describeLeaf(leaf: LeafChange): string[] {
     if (leaf.before === SECRET_MASK || leaf.after === SECRET_MASK || JSON.stringify([leaf.before, leaf.after]).includes(SECRET_MASK)) {
-        return [`${leaf.path}: changed (secret, not shown)`];
+        return [`${leaf.label ?? leaf.path}: changed (secret, not shown)`];
     }
     if (leaf.keys[leaf.keys.length - 1] === "server.conf" && typeof leaf.before === "string" && typeof leaf.after === "string") {
         const [old, now] = [confEntries(leaf.before), confEntries(leaf.after)];
         const keys = [...new Set([...old.keys(), ...now.keys()])].filter((k) => old.get(k) !== now.get(k)).sort();
         return keys.map((k) => `server.conf ${k}: ${show(old.get(k))} -> ${show(now.get(k))}`);
     }
-    return [`${leaf.path}: ${show(leaf.before)} -> ${show(leaf.after)}`];
+    return [`${leaf.label ?? leaf.path}: ${show(leaf.before)} -> ${show(leaf.after)}`];
 }
 
 /** `spec.capacity`, `a[*].b` or `*` as path segments; `*` matches any one segment, a lone `*` everything. */

@@ -5,7 +5,7 @@
  */
 import { DatabaseState } from "../../inventory";
 import { downtimeText } from "../../inventory/downtimes";
-import { ResourceChange, describeLeaf } from "../../render/diff";
+import { ResourceChange, changedLeaves, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { LifecycleState, headline } from "./lifecycle";
 import { FORCE_REPLACE, PROVIDER_DEFAULTS, ProviderFlags, actionOf, isAsIs, isConverge, kindOf, replacingPaths } from "./rules";
@@ -67,10 +67,13 @@ function describe(change: ResourceChange): string {
         const replacing = FORCE_REPLACE[change.type] ?? [];
         return `converge: every input now applies to the imported resource${replacing.length ? `; a live difference in ${replacing.join(", ")} replaces it` : ""}`;
     }
-    const lines = change.inputChanges.flatMap(describeLeaf);
+    const lines = change.inputChanges.flatMap((leaf) => describeLeaf(leaf));
     const shown = lines.slice(0, 6);
     const more = lines.length > 6 ? [`+${lines.length - 6} more`] : [];
-    const options = change.optionPaths.map((o) => `option ${o}`);
+    // Options with their values, as inputs are shown: `protect: true -> false`.
+    const options = changedLeaves(change.before?.options ?? {}, change.after?.options ?? {})
+        .filter((leaf) => change.optionPaths.includes(leaf.path))
+        .flatMap((leaf) => describeLeaf(leaf).map((line) => `option ${line}`));
     return [...shown, ...more, ...options].join("; ");
 }
 

@@ -10,6 +10,7 @@ import { statesOf } from "./lifecycle";
 import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
 import { maintenanceNotes } from "./maintenance";
+import { newDatabaseNotes, simultaneousRollNotes } from "./changeNotes";
 
 /** What the two steps of an adoption mean, per database; the live values are not known offline. */
 export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
@@ -67,7 +68,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
         refused: false,
-        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases)],
+        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases), ...simultaneousRollNotes(databases)],
     };
 }
 
@@ -121,7 +122,9 @@ export async function computeImpact(before: StackFile | null, after: StackFile, 
         before ? renderLabelled("before", before, previousOutputs) : emptyRender(after.stack),
         renderLabelled("after", after, previousOutputs),
     ]);
-    return { ...impactOfRenders(b, a), notes };
+    const report = impactOfRenders(b, a);
+    const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, offlineInventoryOf(after), after.raw.databases);
+    return { ...report, notes: [...notes, ...added, ...report.notes] };
 }
 
 /** Said in a refused report: no resource table, because the program never gets that far. */
