@@ -5,7 +5,7 @@ import * as path from "node:path";
 import { InventoryError, parseStackFile, validateInventory } from "../../inventory";
 import { Render } from "../../render";
 import { SERVER_DEFAULTED_IMMUTABLE } from "../../components/deployment/adoption";
-import { computeImpact, impactOfRenders } from "../../tools/impact/report";
+import { DOWNTIME, computeImpact, formatImpactMarkdown, formatImpactSummary, impactOfRenders } from "../../tools/impact/report";
 import { editedProd, entry, renderAfter } from "../support/lifecycle";
 import { PROJECT_DIR, TYPES, rawConfigOf, renderShippedStack, renderStackBody, resource, resourcesOfDatabase } from "../support/stacks";
 
@@ -28,7 +28,9 @@ const ADOPTED_NAMES = ADOPTED.map(([, name]) => name);
 let base: Render;
 let withoutLegacy: Render;
 let converged: Render;
+let heldInstanceType: Render;
 before(async () => {
+    heldInstanceType = await renderAfter(await renderShippedStack("prod"), editedProd((dbs) => (entry(dbs, ID).instanceType = "m7i.2xlarge")));
     base = await renderShippedStack("prod");
     withoutLegacy = await renderStackBody("prod", editedProd((dbs) => dbs.splice(dbs.findIndex((d) => d.id === ID), 1)));
     converged = await renderAfter(base, editedProd((dbs) => (entry(dbs, ID).adopt.step = "converge")));
@@ -78,6 +80,29 @@ test("step converge: the same inputs now apply; impact shows what each adopted r
     });
     assert.ok(impact.notes.some((n) => n.startsWith(`Adoption step 2 (${ID})`)));
     assert.equal(resourcesOfDatabase(converged, ID).length, resourcesOfDatabase(base, ID).length);
+});
+
+test("an edit during step import is held until converge: no resource step now, the cost converge will have, and a note (issue 26.2)", () => {
+    // The render does change: the node group asks for the new instance type...
+    assert.deepEqual(resource(heldInstanceType, TYPES.nodeGroup, `${ID}-node`).inputs.instanceTypes, ["m7i.2xlarge"]);
+    assert.notDeepEqual(resource(base, TYPES.nodeGroup, `${ID}-node`).inputs.instanceTypes, ["m7i.2xlarge"]);
+    const impact = impactOfRenders(base, heldInstanceType);
+    // ...but every input of the imported group is ignored, so the engine takes no step now.
+    assert.deepEqual(impact.databases.map((d) => [d.id, d.kind, d.resources.length]), [[ID, "held", 0]]);
+    assert.equal(impact.touchedDatabases, 0);
+    const held = impact.databases[0].held ?? [];
+    assert.deepEqual(held.map((h) => [h.name, h.atConverge, h.kindAtConverge]), [[`${ID}-node`, "replace", "node-replacement"]]);
+    assert.match(held[0].reason, /instanceTypes\.0: "m7i\.xlarge" -> "m7i\.2xlarge"/);
+    assert.equal(impact.databases[0].downtime, `none now: held until \`adopt.step: converge\` (expected downtime then: ${DOWNTIME["node-replacement"]})`);
+    assert.ok(impact.notes.some((n) => n.startsWith(`Held until converge (${ID})`) && n.includes(`${ID}-node`) && n.endsWith(`(expected downtime then: ${DOWNTIME["node-replacement"]}).`)), impact.notes.join("\n"));
+    assert.match(formatImpactSummary(impact), /0 database\(s\) touched, 1 held until converge, 11 untouched/);
+    assert.match(formatImpactMarkdown(impact), /Held until `adopt.step: converge` \(nothing changes now\)[\s\S]*\| `legacy-metrics-node` \| aws:eks\/nodeGroup:NodeGroup \| replace \| node-replacement \|/);
+});
+
+test("the converge step holds nothing: it applies what was held", () => {
+    const impact = impactOfRenders(base, converged);
+    assert.deepEqual(impact.databases.map((d) => d.held), [undefined]);
+    assert.ok(!impact.notes.some((n) => n.startsWith("Held until converge")));
 });
 
 test("adopted Kubernetes objects force their apply, so converging takes over the fields `kubectl create` owns; other objects never force", () => {

@@ -2,7 +2,7 @@
 import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./types";
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
-    "no-op": "⚪", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
+    "no-op": "⚪", held: "⏸️", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
     "rolling-restart": "🟡", "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
 };
 
@@ -47,6 +47,14 @@ function databaseSection(d: DatabaseImpact): string[] {
             ...d.resources.map(resourceRow),
             "",
         ] : []),
+        ...(d.held?.length ? [
+            "Held until `adopt.step: converge` (nothing changes now):",
+            "",
+            "| Resource | Type | At converge | Impact then | Change |",
+            "|---|---|---|---|---|",
+            ...d.held.map((h) => `| \`${h.name}\` | ${h.type} | ${h.atConverge} | ${h.kindAtConverge} | ${h.reason.replace(/\|/g, "\\|")} |`),
+            "",
+        ] : []),
     ];
 }
 
@@ -74,6 +82,7 @@ export function formatImpactSummary(report: ImpactReport): string {
     }
     const width = Math.max(...report.databases.map((d) => d.id.length));
     const lines = report.databases.map((d) => `  ${d.id.padEnd(width)}  ${d.kind.padEnd(19)} downtime: ${d.downtime}`);
-    return [`${report.stack}: ${report.touchedDatabases} database(s) touched, ${report.untouched.length} untouched`,
+    const held = report.databases.filter((d) => d.database && d.kind === "held").length;
+    return [`${report.stack}: ${report.touchedDatabases} database(s) touched, ${held > 0 ? `${held} held until converge, ` : ""}${report.untouched.length} untouched`,
         ...lines, ...warn].join("\n");
 }

@@ -11,6 +11,7 @@ import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
 import { maintenanceNotes } from "./maintenance";
 import { newDatabaseNotes, simultaneousRollNotes } from "./changeNotes";
+import { convergeCost, heldChanges, withHeld } from "./held";
 
 /** What the two steps of an adoption mean, per database; the live values are not known offline. */
 export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
@@ -27,6 +28,13 @@ export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
             + "What changes depends on the live resources: `pulumi preview --diff` lists each field; approve only `~` updates you expect.");
     }
     return notes;
+}
+
+/** Edits that adoption's import step holds back: the engine shows nothing for them until converge. */
+export function heldNotes(databases: readonly DatabaseImpact[]): string[] {
+    return databases.filter((d) => d.held?.length).map((d) => `Held until converge (${d.id}): its entry still says \`adopt.step: import\`, `
+        + `so its imported resources ignore the edit and \`pulumi preview\` shows no change for ${(d.held ?? []).map((h) => h.name).join(", ")}. `
+        + `The edit applies when the entry says \`adopt.step: converge\` (expected downtime then: ${convergeCost(d.held ?? [])}).`);
 }
 
 /**
@@ -56,19 +64,21 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
     const groups = groupsOf(before, after);
     const lifecycles = { before: statesOf(before), after: statesOf(after) };
     // The provider is updated before the objects it manages, so its new flags decide their diffs.
-    const databases = groupImpacts(diffRenders(before, after), groups, ids, lifecycles, providerFlagsOf(after.resources));
+    const flags = providerFlagsOf(after.resources);
+    const databases = withHeld(groupImpacts(diffRenders(before, after), groups, ids, lifecycles, flags), heldChanges(before, after), groups, flags);
     const touched = new Set(databases.map((d) => d.id));
     const resources = databases.flatMap((d) => d.resources);
     return {
         stack: after.stack,
         databases,
         untouched: [...ids].filter((id) => !touched.has(id)).sort(),
-        touchedDatabases: databases.filter((d) => d.database).length,
+        // A held change deploys nothing now: it counts when converge applies it.
+        touchedDatabases: databases.filter((d) => d.database && d.kind !== "held").length,
         dataAtRisk: resources.some((r) => r.kind === "data-at-risk"),
         previewWillFail: resources.some((r) => r.blockedByProtect),
         refusals: [],
         refused: false,
-        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases), ...simultaneousRollNotes(databases)],
+        notes: [...forcedRollbackNotes(databases), ...adoptionNotes(databases), ...heldNotes(databases), ...simultaneousRollNotes(databases)],
     };
 }
 

@@ -6,6 +6,8 @@
 /**
  * The effect of a change, ordered from harmless to dangerous (see SEVERITY in rules.ts).
  * - no-op: nothing registered differs.
+ * - held: the render changes, but only inputs that an adoption's `import` step ignores: nothing
+ *   changes now, and the change applies at `adopt.step: converge` (see HeldChange).
  * - in-place-update: an API-level update with no restart (tags, DNS, config objects, options).
  * - released: leaves Pulumi's state but stays in AWS (retainOnDelete): step 2 of a decommission.
  * - adopted: an existing resource imported exactly as it is (adoption step 1): nothing changes.
@@ -24,6 +26,7 @@
  */
 export type ImpactKind =
     | "no-op"
+    | "held"
     | "in-place-update"
     | "released"
     | "adopted"
@@ -58,6 +61,18 @@ export interface ResourceImpact {
     readonly blockedByProtect: boolean;
 }
 
+/** An edit of an imported resource that `adopt.step: import` ignores; `adopt.step: converge` applies it. */
+export interface HeldChange {
+    readonly type: string;
+    readonly name: string;
+    /** What the engine will do to the resource when converge applies the change. */
+    readonly atConverge: ResourceAction;
+    /** What that step will mean then (its downtime is DOWNTIME[kindAtConverge]). */
+    readonly kindAtConverge: ImpactKind;
+    /** The held inputs with their values, as a resource change shows them. */
+    readonly reason: string;
+}
+
 /** The impact on one database (or on a region-wide group: "(region)" or a fleet-level component). */
 export interface DatabaseImpact {
     readonly id: string;
@@ -74,6 +89,8 @@ export interface DatabaseImpact {
     /** The program's refusals that name this database (or the region, for a region-wide group). */
     readonly refusals?: readonly string[];
     readonly resources: readonly ResourceImpact[];
+    /** Changes held until `adopt.step: converge`: no engine step now, so not among `resources`. */
+    readonly held?: readonly HeldChange[];
 }
 
 export interface ImpactReport {
