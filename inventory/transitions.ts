@@ -69,6 +69,12 @@ export function qdbCommand(verb: string, flag: string, id: string): string {
     return `\`npx qdb ${verb} ${flag} ${id}\``;
 }
 
+/** The stack file a hint's flag names: `--stack prod` is Pulumi.prod.yaml, `--config-file <path>` the path. */
+export function fileOfFlag(flag: string): string {
+    const [option, value] = [flag.slice(0, flag.indexOf(" ")), flag.slice(flag.indexOf(" ") + 1)];
+    return option === "--stack" ? `Pulumi.${value}.yaml` : value;
+}
+
 /**
  * An entry removed while its database still runs: the way out starts from what is deployed, so
  * an active one is paused first (decommissioning it directly is refused, see refusedStateChange).
@@ -81,7 +87,7 @@ function checkRemoved(id: string, was: DeployedFacts, flag: string): Problem[] {
         ? `then ${qdbCommand("pause", flag, id)} and deploy, ${qdbCommand("decommission", flag, id)} and deploy, and ${qdbCommand("remove", flag, id)}`
         : `then ${qdbCommand("decommission", flag, id)} and deploy, and ${qdbCommand("remove", flag, id)}`;
     return [problem(id, "(entry)", "(removed)", `the entry was removed while the database is ${was.state}; that would delete the database`,
-        `put the entry back as deployed (\`git checkout\` of the file restores it, with every other uncommitted edit undone), ${steps} (the volume and a final snapshot are kept)`)];
+        `put the entry back as deployed (\`git checkout -- ${fileOfFlag(flag)}\` restores it, and undoes every other uncommitted edit of the file), ${steps} (the volume and a final snapshot are kept)`)];
 }
 
 /**

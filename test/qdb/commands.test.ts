@@ -324,7 +324,7 @@ describe("issue 17.9: messages", () => {
     it("suggested commands carry --stack, or --config-file naming the file", async () => {
         const dir = tempProject("fleet");
         const unknown = await qdb(dir, "set", "--stack", "fleet", "bravo-tick", "volume.sizeGiB=500");
-        assert.match(unknown.err, /Run `qdb list --stack fleet` to see them all/);
+        assert.match(unknown.err, /Run `npx qdb list --stack fleet` to see them all/);
         const file = path.join(dir, "Pulumi.fleet.yaml");
         const viaFile = await qdb(dir, "remove", "--config-file", file, "charlie-logs");
         assert.match(viaFile.err, new RegExp(`run \`npx qdb pause --config-file ${file.replace(/[.]/g, "\\.")} charlie-logs\`, deploy that, then \`npx qdb decommission --config-file`));

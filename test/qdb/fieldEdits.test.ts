@@ -80,7 +80,7 @@ describe("qdb unset and =null", () => {
         const result = qdb(dir, "set", "--stack", "fleet", "bravo-ticks", "channel=null");
         assert.equal(result.code, 2);
         assert.equal(stackText(dir, "fleet"), before);
-        const hint = /run `qdb (unset --stack fleet bravo-ticks channel)`$/.exec(result.err.trim());
+        const hint = /run `npx qdb (unset --stack fleet bravo-ticks channel)`$/.exec(result.err.trim());
         assert.ok(hint, result.err);
         const unset = qdb(dir, ...hint[1].split(" "));
         assert.equal(unset.code, 0, unset.err);

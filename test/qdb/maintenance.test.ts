@@ -25,7 +25,7 @@ describe("qdb set on a database with a maintenance window", () => {
         assert.equal(alpha.volume.sizeGiB, 300);
         assert.match(result.out, /questdbVersion of "alpha-metrics" restarts or moves it, and it has maintenance window "sun 02:00-04:00" \(UTC\): written under pending:/);
         assert.match(result.out, /next opening 2026-12-06T02:00:00Z/);
-        assert.match(result.out, /To apply it now instead: `npx qdb set --stack windows alpha-metrics questdbVersion="8\.2\.4" maintenanceOverride="<reason>"`/);
+        assert.match(result.out, /To apply it now instead: `npx qdb set --stack windows alpha-metrics 'questdbVersion="8\.2\.4"' maintenanceOverride="<reason>"`/);
         assertChangedOnlyWithin(before, after, entrySpan(before, "alpha-metrics"));
         assert.deepEqual(refusedTransitions(file(before), file(after)), []);
     });

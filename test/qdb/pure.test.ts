@@ -50,7 +50,7 @@ describe("qdb args", () => {
         assert.throws(() => parseCli(["list", "--stak", "dev"]), (e: unknown) => e instanceof QdbError &&
             e.message === "unknown option --stak; did you mean --stack? Run `qdb --help` for usage");
         assert.throws(() => parseCli(["list", "--stack"]), (e: unknown) => e instanceof QdbError && !/\.\./.test(e.message) && /argument missing\. Run/.test(e.message));
-        assert.throws(() => indexOfDatabase(parseDocument(FLEET), "zzzzzzzzzzzz", "f.yaml"), /charlie-logs\. Run `qdb list --stack <stack>`/);
+        assert.throws(() => indexOfDatabase(parseDocument(FLEET), "zzzzzzzzzzzz", "f.yaml"), /charlie-logs\. Run `npx qdb list --stack <stack>`/);
         const args = parseCli(["add", "--stack", "dev", "x", "--size", "30", "--dry-run"]);
         assert.deepEqual([args.command, args.positionals, args.stack, args.size, args.dryRun], ["add", ["x"], "dev", "30", true]);
     });

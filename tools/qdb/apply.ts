@@ -28,13 +28,20 @@ export interface EditOptions {
 export type RefusalHints = (reasons: readonly string[], target: Target) => string[];
 
 /** An edit of the Document; returns what it did, for the messages ("paused database \"x\""). */
-export type Edit = (doc: Document, loaded: LoadedFile) => string;
+export type Edit = (doc: Document, loaded: LoadedFile) => string | EditSummary;
+
+/** What an edit did, and a note that holds only once it is written (a refused edit's note would mislead). */
+export interface EditSummary {
+    readonly description: string;
+    readonly note?: string;
+}
 
 /** The text after an edit: the edited rendering, with the original bytes outside the edit. */
-export function editedText(loaded: LoadedFile, edit: Edit): { text: string; description: string } {
+export function editedText(loaded: LoadedFile, edit: Edit): { text: string; description: string; note?: string } {
     const rendered = loaded.doc.toString(RENDERING);
-    const description = edit(loaded.doc, loaded);
-    return { text: spliceEdit(loaded.text, rendered, loaded.doc.toString(RENDERING)), description };
+    const summary = edit(loaded.doc, loaded);
+    const { description, note } = typeof summary === "string" ? { description: summary, note: undefined } : summary;
+    return { text: spliceEdit(loaded.text, rendered, loaded.doc.toString(RENDERING)), description, ...(note ? { note } : {}) };
 }
 
 /** No folding of long lines (a `secure:` ciphertext stays on its line), so fewer lines differ from the original. */
@@ -54,7 +61,8 @@ export function refusals(before: StackFile, after: StackFile, flag?: string): { 
 
 export async function applyEdit(target: Target, edit: Edit, options: EditOptions, io: Io, hints: RefusalHints = () => []): Promise<number> {
     const loaded = loadFile(target, ". Nothing was changed");
-    const { text, description } = editedText(loaded, edit);
+    const { text, description: done, note } = editedText(loaded, edit);
+    const description = note ? `${done}; ${note}` : done;
     const name = path.basename(target.file);
     if (text === loaded.text) {
         io.out(`${name}: ${description}: already so, nothing to change.`);
@@ -64,7 +72,7 @@ export async function applyEdit(target: Target, edit: Edit, options: EditOptions
     const { reasons, preexisting } = refusals(loaded.parsed, after, target.flag);
     if (reasons.length > 0) {
         const list = [...reasons.map((r) => `  - ${r}`), ...hints(reasons, target)].join("\n");
-        throw new QdbError(`${target.file}: refused to write (${description}); nothing was changed:\n${list}`);
+        throw new QdbError(`${target.file}: refused to write (${done}); nothing was changed:\n${list}`);
     }
     if (preexisting.length > 0) {
         io.err(`warning: ${name} already had ${preexisting.length} problem(s), not caused by this edit; ` +

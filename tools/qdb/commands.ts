@@ -146,8 +146,8 @@ function setEdit(id: string, assignments: readonly Assignment[], now: Date): Edi
                 setDatabaseField(doc, loaded.target, id, a.path, a.value);
             }
         }
-        const note = pending.length > 0 ? `; ${pendingNote(loaded.parsed, id, pending, loaded.target, now)}` : "";
-        return `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"${note}`;
+        const description = `set ${assignments.map((a) => `${a.key}=${JSON.stringify(a.value)}`).join(", ")} on database "${id}"`;
+        return pending.length > 0 ? { description, note: pendingNote(loaded.parsed, id, pending, loaded.target, now) } : description;
     };
 }
 
@@ -187,7 +187,7 @@ export function quotingHints(assignments: readonly Assignment[], reasons: readon
     }
     const words = assignments.map((a) => shellWord(typed.includes(a) ? `${a.key}="${a.text}"` : `${a.key}=${a.text}`));
     return [`  hint: ${typed.map((a) => `${a.key}=${a.text}`).join(", ")} was read as a ${typeof typed[0].value}; to write the string, quote it: ` +
-        `qdb set ${t.flag} ${id} ${words.join(" ")}`];
+        `\`npx qdb set ${t.flag} ${id} ${words.join(" ")}\``];
 }
 
 /** pause, resume and decommission: each only sets `state`. */

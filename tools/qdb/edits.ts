@@ -51,7 +51,7 @@ export function indexOfDatabase(doc: Document, id: string, where: Where): number
     }
     const guess = closest(id, ids.filter((known) => known !== ""));
     const hint = guess ? `did you mean "${guess}"?` : `known ids: ${ids.join(", ") || "(none)"}.`;
-    throw new QdbError(`${fileOf(where)}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`qdb list ${flagOf(where)}\` to see them all`);
+    throw new QdbError(`${fileOf(where)}: no database with id "${id}" in questdb-cloud:databases; ${hint} Run \`npx qdb list ${flagOf(where)}\` to see them all`);
 }
 
 /** Appends a database entry; creates the databases list when the stack has none yet. */

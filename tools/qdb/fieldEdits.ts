@@ -34,7 +34,7 @@ export function refuseNull(assignments: readonly Assignment[], flag: string, id:
     if (nulls.length > 0) {
         const keys = nulls.map((a) => a.key);
         throw new QdbError(`${keys.map((k) => `${k}=${nulls.find((a) => a.key === k)?.text}`).join(", ")}: qdb set does not write null. ` +
-            `To remove the field, run \`qdb unset ${flag}${id ? ` ${id}` : ""} ${keys.join(" ")}\``, USAGE_EXIT);
+            `To remove the field, run \`npx qdb unset ${flag}${id ? ` ${id}` : ""} ${keys.join(" ")}\``, USAGE_EXIT);
     }
 }
 

@@ -13,7 +13,7 @@ import {
 import type { Assignment } from "./args";
 import { DATABASES_PATH, indexOfDatabase } from "./edits";
 import { QdbError, USAGE_EXIT } from "./errors";
-import type { Target } from "./files";
+import { Target, shellWord } from "./files";
 
 /** How often .github/workflows/promote.yml runs; said wherever qdb tells when a change applies. */
 export const PROMOTION_EVERY = "15 minutes";
@@ -85,9 +85,9 @@ export function pendingNote(file: StackFile, id: string, pending: readonly Assig
     const window = database.maintenanceWindow as NonNullable<DatabaseSpec["maintenanceWindow"]>;
     const opens = nextOpening(window, now);
     const keys = pending.map((a) => a.key).join(", ");
-    const assigned = pending.map((a) => `${a.key}=${a.text}`).join(" ");
+    const assigned = pending.map((a) => shellWord(`${a.key}=${a.text}`)).join(" ");
     return `${keys} of "${id}" restart${pending.length === 1 ? "s" : ""} or move${pending.length === 1 ? "s" : ""} it, and it has maintenance window "${formatMaintenanceWindow(window)}" (UTC): `
-        + `written under pending:, not deployed now. It applies when \`qdb promote\` runs in the window (the promote workflow, every ${PROMOTION_EVERY}), `
+        + `written under pending:, not deployed now. It applies when \`npx qdb promote ${target.flag}\` runs in the window (the promote workflow, every ${PROMOTION_EVERY}), `
         + `next opening ${opens === now ? `now (${stamp(now)})` : stamp(opens)}. To apply it now instead: \`npx qdb set ${target.flag} ${id} ${assigned} maintenanceOverride="<reason>"\``;
 }
 
