@@ -6,6 +6,7 @@ import { StackFile, offlineInventoryOf, offlineRawOf } from "./stackFile";
 import type { DeployedFacts } from "./deployedFacts";
 import { validateInventory } from "./validate";
 import { disruptiveFactsOf } from "./disruptive";
+import { fileOfFlag, qdbCommand } from "./hints";
 import { checkMaintenanceWindows } from "./windowCheck";
 import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
 
@@ -62,17 +63,6 @@ function majorOf(version: string): number {
 
 function problem(id: string, field: string, value: unknown, reason: string, fix: string): Problem {
     return { where: `database "${id}"`, field, value, reason, fix };
-}
-
-/** A qdb command as a hint prints it, whole: `flag` names the file (`--stack prod` or `--config-file <path>`). */
-export function qdbCommand(verb: string, flag: string, id: string): string {
-    return `\`npx qdb ${verb} ${flag} ${id}\``;
-}
-
-/** The stack file a hint's flag names: `--stack prod` is Pulumi.prod.yaml, `--config-file <path>` the path. */
-export function fileOfFlag(flag: string): string {
-    const [option, value] = [flag.slice(0, flag.indexOf(" ")), flag.slice(flag.indexOf(" ") + 1)];
-    return option === "--stack" ? `Pulumi.${value}.yaml` : value;
 }
 
 /**
@@ -198,7 +188,7 @@ export function checkTransitions(
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
     const found: Problem[] = [
         ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory),
-        ...checkMaintenanceWindows(previous, inventory),
+        ...checkMaintenanceWindows(previous, inventory, flag),
     ];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
         const database = current.get(id);

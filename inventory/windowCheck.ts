@@ -7,6 +7,7 @@
  */
 import { DISRUPTIVE_FACTS, DisruptiveFacts, disruptiveFactsOf } from "./disruptive";
 import type { DeployedFacts } from "./deployedFacts";
+import { fileOfFlag, shellAssignment } from "./hints";
 import { formatMaintenanceWindow, windowOpenAt } from "./maintenanceWindow";
 import type { Problem } from "./problems";
 import type { DatabaseSpec, Inventory, RegionSpec } from "./types";
@@ -50,7 +51,23 @@ function sourceOf(fact: keyof DisruptiveFacts, database: DatabaseSpec, region: R
     return regional[fact] === disruptiveFactsOf(database)[fact] ? ` (the value of the region's ${name}, unless the entry sets it)` : "";
 }
 
-function refusal(was: DeployedFacts, database: DatabaseSpec, region: RegionSpec, changes: readonly (keyof DisruptiveFacts)[]): Problem {
+/**
+ * The two ways out, each a command that runs from the refused file: wait for the window (the
+ * deployed values back, then `qdb set` writes each new one under pending:, when the entry itself
+ * sets it), or apply now with an override.
+ */
+function windowFix(database: DatabaseSpec, region: RegionSpec, changes: readonly (keyof DisruptiveFacts)[], flag: string): string {
+    const now = disruptiveFactsOf(database);
+    const own = changes.filter((fact) => fact !== "serverConfChecksum" && sourceOf(fact, database, region) === "");
+    const sets = own.map((fact) => shellAssignment(FIELD_OF_FACT[fact], now[fact]));
+    const wait = sets.length === changes.length
+        ? `to wait for the window, put the deployed values back (\`git checkout -- ${fileOfFlag(flag)}\` restores the file, undoing its other uncommitted edits), `
+            + `then \`npx qdb set ${flag} ${database.id} ${sets.join(" ")}\` writes the change under \`pending:\`, which \`npx qdb promote ${flag}\` applies in the window; `
+        : "to wait for the window, put the deployed values back and write the change under `pending:` (docs/qdb.md), which `qdb promote` applies in the window; ";
+    return `${wait}or, to apply it now, \`npx qdb set ${flag} ${database.id} maintenanceOverride="<reason>"\` (shown in impact)`;
+}
+
+function refusal(was: DeployedFacts, database: DatabaseSpec, region: RegionSpec, changes: readonly (keyof DisruptiveFacts)[], flag: string): Problem {
     const window = formatMaintenanceWindow(database.maintenanceWindow as NonNullable<DatabaseSpec["maintenanceWindow"]>);
     const now = disruptiveFactsOf(database);
     const described = changes.map((fact) => fact === "serverConfChecksum" ? "server.conf changes" : `${fact} ${String(was[fact])} -> ${now[fact]}${sourceOf(fact, database, region)}`);
@@ -62,13 +79,12 @@ function refusal(was: DeployedFacts, database: DatabaseSpec, region: RegionSpec,
     return {
         where: `database "${database.id}"`, field: fields.join(", "), value: fields.length === 1 && fields[0] !== "serverConf" ? now[changes[0]] : described.join(", "),
         reason: `${described.join(", ")} would restart or move the database now, but it has maintenance window "${window}" (UTC)${stale}${reused}`,
-        fix: `put the deployed value back in the live field and the new one under \`pending:\` (\`npx qdb set --stack ${region.stack} ${database.id} ${fields[0]}=...\` writes it there), `
-            + `which \`qdb promote\` applies in the window; or, to apply it now, add maintenanceOverride: "<reason>" to the entry (shown in impact)`,
+        fix: windowFix(database, region, changes, flag),
     };
 }
 
 /** Every database a deployment would disrupt outside its window; none for those without one. */
-export function checkMaintenanceWindows(previous: Readonly<Record<string, DeployedFacts>>, inventory: Inventory): Problem[] {
+export function checkMaintenanceWindows(previous: Readonly<Record<string, DeployedFacts>>, inventory: Inventory, flag = `--stack ${inventory.region.stack}`): Problem[] {
     const found: Problem[] = [];
     for (const database of inventory.databases) {
         const was = previous[database.id];
@@ -78,7 +94,7 @@ export function checkMaintenanceWindows(previous: Readonly<Record<string, Deploy
         }
         const changes = disruptiveChanges(was, database);
         if (changes.length > 0 && !appliesNow(was, database)) {
-            found.push(refusal(was, database, inventory.region, changes));
+            found.push(refusal(was, database, inventory.region, changes, flag));
         }
     }
     return found;

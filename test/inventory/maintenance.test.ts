@@ -118,10 +118,15 @@ test("a live disruptive edit of a database with a window is refused, naming the 
         assert.equal(problems[0].field, field);
         assert.equal(problems[0].value, value);
         assert.match(problems[0].reason, /maintenance window "sun 02:00-04:00" \(UTC\)/);
-        assert.match(problems[0].fix, new RegExp(`under \`pending:\` \\(\`npx qdb set --stack prod wayne-finance ${field}=...\`.*maintenanceOverride: "<reason>"`));
+        assert.ok(problems[0].fix.includes(`\`git checkout -- Pulumi.prod.yaml\` restores the file`), problems[0].fix);
+        assert.ok(problems[0].fix.includes(`then \`npx qdb set --stack prod wayne-finance ${field}=${value}\` writes the change under \`pending:\`, which \`npx qdb promote --stack prod\` applies`), problems[0].fix);
+        assert.ok(problems[0].fix.endsWith('or, to apply it now, `npx qdb set --stack prod wayne-finance maintenanceOverride="<reason>"` (shown in impact)'), problems[0].fix);
     }
     const conf = transition((b) => { (entry(b, "wayne-finance").serverConf as Entry)["query.timeout.sec"] = 30; });
     assert.deepEqual(conf.map((p) => p.field), ["serverConf"]);
+    // A server.conf edit has no one value to print: the wait is described, the override is a command.
+    assert.doesNotMatch(conf[0].fix, /npx qdb set --stack prod wayne-finance serverConf/);
+    assert.match(conf[0].fix, /`npx qdb set --stack prod wayne-finance maintenanceOverride="<reason>"`/);
 });
 
 test("the same change under pending:, or with a new maintenanceOverride, is allowed; a window alone changes nothing", () => {

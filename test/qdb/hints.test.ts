@@ -16,6 +16,9 @@ import { parse } from "yaml";
 import { FIXTURES, tempProject } from "./helpers";
 import { PROJECT_DIR, Spawned, spawnQdb } from "./spawn";
 
+/** A Wednesday morning (UTC): no window of the fixtures is open. */
+const OUTSIDE_WINDOWS = "2026-12-02T10:00:00Z";
+
 /** A temp project (fixtures and Pulumi.yaml) committed to a git repository of its own. */
 function gitProject(...stacks: string[]): string {
     const dir = tempProject(...stacks);
@@ -68,7 +71,9 @@ export function suggestedCommands(message: string): string[] {
 function runPrinted(dir: string, command: string): Spawned {
     const words = shellWords(command);
     if (words[0] === "npx" && words[1] === "qdb") {
-        return spawnQdb(dir, [...words.slice(2), "--no-impact"]);
+        // set and promote read the clock against maintenance windows: a fixed instant outside every window keeps the case deterministic.
+        const clock = ["set", "promote"].includes(words[2]) ? ["--now", OUTSIDE_WINDOWS] : [];
+        return spawnQdb(dir, [...words.slice(2), "--no-impact", ...clock]);
     }
     if (words[0] === "npm" && words[1] === "run" && words[2] === "impact" && words[3] === "--") {
         const r = spawnSync(process.execPath, [path.join(PROJECT_DIR, "tools", "launch.js"), "impact", ...words.slice(4)],
@@ -167,7 +172,7 @@ describe("every hint runs as printed and succeeds", () => {
 
     it("a disruptive set on a windowed database: the printed override applies it now", () => {
         const dir = gitProject("windows");
-        const written = spawnQdb(dir, ["set", "--stack", "windows", "alpha-metrics", "instanceType=m7i.2xlarge", "--no-impact", "--now", "2026-12-02T10:00:00Z"]);
+        const written = spawnQdb(dir, ["set", "--stack", "windows", "alpha-metrics", "instanceType=m7i.2xlarge", "--no-impact", "--now", OUTSIDE_WINDOWS]);
         assert.equal(written.code, 0, written.err);
         assert.match(written.out + written.err, /written under pending:/);
         assert.equal(spawnSync("git", ["checkout", "--", "Pulumi.windows.yaml"], { cwd: dir }).status, 0);
@@ -175,6 +180,30 @@ describe("every hint runs as printed and succeeds", () => {
         const entry = entryOf(dir, "windows", "alpha-metrics");
         assert.equal(entry?.instanceType, "m7i.2xlarge");
         assert.equal(entry?.maintenanceOverride, "<reason>");
+    });
+
+    it("a hand edit that would restart a windowed database now: each way out, wait or override, runs as printed", () => {
+        const handEdited = (dir: string) => {
+            const file = path.join(dir, "Pulumi.windows.yaml");
+            const text = fs.readFileSync(file, "utf8");
+            fs.writeFileSync(file, text.replace('      maintenanceWindow: "sun 02:00-04:00"', '      instanceType: m7i.2xlarge\n      maintenanceWindow: "sun 02:00-04:00"'));
+            const refused = spawnQdb(dir, ["validate", "--stack", "windows"]);
+            assert.equal(refused.code, 5, refused.out + refused.err);
+            assert.match(refused.err, /instanceType m7i\.large -> m7i\.2xlarge would restart or move the database now/);
+            return refused.err;
+        };
+        const waiting = gitProject("windows");
+        const [wait, now] = handEdited(waiting).split("or, to apply it now");
+        const commands = followHints(waiting, wait);
+        assert.deepEqual(commands.map((c) => shellWords(c).slice(0, 3).join(" ")), ["git checkout --", "npx qdb set", "npx qdb promote"]);
+        assert.equal(entryOf(waiting, "windows", "alpha-metrics")?.instanceType, undefined);
+        assert.deepEqual(entryOf(waiting, "windows", "alpha-metrics")?.pending, { instanceType: "m7i.2xlarge" });
+        const overriding = gitProject("windows");
+        assert.equal(handEdited(overriding).split("or, to apply it now")[1], now, "the same refusal in both copies");
+        followHints(overriding, now);
+        assert.equal(entryOf(overriding, "windows", "alpha-metrics")?.maintenanceOverride, "<reason>");
+        const accepted = spawnQdb(overriding, ["validate", "--stack", "windows"]);
+        assert.equal(accepted.code, 0, accepted.err);
     });
 
     it("status without a pulumi CLI: the printed status from a file runs", () => {

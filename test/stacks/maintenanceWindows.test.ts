@@ -37,7 +37,7 @@ describe("maintenance windows in the program", () => {
         await assert.rejects(render(devWith((a) => { a.questdbVersion = "8.2.4"; })), (error: unknown) => {
             assert.ok(error instanceof RenderError && error.configError, String(error));
             assert.match(error.message, /database "sandbox-a": questdbVersion = "8\.2\.4": questdbVersion 8\.2\.3 -> 8\.2\.4 would restart or move the database now, but it has maintenance window "sun 02:00-04:00"/);
-            assert.match(error.message, /under `pending:`.*maintenanceOverride: "<reason>"/);
+            assert.match(error.message, /`npx qdb set --stack dev sandbox-a questdbVersion=8\.2\.4` writes the change under `pending:`.*`npx qdb set --stack dev sandbox-a maintenanceOverride="<reason>"`/);
             return true;
         });
     });

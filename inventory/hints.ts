@@ -1,0 +1,22 @@
+/**
+ * The commands that fixes print, whole, so that an operator can run them as printed: `flag` is
+ * how the command names the stack file (`--stack prod`, or `--config-file <path>` when qdb was
+ * given a file), and every command starts from a fresh clone (`npx qdb`).
+ */
+
+/** A qdb command on one database: `npx qdb <verb> <flag> <id>`, in backticks. */
+export function qdbCommand(verb: string, flag: string, id: string): string {
+    return `\`npx qdb ${verb} ${flag} ${id}\``;
+}
+
+/** The stack file a hint's flag names: `--stack prod` is Pulumi.prod.yaml, `--config-file <path>` the path. */
+export function fileOfFlag(flag: string): string {
+    const [option, value] = [flag.slice(0, flag.indexOf(" ")), flag.slice(flag.indexOf(" ") + 1)];
+    return option === "--stack" ? `Pulumi.${value}.yaml` : value;
+}
+
+/** A `key=value` word as a shell reads it back: quoted unless it is plain. */
+export function shellAssignment(key: string, value: unknown): string {
+    const word = `${key}=${String(value)}`;
+    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
