@@ -206,6 +206,17 @@ describe("every hint runs as printed and succeeds", () => {
         assert.equal(accepted.code, 0, accepted.err);
     });
 
+    it("promote on a file that does not validate: the printed validate runs and lists the problem (exit 2, as for any invalid config)", () => {
+        const dir = gitProject("windows");
+        const file = path.join(dir, "Pulumi.windows.yaml");
+        fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace("sizeGiB: 200    # do not shrink", "sizeGiB: -5"));
+        const refused = spawnQdb(dir, ["promote", "--stack", "windows", "--now", OUTSIDE_WINDOWS]);
+        assert.notEqual(refused.code, 0);
+        followHints(dir, refused.err, () => 2);
+        const validate = spawnQdb(dir, ["validate", "--stack", "windows"]);
+        assert.match(validate.err, /database "alpha-metrics": volume\.sizeGiB = -5/);
+    });
+
     it("status without a pulumi CLI: the printed status from a file runs", () => {
         const dir = gitProject("fleet");
         fs.copyFileSync(path.join(FIXTURES, "outputs.fleet.json"), path.join(dir, "outputs.json"));
