@@ -85,6 +85,9 @@ describe("a backup SIGKILLed while it holds its checkpoint", () => {
             console.log(`[faults] QuestDB ${server.version}: checkpoint_status() after the kill: in_progress=${inProgress}, started_at=${startedAt}; writes applied`);
 
             // The next run, within the deadline plus grace: reports, touches nothing, pushes the age.
+            // The age is pushed in whole seconds: start the run at least a second after the
+            // checkpoint's start, which a fast machine otherwise beats (an age of 0 was pushed once).
+            await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(String(startedAt)) + 1_500 - Date.now())));
             const next = harness({ passthroughCurl: true });
             const reported = await runScript(next, "snapshot.sh", env);
             assert.equal(reported.code, 5, reported.stderr);
