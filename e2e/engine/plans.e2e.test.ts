@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { computeImpact } from "../../tools/impact/report";
+import { absorbMonitorTermination } from "./rejections";
 import { EngineStack } from "./stack";
 import { assertNoChanges, assertStepsMatchImpact } from "./steps";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
@@ -24,6 +25,7 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
 
     before(async () => {
         assert.equal(process.env.PULUMI_EXPERIMENTAL, undefined, "plans are checked without PULUMI_EXPERIMENTAL");
+        absorbMonitorTermination();
         tier = await startTier([ZONE_A]);
         stack = await newStack(tier, "dev", devStackYaml());
         stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A }]);
