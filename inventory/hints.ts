@@ -15,8 +15,12 @@ export function fileOfFlag(flag: string): string {
     return option === "--stack" ? `Pulumi.${value}.yaml` : value;
 }
 
-/** A `key=value` word as a shell reads it back: quoted unless it is plain. */
-export function shellAssignment(key: string, value: unknown): string {
-    const word = `${key}=${String(value)}`;
+/** A word as a shell reads it back: quoted unless it is plain. */
+export function shellWord(word: string): string {
     return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/** A `key=value` word as a shell reads it back. */
+export function shellAssignment(key: string, value: unknown): string {
+    return shellWord(`${key}=${String(value)}`);
 }

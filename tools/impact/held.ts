@@ -8,10 +8,10 @@
 import { ResourceChange, changedLeaves, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { DOWNTIME, SEVERITY, resourceImpact } from "./group";
-import { PROVIDER_DEFAULTS, ProviderFlags } from "./rules";
+import { PROVIDER_DEFAULTS, ProviderFlags, ignoresAll } from "./rules";
 import { DatabaseImpact, HeldChange, REGION_GROUP } from "./types";
 
-const ignoresAll = (r: RenderedResource) => r.options.import !== undefined && (r.options.ignoreChanges ?? []).includes("*");
+const importedAsIs = (r: RenderedResource) => r.options.import !== undefined && ignoresAll(r.options);
 
 /**
  * Resources imported as they are in both renders whose inputs differ: each as the change that
@@ -21,7 +21,7 @@ export function heldChanges(before: Render, after: Render): ResourceChange[] {
     const old = new Map(before.resources.map((r) => [`${r.type}::${r.name}`, r]));
     return after.resources.flatMap((a) => {
         const b = old.get(`${a.type}::${a.name}`);
-        if (!b || !ignoresAll(a) || !ignoresAll(b)) {
+        if (!b || !importedAsIs(a) || !importedAsIs(b)) {
             return [];
         }
         const inputChanges = changedLeaves(b.inputs, a.inputs);
@@ -58,7 +58,7 @@ export function heldDowntime(held: readonly HeldChange[]): string {
  * step); one with other changes keeps its headline and lists its held changes beside them.
  */
 export function withHeld(
-    databases: readonly DatabaseImpact[], changes: readonly ResourceChange[], groups: Map<string, string>,
+    databases: readonly DatabaseImpact[], changes: readonly ResourceChange[], groups: Map<string, string>, ids: Set<string>,
     flags: ProviderFlags = PROVIDER_DEFAULTS,
 ): DatabaseImpact[] {
     const perGroup = new Map<string, HeldChange[]>();
@@ -72,7 +72,7 @@ export function withHeld(
     });
     const heldOnly = [...perGroup.entries()].filter(([id]) => !databases.some((d) => d.id === id))
         .map(([id, held]): DatabaseImpact => ({
-            id, database: id !== REGION_GROUP, kind: "held", kinds: ["held"], downtime: heldDowntime(held), resources: [], held,
+            id, database: ids.has(id), kind: "held", kinds: ["held"], downtime: heldDowntime(held), resources: [], held,
         }));
     return [...listed, ...heldOnly];
 }

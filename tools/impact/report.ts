@@ -65,7 +65,7 @@ export function impactOfRenders(before: Render, after: Render): ImpactReport {
     const lifecycles = { before: statesOf(before), after: statesOf(after) };
     // The provider is updated before the objects it manages, so its new flags decide their diffs.
     const flags = providerFlagsOf(after.resources);
-    const databases = withHeld(groupImpacts(diffRenders(before, after), groups, ids, lifecycles, flags), heldChanges(before, after), groups, flags);
+    const databases = withHeld(groupImpacts(diffRenders(before, after), groups, ids, lifecycles, flags), heldChanges(before, after), groups, ids, flags);
     const touched = new Set(databases.map((d) => d.id));
     const resources = databases.flatMap((d) => d.resources);
     return {

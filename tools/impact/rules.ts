@@ -145,7 +145,7 @@ export function replacingPaths(change: ResourceChange, flags: ProviderFlags = PR
     return change.inputPaths.filter((p) => all.includes("") || matches(p, all));
 }
 
-const ignoresAll = (options: { ignoreChanges?: readonly string[] } | undefined) => options?.ignoreChanges?.includes("*") === true;
+export const ignoresAll = (options: { ignoreChanges?: readonly string[] } | undefined) => options?.ignoreChanges?.includes("*") === true;
 
 /** A resource imported exactly as it is: adoption step 1 (import with every input ignored). */
 export function isAsIs(change: ResourceChange): boolean {

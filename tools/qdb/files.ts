@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
-import { StackFile, StackFileError, parseStackFile, stackFilePath, stackNameOf } from "../../inventory";
+import { StackFile, StackFileError, parseStackFile, shellWord, stackFilePath, stackNameOf } from "../../inventory";
 import { EXIT_CODES } from "../exitCodes";
 import { QdbError, USAGE_EXIT } from "./errors";
 
@@ -17,10 +17,8 @@ export interface Target {
     readonly flag: string;
 }
 
-/** A word as a shell reads it back: quoted when it holds anything but safe characters. */
-export function shellWord(word: string): string {
-    return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
-}
+/** The one shell quoting (inventory/hints.ts), shared with the fixes the program prints. */
+export { shellWord };
 
 /** The nearest directory at or above `from` holding Pulumi.yaml, so qdb works from any subfolder. */
 export function findProjectDir(from: string): string {
