@@ -24,3 +24,11 @@ export function shellWord(word: string): string {
 export function shellAssignment(key: string, value: unknown): string {
     return shellWord(`${key}=${String(value)}`);
 }
+
+/**
+ * The command that sets a stack's credentials seed, in backticks: what the program's refusal and
+ * qdb's note both print. The seed is random, read by the CLI as a secret, never typed.
+ */
+export function credentialsSeedCommand(stack: string): string {
+    return `\`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)" --stack ${shellWord(stack)}\``;
+}

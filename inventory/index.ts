@@ -26,4 +26,4 @@ export { MAINTENANCE_WINDOW_EXAMPLE, MaintenanceWindow, formatMaintenanceWindow,
 export { PendingReport, describeChanges, pendingChanges, pendingReport } from "./pending";
 export { FIELD_OF_FACT, appliesNow, disruptiveChanges } from "./windowCheck";
 export { MIN_WINDOW_MINUTES } from "./readMaintenance";
-export { fileOfFlag, qdbCommand, shellAssignment, shellWord } from "./hints";
+export { credentialsSeedCommand, fileOfFlag, qdbCommand, shellAssignment, shellWord } from "./hints";

@@ -1,6 +1,7 @@
 import { DEFAULTS } from "./defaults";
 import { AWS_QUOTAS, MAX_DATABASES_LIMIT, REGION_OWN_ASSOCIATIONS } from "./limits";
 import { FieldReader, isPlainObject } from "./fields";
+import { credentialsSeedCommand } from "./hints";
 import { readVolumeKmsKeyId } from "./kmsKey";
 import { AZ, DNS_LABEL, DNS_NAME, EXPECT, HOSTED_ZONE, NODE_IMAGE, ROLE_ARN, SUBNET, VERSION } from "./patterns";
 import { ProblemList } from "./problems";
@@ -49,7 +50,7 @@ export interface RegionFacts {
 export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFacts {
     if (!raw.hasCredentialsSeed) {
         problems.add("region", "questdb-cloud:credentialsSeed", undefined, "the secret that database credentials derive from is not set",
-            `run \`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)" --stack ${raw.stack}\` once for this stack`);
+            `run ${credentialsSeedCommand(raw.stack)} once for this stack`);
     }
     if (!isPlainObject(raw.region)) {
         problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",

@@ -71,7 +71,7 @@ describe("qdb status", () => {
         assert.equal(result.code, 1);
         assert.equal(result.out, "");
         assert.equal(result.err.trimEnd().split("\n").length, 1, result.err);
-        assert.match(result.err, /^qdb: cannot read stack "fleet"'s outputs with `pulumi stack output --json --stack fleet` \(the pulumi CLI is not installed\)\. Fix: pass them from a file: `npx qdb status --stack fleet --outputs outputs\.json`/);
+        assert.match(result.err, /^qdb: cannot read stack "fleet"'s outputs with `pulumi stack output --json --stack fleet` \(the pulumi CLI is not installed\)\. Fix: where the CLI and the backend's credentials are, write them to a file with `pulumi stack output --json --stack fleet > outputs\.json`, then pass the file: `npx qdb status --stack fleet --outputs outputs\.json`\n$/);
     });
 
     it("without credentials, the CLI's own last line and --outputs", () => {
@@ -81,7 +81,7 @@ describe("qdb status", () => {
         const result = spawnQdb(dir, ["status", "--stack", "fleet", "--project-dir", dir], { PATH: `${bin}:${process.env.PATH}` });
         assert.equal(result.code, 1);
         assert.equal(result.err.trimEnd().split("\n").length, 1, result.err);
-        assert.match(result.err, /\(error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\)\. Fix: pass them from a file: `npx qdb status --stack fleet --outputs outputs\.json`/);
+        assert.match(result.err, /\(error: PULUMI_ACCESS_TOKEN must be set for login during non-interactive CLI sessions\)\. Fix: where the CLI .* `pulumi stack output --json --stack fleet > outputs\.json`, then pass the file: `npx qdb status --stack fleet --outputs outputs\.json`/);
     });
 
     it("lists what the program would refuse against the outputs", () => {

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Document, parseDocument } from "yaml";
-import { StackFile, StackFileError, parseStackFile, shellWord, stackFilePath, stackNameOf } from "../../inventory";
+import { StackFile, StackFileError, credentialsSeedCommand, parseStackFile, shellWord, stackFilePath, stackNameOf } from "../../inventory";
 import { EXIT_CODES } from "../exitCodes";
 import { QdbError, USAGE_EXIT } from "./errors";
 
@@ -56,7 +56,7 @@ export function allTargets(projectDir: string): Target[] {
 export function seedNote(file: StackFile): string | undefined {
     return file.raw.hasCredentialsSeed ? undefined
         : `note: ${file.path} has no questdb-cloud:credentialsSeed; before the first \`pulumi up\` of stack "${file.stack}", run ` +
-          `\`pulumi config set --secret questdb-cloud:credentialsSeed "$(openssl rand -base64 32)" --stack ${shellWord(file.stack)}\``;
+          credentialsSeedCommand(file.stack);
 }
 
 /** A stack file as read: its bytes, its Document for editing, and its parsed config. */

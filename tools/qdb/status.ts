@@ -143,7 +143,7 @@ export function readOutputsText(target: Target, outputsFile: string | undefined,
         const err = error as NodeJS.ErrnoException & { stderr?: string };
         const why = err.code === "ENOENT" ? "the pulumi CLI is not installed" : (err.stderr || err.message).trim().split("\n").filter(Boolean).pop() ?? "it failed";
         throw new QdbError(`cannot read stack "${target.stack}"'s outputs with \`${printed}\` (${why}). ` +
-            `Fix: pass them from a file: \`npx qdb status ${target.flag} --outputs outputs.json\`, the file written where the CLI and credentials are, by \`${printed} > outputs.json\``);
+            `Fix: where the CLI and the backend's credentials are, write them to a file with \`${printed} > outputs.json\`, then pass the file: \`npx qdb status ${target.flag} --outputs outputs.json\``);
     }
 }
 
