@@ -19,21 +19,27 @@ export interface RunningMoto {
      * region, AWS_ENDPOINT_URL, and a PATH whose first `aws` is Debian's CLI pointed at moto.
      */
     readonly env: Readonly<Record<string, string>>;
+    /** A scratch directory of this server's: its log, the shim, files a test writes. */
+    readonly logDir: string;
     stop(): Promise<void>;
 }
 
 /** Dummy credentials: moto accepts any, and a real account's never reach a test process. */
 export const MOTO_CREDENTIALS = { AWS_ACCESS_KEY_ID: "testing", AWS_SECRET_ACCESS_KEY: "testing" } as const;
 
-/** Starts moto's server (every service on one port) and waits until it answers. */
-export async function startMoto(region = "eu-west-1"): Promise<RunningMoto> {
+/**
+ * Starts moto's server (every service on one port) and waits until it answers. `motoEnv` sets
+ * moto's own switches, such as MOTO_IAM_LOAD_MANAGED_POLICIES.
+ */
+export async function startMoto(region = "eu-west-1", motoEnv: Readonly<Record<string, string>> = {}): Promise<RunningMoto> {
     const bin = await ensurePythonTools();
     await ensureAwsCli();
     const port = await freeLoopbackPort();
     const url = `http://127.0.0.1:${port}`;
     const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-moto-")), "moto.log");
     const out = fs.openSync(log, "w");
-    const child: ChildProcess = spawn(path.join(bin, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", out, out] });
+    const child: ChildProcess = spawn(path.join(bin, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
+        { stdio: ["ignore", out, out], env: { ...process.env, ...motoEnv } });
     let exited: string | undefined;
     child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
     await pollUntil(`moto on ${url}`, 60_000, async () => {
@@ -49,7 +55,7 @@ export async function startMoto(region = "eu-west-1"): Promise<RunningMoto> {
         AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_PAGER: "",
     };
     return {
-        url, env,
+        url, env, logDir: path.dirname(log),
         stop: () => new Promise((resolve) => {
             if (exited !== undefined) {
                 resolve();
@@ -61,10 +67,10 @@ export async function startMoto(region = "eu-west-1"): Promise<RunningMoto> {
     };
 }
 
-/** A directory holding `aws`: Debian's CLI with `--endpoint-url <url>` and the caller's words. */
-export function awsCliShim(dir: string, url: string): string {
+/** A directory holding `aws`: `cli` (Debian's by default) with `--endpoint-url <url>` and the caller's words. */
+export function awsCliShim(dir: string, url: string, cli: string = AWS_CLI): string {
     const bin = path.join(dir, "bin");
     fs.mkdirSync(bin, { recursive: true });
-    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nexec ${AWS_CLI} --endpoint-url ${url} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh\nexec ${cli} --endpoint-url ${url} "$@"\n`, { mode: 0o755 });
     return bin;
 }

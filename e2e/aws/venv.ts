@@ -1,13 +1,13 @@
-// The real tier's third-party AWS checkers from PyPI (moto, policy_sentry, parliament), pinned and
-// installed once per machine into a virtual environment under the tier's cache, with pip as the
-// machine configures it (no index is named here).
+// The real tier's third-party AWS tools from PyPI (moto, policy_sentry, parliament, and AWS CLI v1
+// for its current service models), pinned and installed once per machine into a virtual
+// environment under the tier's cache, with pip as the machine configures it (no index is named).
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { cacheDir, installOnce } from "../support/cache";
 import { runChecked } from "../support/process";
 
 /** Every PyPI package the tier uses, pinned: the newest each served on 2026-12-04. */
-export const PYTHON_PACKAGES = ["moto[server]==5.2.5", "policy_sentry==0.15.2", "parliament==1.6.4"] as const;
+export const PYTHON_PACKAGES = ["moto[server]==5.2.5", "policy_sentry==0.15.2", "parliament==1.6.4", "awscli==1.46.3"] as const;
 
 /** The interpreter that makes the environment: `QDB_E2E_PYTHON`, else `python3` on PATH. */
 function basePython(): string {
