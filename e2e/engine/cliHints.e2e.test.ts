@@ -102,6 +102,26 @@ describe("hints that need the Pulumi CLI run as printed (issue 26.3)", { timeout
         }
     });
 
+    it("outputs the program cannot read: each refusal's `pulumi stack output <name>` shows that output of the real stack", () => {
+        const deployed = JSON.parse(runPrinted("pulumi stack output --json --show-secrets --stack dev").out) as Record<string, unknown>;
+        const cases: Array<{ output: string; value: unknown; command: string[] }> = [
+            { output: "databases", value: { [ID]: "not an object" }, command: ["validate", "--stack", "dev", "--outputs"] },
+            { output: "retiredIds", value: "not a list", command: ["validate", "--stack", "dev", "--outputs"] },
+            { output: "retainedVolumeIds", value: ["not a map"], command: ["status", "--stack", "dev", "--outputs"] },
+        ];
+        for (const c of cases) {
+            const file = path.join(stack.workDir, `broken-${c.output}.json`);
+            fs.writeFileSync(file, JSON.stringify({ ...deployed, [c.output]: c.value }));
+            const refused = spawnQdb(stack.workDir, [...c.command, file], withCli);
+            assert.notEqual(refused.code, 0, `${c.output}: ${refused.out}`);
+            const commands = suggestedCommands(refused.err).filter((s) => s.startsWith(`pulumi stack output ${c.output} `));
+            assert.deepEqual(commands, [`pulumi stack output ${c.output} --json --stack dev`], refused.err);
+            const shown = runPrinted(commands[0]);
+            assert.equal(shown.code, 0, shown.err);
+            assert.deepEqual(JSON.parse(shown.out), deployed[c.output], `${c.output}: the real CLI shows the deployed value`);
+        }
+    });
+
     it("a stack without a credentials seed: validate's note's command sets it as a Pulumi secret, and the note goes away", () => {
         const init = runPrinted("pulumi stack init seedless");
         assert.equal(init.code, 0, init.err);
