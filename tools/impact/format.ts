@@ -20,7 +20,7 @@ function warnings(report: ImpactReport, failure?: string): string[] {
     }
     if (report.previewWillFail && !report.refused) {
         lines.push("**`pulumi preview` will fail:** a protected resource would be deleted or replaced " +
-            "(protect: true). Unprotect it deliberately (`pulumi state unprotect`) only after a data migration plan.");
+            "(protect: true). Revert the edit; unprotecting is never a fix, only a reviewed step of a data migration plan (docs/offline-tools.md, \"Protected resources\").");
     }
     return [...report.notes.map((n) => `Note: ${n}`), ...lines];
 }
