@@ -29,7 +29,7 @@ export const DOWNTIMES = {
         minMinutes: 1,
         maxMinutes: 3,
         why: "the new node is Ready before the old one drains; the volume detaches, attaches to the new node, and QuestDB starts",
-        operations: ["instance type", "node image"],
+        operations: ["instance type", "node image", "node provisioner"],
     },
     start: {
         what: "starts",

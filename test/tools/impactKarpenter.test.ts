@@ -31,6 +31,6 @@ test("an EC2NodeClass's AMI change drifts its nodes; a class leaving the program
 
 test("migration: node group to NodePool creates the pool and deletes the group (one pod move), and back", () => {
     const group = part(NODE_GROUP, "db1-node", { instanceTypes: ["m7i.xlarge"] });
-    assert.deepEqual(kinds([group], [pool("m7i.xlarge")]), [`create:${NODE_POOL}:created`, `delete:${NODE_GROUP}:down`].sort());
-    assert.deepEqual(kinds([pool("m7i.xlarge")], [group]), [`create:${NODE_GROUP}:created`, `delete:${NODE_POOL}:down`].sort());
+    assert.deepEqual(kinds([group], [pool("m7i.xlarge")]), [`create:${NODE_POOL}:created`, `delete:${NODE_GROUP}:provisioner-move`].sort());
+    assert.deepEqual(kinds([pool("m7i.xlarge")], [group]), [`create:${NODE_GROUP}:created`, `delete:${NODE_POOL}:provisioner-move`].sort());
 });

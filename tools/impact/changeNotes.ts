@@ -10,7 +10,7 @@ import { DatabaseImpact, ImpactKind } from "./types";
 const OPEN_NETWORKS = ["0.0.0.0/0", "::/0"];
 
 /** Kinds that move a database's pod to a new node. */
-const NODE_ROLLS: readonly ImpactKind[] = ["rolling-node-update", "node-replacement"];
+const NODE_ROLLS: readonly ImpactKind[] = ["rolling-node-update", "node-replacement", "provisioner-move"];
 
 function entrySetsAccess(rawDatabases: unknown, id: string): boolean {
     const entries = Array.isArray(rawDatabases) ? rawDatabases : [];

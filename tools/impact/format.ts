@@ -3,7 +3,7 @@ import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./type
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
     "no-op": "⚪", held: "⏸️", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
-    "rolling-restart": "🟡", "rolling-node-update": "🟡", "node-replacement": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
+    "rolling-restart": "🟡", "rolling-node-update": "🟡", "node-replacement": "🟠", "provisioner-move": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
 };
 
 function warnings(report: ImpactReport, failure?: string): string[] {

@@ -8,13 +8,13 @@ import { downtimeText } from "../../inventory/downtimes";
 import { ResourceChange, changedLeaves, describeLeaf } from "../../render/diff";
 import { Render, RenderedResource } from "../../render/types";
 import { LifecycleState, headline } from "./lifecycle";
-import { FORCE_REPLACE, PROVIDER_DEFAULTS, ProviderFlags, actionOf, isAsIs, isConverge, kindOf, replacingPaths } from "./rules";
+import { FORCE_REPLACE, LAUNCH_TEMPLATE, NODE_GROUP, NODE_POOL, PROVIDER_DEFAULTS, ProviderFlags, actionOf, isAsIs, isConverge, kindOf, replacingPaths } from "./rules";
 import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceImpact } from "./types";
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
     "no-op", "held", "released", "adopted", "in-place-update", "created", "starts", "volume-change", "converge", "rolling-restart",
-    "rolling-node-update", "node-replacement", "down", "decommission", "data-at-risk", "refused",
+    "rolling-node-update", "node-replacement", "provisioner-move", "down", "decommission", "data-at-risk", "refused",
 ];
 
 /** Expected downtime of a database whose most severe kind is this one. */
@@ -30,6 +30,7 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "rolling-restart": downtimeText("restart"),
     "rolling-node-update": `${downtimeText("podMove")} (to a new node)`,
     "node-replacement": `${downtimeText("podMove")} (to a new node group)`,
+    "provisioner-move": `${downtimeText("podMove")} (to a node of its new provisioner)`,
     down: "down until resumed (no pod scheduled)",
     starts: downtimeText("start"),
     decommission: "permanent: compute deleted (the volume and a final snapshot are kept)",
@@ -94,6 +95,25 @@ export function resourceImpact(change: ResourceChange, flags: ProviderFlags = PR
     };
 }
 
+/** The resources that hold a database's dedicated node, by provisioner. */
+const NODE_HOLDERS = [NODE_GROUP, LAUNCH_TEMPLATE, NODE_POOL];
+
+/**
+ * A database whose node moves from one provisioner to the other in one change (`nodeProvisioner`
+ * edited): the new NodePool or node group is created, and Pulumi deletes the old one only after
+ * every other step, so the pod moves once, onto the new node. Alone, each deletion would read
+ * "down"; together with the other provisioner's create, it is that one pod move.
+ */
+export function asProvisionerMove(resources: readonly ResourceImpact[]): ResourceImpact[] {
+    const created = (type: string) => resources.some((r) => r.type === type && r.action === "create");
+    const deleted = (type: string) => resources.some((r) => r.type === type && r.action === "delete");
+    const moves = (created(NODE_POOL) && deleted(NODE_GROUP)) || (created(NODE_GROUP) && deleted(NODE_POOL));
+    if (!moves) {
+        return [...resources];
+    }
+    return resources.map((r) => (r.action === "delete" && r.kind === "down" && NODE_HOLDERS.includes(r.type) ? { ...r, kind: "provisioner-move" } : r));
+}
+
 /** Each database's lifecycle state in the render before and after; a database missing from one is absent there. */
 export interface Lifecycles {
     readonly before: ReadonlyMap<string, DatabaseState>;
@@ -110,7 +130,8 @@ export function groupImpacts(
         const id = groups.get(change.name) ?? REGION_GROUP;
         perGroup.set(id, [...(perGroup.get(id) ?? []), resourceImpact(change, flags)]);
     }
-    return [...perGroup.entries()].map(([id, resources]) => {
+    return [...perGroup.entries()].map(([id, changed]) => {
+        const resources = asProvisionerMove(changed);
         const kinds = [...new Set(resources.map((r) => r.kind))].sort(bySeverity);
         if (!databases.has(id) || !lifecycles) {
             return { id, database: databases.has(id), kind: kinds[0], kinds, downtime: DOWNTIME[kinds[0]], resources };

@@ -26,7 +26,7 @@ export function statesOf(render: Render): Map<string, DatabaseState> {
 }
 
 /** Kinds that mean a running pod is disturbed; a database with no pod (paused, decommissioned) has none. */
-const POD_DISRUPTION: readonly ImpactKind[] = ["rolling-restart", "rolling-node-update", "node-replacement", "down"];
+const POD_DISRUPTION: readonly ImpactKind[] = ["rolling-restart", "rolling-node-update", "node-replacement", "provisioner-move", "down"];
 
 export interface Headline {
     readonly kind: ImpactKind;

@@ -36,6 +36,7 @@ export type ImpactKind =
     | "rolling-restart"
     | "rolling-node-update"
     | "node-replacement"
+    | "provisioner-move"
     | "down"
     | "starts"
     | "decommission"
