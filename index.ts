@@ -20,7 +20,7 @@ export = async () => {
     // stack, with the node group quota at the update's peak and what Karpenter needs: a missing one
     // stops the preview here.
     const cluster = await readCluster(inventory.region);
-    await assertClusterReady(inventory.region, cluster, [readNodeGroupQuotaProblems(inventory, previous.databases), readKarpenterPreflightProblems(inventory)]);
+    await assertClusterReady(inventory.region, cluster, [readNodeGroupQuotaProblems(inventory, previous.databases), readKarpenterPreflightProblems(inventory, cluster)]);
     // Karpenter databases' AMIs (by node image); none asked otherwise.
     const karpenter = await resolveKarpenterInputs(inventory);
     // Removed databases' volumes stay in AWS (retainOnDelete): drills stay barred from them.

@@ -7,6 +7,7 @@
  * the provider's server-side dry run refuses a NodePool whose CRD is missing at preview.
  */
 import * as aws from "../components/aws";
+import { ClusterFacts } from "../components/cluster";
 import { Inventory, Problem } from "../inventory";
 import { Answer, answer } from "./preflight";
 
@@ -18,8 +19,23 @@ export function onKarpenter(inventory: Inventory): boolean {
     return inventory.databases.some((d) => d.state !== "decommissioned" && d.nodeProvisioner === "karpenter");
 }
 
-/** Pure: the problems of the access entry lookup's answer. */
-export function karpenterPreflightProblems(inventory: Inventory, accessEntry: Answer<{ readonly type: string }>): Problem[] {
+/**
+ * Pure: the problems of the access entry lookup's answer and of the cluster's security group.
+ * `clusterSecurityGroupId` is getCluster's `vpcConfig.clusterSecurityGroupId`, the group every
+ * EC2NodeClass puts its nodes in: without one the API server refuses the class mid-update
+ * (Karpenter's schema requires `sg-...`), after other steps have run.
+ */
+export function karpenterPreflightProblems(inventory: Inventory, accessEntry: Answer<{ readonly type: string }>, clusterSecurityGroupId: string): Problem[] {
+    const { region } = inventory;
+    const securityGroup: Problem[] = /^sg-[0-9a-z]+$/.test(clusterSecurityGroupId) ? [] : [{
+        where: "region (Karpenter preflight)", field: "clusterName", value: region.clusterName,
+        reason: `reports no cluster security group (vpcConfig.clusterSecurityGroupId is "${clusterSecurityGroupId}"), which every EC2NodeClass puts its nodes in`,
+        fix: `check the cluster: aws eks describe-cluster --name ${region.clusterName} --query cluster.resourcesVpcConfig.clusterSecurityGroupId --region ${region.awsRegion} (EKS creates one for every cluster; keep this region on managedNodeGroup until it prints an sg- id)`,
+    }];
+    return [...securityGroup, ...accessEntryProblems(inventory, accessEntry)];
+}
+
+function accessEntryProblems(inventory: Inventory, accessEntry: Answer<{ readonly type: string }>): Problem[] {
     const { region } = inventory;
     const create = `aws eks create-access-entry --cluster-name ${region.clusterName} --principal-arn ${region.nodeRoleArn} --type ${NODE_ACCESS_ENTRY_TYPE} --region ${region.awsRegion}`;
     const where = "region (Karpenter preflight)";
@@ -36,12 +52,12 @@ export function karpenterPreflightProblems(inventory: Inventory, accessEntry: An
 }
 
 /** One getAccessEntry per stack; nothing is asked when no database is on Karpenter. */
-export async function readKarpenterPreflightProblems(inventory: Inventory): Promise<Problem[]> {
+export async function readKarpenterPreflightProblems(inventory: Inventory, cluster: Pick<ClusterFacts, "clusterSecurityGroupId">): Promise<Problem[]> {
     if (!onKarpenter(inventory)) {
         return [];
     }
     const { region } = inventory;
     const entry = await answer(() => aws.eks.getAccessEntry({ clusterName: region.clusterName, principalArn: region.nodeRoleArn }));
-    return karpenterPreflightProblems(inventory, entry);
+    return karpenterPreflightProblems(inventory, entry, cluster.clusterSecurityGroupId);
 }
 

@@ -54,8 +54,8 @@ function programFixes(region: RegionSpec): string[] {
         ...preflightProblems(region, refusing),
         ...preflightProblems(region, { ...refusing, ebsCsi: { error: "ResourceNotFoundException" }, vpcCni: { error: "ResourceNotFoundException" } }),
         ...preflightProblems(region, { ...refusing, driverKey: {} }),
-        ...karpenterPreflightProblems(karpenter, { error: "ResourceNotFoundException" }),
-        ...karpenterPreflightProblems(karpenter, { ok: { type: "STANDARD" } }),
+        ...karpenterPreflightProblems(karpenter, { error: "ResourceNotFoundException" }, ""),
+        ...karpenterPreflightProblems(karpenter, { ok: { type: "STANDARD" } }, "sg-0123456789abcdef0"),
         ...nodeGroupQuotaProblems(prod, {}, { nodeGroups: { ok: { names: [] } }, quota: { error: "AccessDeniedException" } }),
         ...nodeGroupQuotaProblems(prod, {}, { nodeGroups: { ok: { names: [] } }, quota: { ok: { value: 1 } } }),
     ].map((p) => p.fix);
@@ -140,7 +140,7 @@ describe("AWS commands the tools print run as printed (issue 26.3)", { timeout: 
         const commands = [...new Set(programFixes(prod.region).flatMap(awsCommandsIn))];
         const operations = commands.map((c) => c.split(" ").slice(1, 3).join(" ")).sort();
         assert.deepEqual([...new Set(operations)], [
-            "eks create-access-entry", "eks create-addon", "eks delete-access-entry", "eks update-addon",
+            "eks create-access-entry", "eks create-addon", "eks delete-access-entry", "eks describe-cluster", "eks update-addon",
             "iam attach-role-policy", "iam put-role-policy", "service-quotas get-service-quota", "service-quotas request-service-quota-increase",
         ]);
         // `<driver role>` stands where no role exists yet: the operator names the one they create.

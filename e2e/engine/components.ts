@@ -6,6 +6,7 @@
 import { execFile, execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { KARPENTER } from "../../inventory/nodeProvisioner";
 import { cacheDir, installOnce } from "../support/cache";
 
 const E2E_DIR = path.resolve(__dirname, "..");
@@ -15,6 +16,9 @@ const E2E_DIR = path.resolve(__dirname, "..");
  * (provider/v4 has only pseudo-versions there); package.json pins @pulumi/kubernetes to the same
  * release so the SDK asks for exactly this plugin (docs/decisions.md).
  */
+const [karpenterModule, karpenterVersion] = KARPENTER.testedModule.split("@");
+const KARPENTER_MODULE = { module: karpenterModule, version: karpenterVersion } as const;
+
 export const PINS = {
     etcd: "v3.6.8",
     kubernetes: "v1.36.3",
@@ -66,7 +70,7 @@ async function built(name: string, version: string, script: string, args: (dir: 
  * The CRDs of the objects the program creates, from each project's module zip: ServiceMonitor and
  * PrometheusRule (Prometheus Operator), Gateway API's standard channel (the version Traefik
  * builds against), IngressRouteTCP, Middleware and MiddlewareTCP (Traefik's one manifest of all
- * its CRDs), Certificate (cert-manager).
+ * its CRDs), Certificate (cert-manager), NodePool and EC2NodeClass (Karpenter).
  */
 export const CRD_SOURCES = [
     {
@@ -87,6 +91,13 @@ export const CRD_SOURCES = [
     {
         name: "cert-manager-crds", module: "github.com/cert-manager/cert-manager", version: PINS.certManager,
         files: ["deploy/crds/cert-manager.io_certificates.yaml"],
+    },
+    {
+        // The release the program is tested against (inventory/nodeProvisioner.ts): its copies of
+        // core's NodePool and NodeClaim beside its own EC2NodeClass, so the API server's schema and
+        // CEL rules judge every Karpenter object the program applies.
+        name: "karpenter-crds", module: KARPENTER_MODULE.module, version: KARPENTER_MODULE.version,
+        files: ["karpenter.sh_nodepools", "karpenter.sh_nodeclaims", "karpenter.k8s.aws_ec2nodeclasses"].map((k) => `pkg/apis/crds/${k}.yaml`),
     },
 ] as const;
 

@@ -12,7 +12,7 @@ import { KubeObject } from "./kube";
 import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
-import { assertNoChanges, assertStepsMatchImpact, changedSteps, engineActions } from "./steps";
+import { assertNoChanges, assertRunsBefore, assertStepsMatchImpact, changedSteps, engineActions } from "./steps";
 
 const STACK = "dev";
 const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
@@ -227,13 +227,6 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
     });
 });
 
-/** Asserts that `first`'s step finished before `second`'s started: the engine ordered them. */
-function assertRunsBefore(run: RunResult, first: string, second: string, what: string): void {
-    const done = run.timeline.findIndex((e) => e.phase === "done" && e.name === first);
-    const started = run.timeline.findIndex((e) => e.phase === "pre" && e.name === second);
-    assert.ok(done >= 0 && started >= 0, `${what}: both ${first} and ${second} changed (${JSON.stringify(run.timeline)})`);
-    assert.ok(done < started, `${what}: ${first} finished before ${second} started (${JSON.stringify(run.timeline)})`);
-}
 
 /**
  * Asserts that a run fails with the program's refusal. An inline program that throws leaves

@@ -5,15 +5,19 @@
  * `aws` executable on PATH that answers `aws eks get-token` with the cluster's token.
  */
 import { execFileSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import { parse, parseDocument } from "yaml";
 import { EngineEvent, LocalWorkspace, OpType, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { NodeImageKey } from "../../components/karpenterNodeClasses";
 import { CONFIG_NAMESPACE, StackFile, parseStackFile } from "../../inventory";
+import { amiParameterName } from "../../stacks/karpenter";
+import { NODE_ACCESS_ENTRY_TYPE } from "../../stacks/karpenterPreflight";
 import { REQUIRED_ADDONS } from "../../stacks/preflight";
-import { addonEntry, writeWorld } from "../fakeaws/provider";
+import { WorldEntry, accessEntryEntry, addonEntry, ssmParameterEntry, writeWorld } from "../fakeaws/provider";
 import { Cluster } from "./cluster";
 import { Components } from "./components";
 
@@ -74,17 +78,29 @@ function writeFakeAwsPlugin(dir: string): string {
 }
 
 /**
- * The cluster's EKS add-ons, as a region the runbook prepared has them: the EBS CSI driver, the
- * VPC CNI with NetworkPolicy enforcement on and the Pod Identity agent (what the program's
- * preflight asks AWS for).
+ * The region's AWS side as the runbook prepares it and AWS publishes it: the cluster's EKS
+ * add-ons (the EBS CSI driver, the VPC CNI with NetworkPolicy enforcement on, the Pod Identity
+ * agent), the node role's EC2_LINUX access entry (what the preflights ask AWS for), and the public
+ * SSM parameter of the EKS AL2023 AMI of the region's default node image, per architecture.
  */
-function installAddons(worldFile: string, stackYaml: string): void {
-    const clusterName = (parse(stackYaml) as { config: Record<string, { clusterName?: string }> }).config[`${CONFIG_NAMESPACE}:region`]?.clusterName as string;
+function prepareRegion(worldFile: string, stackYaml: string): void {
+    type Region = { clusterName?: string; nodeRoleArn?: string; defaults?: { nodeImage?: string } };
+    const region = (parse(stackYaml) as { config: Record<string, Region | undefined> }).config[`${CONFIG_NAMESPACE}:region`] ?? {};
+    const clusterName = region.clusterName as string;
+    const nodeImage = region.defaults?.nodeImage as string;
     writeWorld(worldFile, Object.fromEntries([
         addonEntry(clusterName, REQUIRED_ADDONS.ebsCsi),
         addonEntry(clusterName, REQUIRED_ADDONS.vpcCni, JSON.stringify({ enableNetworkPolicy: "true" })),
         addonEntry(clusterName, REQUIRED_ADDONS.podIdentityAgent),
+        accessEntryEntry(clusterName, region.nodeRoleArn as string, NODE_ACCESS_ENTRY_TYPE),
+        ...(["x86_64", "arm64"] as const).map((architecture) => publishedAmi({ nodeImage, architecture })),
     ]));
+}
+
+/** The SSM parameter AWS publishes for an EKS AL2023 release, with a made-up AMI id of its own. */
+export function publishedAmi(key: NodeImageKey): [string, WorldEntry] {
+    const name = amiParameterName(key);
+    return ssmParameterEntry(name, `ami-${crypto.createHash("sha256").update(name).digest("hex").slice(0, 17)}`);
 }
 
 /** A stack of the real program in a fresh backend, with the plugins installed from files. */
@@ -126,7 +142,7 @@ export class EngineStack {
         install("resource", "kubernetes", pluginVersion("@pulumi/kubernetes"), components.kubernetesProvider);
         install("resource", "aws", awsVersion, writeFakeAwsPlugin(root));
         fs.writeFileSync(path.join(work, `Pulumi.${stackName}.yaml`), stackYaml);
-        installAddons(env.QDB_E2E_FAKEAWS_WORLD, stackYaml);
+        prepareRegion(env.QDB_E2E_FAKEAWS_WORLD, stackYaml);
         const pulumiCommand = await PulumiCommand.get({ root: components.pulumiRoot });
         const program = async () => {
             // The program exactly as `pulumi up` runs it: index.ts's exported async function.

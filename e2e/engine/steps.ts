@@ -48,3 +48,11 @@ export function assertNoChanges(run: RunResult, what: string): void {
     const counts = Object.entries(run.summary).filter(([op, n]) => op !== "same" && !(op === "read" && readsOnlySelf) && n > 0);
     assert.deepEqual(counts, [], `${what}: the engine's summary counts only unchanged resources`);
 }
+
+/** Asserts that `first`'s step finished before `second`'s started: the engine ordered them. */
+export function assertRunsBefore(run: RunResult, first: string, second: string, what: string): void {
+    const done = run.timeline.findIndex((e) => e.phase === "done" && e.name === first);
+    const started = run.timeline.findIndex((e) => e.phase === "pre" && e.name === second);
+    assert.ok(done >= 0 && started >= 0, `${what}: both ${first} and ${second} changed (${JSON.stringify(run.timeline)})`);
+    assert.ok(done < started, `${what}: ${first} finished before ${second} started (${JSON.stringify(run.timeline)})`);
+}

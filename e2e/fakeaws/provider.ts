@@ -129,6 +129,8 @@ function clusterAnswer(world: World, inputs: Props): Props {
         certificateAuthorities: [{ data: ca }], status: "ACTIVE", version: "1.36",
         // The tier's kube-apiserver --service-cluster-ip-range (e2e/engine/cluster.ts).
         kubernetesNetworkConfigs: [{ ipFamily: "ipv4", serviceIpv4Cidr: "10.96.0.0/16", serviceIpv6Cidr: "" }],
+        // EKS creates a cluster security group for every cluster; Karpenter's nodes join it.
+        vpcConfig: { clusterSecurityGroupId: "sg-0e2e00000000000c1", securityGroupIds: [], subnetIds: [], vpcId: "vpc-0e2e" },
     };
 }
 
@@ -179,6 +181,41 @@ function serviceQuotaAnswer(world: World, inputs: Props): { outputs: Props } {
         throw new Error(`reading Service Quotas Service Quota (${key}): NoSuchResourceException`);
     }
     return { outputs: { ...inputs, id: key, value, defaultValue: AWS_DEFAULT_QUOTAS[key] ?? value, adjustable: true, global: false } };
+}
+
+/** A public SSM parameter AWS publishes (an EKS AMI id per release), keyed "ssm:<name>". */
+export const SSM_PARAMETER_TYPE = "aws:ssm/parameter:Parameter";
+
+export function ssmParameterEntry(name: string, value: string): [string, WorldEntry] {
+    return [`ssm:${name}`, { type: SSM_PARAMETER_TYPE, inputs: { name }, outputs: { name, value, type: "String" } }];
+}
+
+/** What GetParameter answers: the world's parameter, or the ParameterNotFound AWS returns. */
+function ssmParameterAnswer(world: World, inputs: Props): { outputs: Props } {
+    const name = inputs.name as string;
+    const entry = world[`ssm:${name}`];
+    if (!entry || entry.type !== SSM_PARAMETER_TYPE) {
+        throw new Error(`reading SSM Parameter (${name}): operation error SSM: GetParameter, ParameterNotFound`);
+    }
+    return { outputs: { ...entry.outputs, id: name, arn: `arn:aws:ssm:eu-west-1::parameter${name}`, version: 1, withDecryption: true, insecureValue: entry.outputs.value } };
+}
+
+/** An EKS access entry, keyed "access-entry:<cluster>/<principal ARN>". */
+export const ACCESS_ENTRY_TYPE = "aws:eks/accessEntry:AccessEntry";
+
+export function accessEntryEntry(clusterName: string, principalArn: string, type: string): [string, WorldEntry] {
+    const inputs = { clusterName, principalArn, type };
+    return [`access-entry:${clusterName}/${principalArn}`, { type: ACCESS_ENTRY_TYPE, inputs, outputs: { ...inputs, kubernetesGroups: [], userName: "" } }];
+}
+
+/** What DescribeAccessEntry answers: the world's entry, or the not-found error. */
+function accessEntryAnswer(world: World, inputs: Props): { outputs: Props } {
+    const key = `${inputs.clusterName as string}/${inputs.principalArn as string}`;
+    const entry = world[`access-entry:${key}`];
+    if (!entry || entry.type !== ACCESS_ENTRY_TYPE) {
+        throw new Error(`reading EKS Access Entry (${key}): ResourceNotFoundException: The specified principalArn could not be found`);
+    }
+    return { outputs: { ...entry.outputs, id: `${inputs.clusterName as string}:${inputs.principalArn as string}` } };
 }
 
 export function fakeAwsProvider(worldFile: string, version: string): provider.Provider {
@@ -242,6 +279,12 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
             }
             if (token === "aws:servicequotas/getServiceQuota:getServiceQuota") {
                 return serviceQuotaAnswer(load(), inputs);
+            }
+            if (token === "aws:ssm/getParameter:getParameter") {
+                return ssmParameterAnswer(load(), inputs);
+            }
+            if (token === "aws:eks/getAccessEntry:getAccessEntry") {
+                return accessEntryAnswer(load(), inputs);
             }
             if (token === "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation") {
                 const results = (inputs.actionNames as string[]).map((actionName) => ({ actionName, allowed: true, decision: "allowed" }));

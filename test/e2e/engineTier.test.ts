@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { QUOTA_TYPE, differingPaths, fakeAwsProvider, writeWorld } from "../../e2e/fakeaws/provider";
+import { QUOTA_TYPE, accessEntryEntry, differingPaths, fakeAwsProvider, ssmParameterEntry, writeWorld } from "../../e2e/fakeaws/provider";
 import { engineActions } from "../../e2e/engine/steps";
 import { Step } from "../../e2e/engine/stack";
 
@@ -60,6 +60,25 @@ describe("fake aws: the node group quota preflight's invokes", () => {
         writeWorld(worldFile, { "quota:eks/L-6D54EA21": { type: QUOTA_TYPE, inputs: {}, outputs: { value: 4 } } });
         assert.equal((await fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:servicequotas/getServiceQuota:getServiceQuota", ask)).outputs.value, 4);
         await assert.rejects(fakeAwsProvider(worldFile, "0.0.0").invoke!("aws:servicequotas/getServiceQuota:getServiceQuota", { serviceCode: "ec2", quotaCode: "L-1" }), /NoSuchResource/);
+    });
+});
+
+describe("fake aws: the Karpenter path's invokes", () => {
+    const worldFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fakeaws-")), "world.json");
+    const role = "arn:aws:iam::111122223333:role/node";
+
+    it("answers a published SSM parameter and refuses an unpublished one as AWS does", async () => {
+        writeWorld(worldFile, Object.fromEntries([ssmParameterEntry("/aws/service/x/image_id", "ami-0123")]));
+        const provider = fakeAwsProvider(worldFile, "0.0.0");
+        assert.equal((await provider.invoke!("aws:ssm/getParameter:getParameter", { name: "/aws/service/x/image_id" })).outputs.value, "ami-0123");
+        await assert.rejects(provider.invoke!("aws:ssm/getParameter:getParameter", { name: "/aws/service/y/image_id" }), /ParameterNotFound/);
+    });
+
+    it("answers the access entry of the cluster and principal asked about, and no other", async () => {
+        writeWorld(worldFile, Object.fromEntries([accessEntryEntry("c", role, "EC2_LINUX")]));
+        const provider = fakeAwsProvider(worldFile, "0.0.0");
+        assert.equal((await provider.invoke!("aws:eks/getAccessEntry:getAccessEntry", { clusterName: "c", principalArn: role })).outputs.type, "EC2_LINUX");
+        await assert.rejects(provider.invoke!("aws:eks/getAccessEntry:getAccessEntry", { clusterName: "other", principalArn: role }), /ResourceNotFoundException/);
     });
 });
 
