@@ -45,12 +45,20 @@ export function listParam(params: Readonly<Record<string, string>>, name: string
         .map((k) => params[k]);
 }
 
-/** What EC2 answers for an id it does not (yet) know: the code, HTTP 400 and the XML body of the EC2 API reference. */
+/** EC2's XML error body (EC2 API reference, "Error codes"), which the CLI reads the code and message from. */
+export function ec2ErrorBody(code: string, message: string, requestId: string): string {
+    return `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
+}
+
+/** What EC2 answers for an id it does not (yet) know: the code, HTTP 400 and the XML body. */
 export function ec2NotFound(kind: "snapshot" | "volume", id: string, requestId: string): { status: number; code: string; body: string } {
     const code = kind === "snapshot" ? "InvalidSnapshot.NotFound" : "InvalidVolume.NotFound";
-    const message = `The ${kind} '${id}' does not exist.`;
-    const body = `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message></Error></Errors><RequestID>${requestId}</RequestID></Response>`;
-    return { status: 400, code, body };
+    return { status: 400, code, body: ec2ErrorBody(code, `The ${kind} '${id}' does not exist.`, requestId) };
+}
+
+/** EC2's answer to a request it may or may not have carried out: HTTP 500 InternalError, which the CLI retries. */
+export function ec2InternalError(requestId: string): { status: number; code: string; body: string } {
+    return { status: 500, code: "InternalError", body: ec2ErrorBody("InternalError", "An internal error has occurred.", requestId) };
 }
 
 /** The id a CreateSnapshot or CreateVolume answer carries (its top-level `<snapshotId>` / `<volumeId>`). */

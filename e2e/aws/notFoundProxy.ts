@@ -5,15 +5,19 @@
 // right after a create (EC2 API reference, "Eventual consistency"); then it passes through. It also
 // records every call's IAM action, so a test can hold the calls a script made against the policy
 // the program renders for it, and can present chosen snapshots with an older StartTime
-// (ec2Query.ts withStartTimes: moto cannot backdate one).
+// (ec2Query.ts withStartTimes: moto cannot backdate one), or lose the answers to a create that moto
+// carried out, as a dropped connection or an InternalError would, keeping EC2's idempotency for a
+// retried request with the same ClientToken (which moto ignores).
 import * as http from "node:http";
-import { AwsRequest, awsRequest, createdId, ec2NotFound, listParam, withStartTimes } from "./ec2Query";
+import { AwsRequest, awsRequest, createdId, ec2InternalError, ec2NotFound, listParam, withStartTimes } from "./ec2Query";
 
 export interface ProxiedCall extends AwsRequest {
     /** The HTTP status the caller got. */
     readonly status: number;
-    /** The error code the proxy answered with instead of moto, if it did. */
+    /** The error code the proxy answered with instead of moto's answer, if it did. */
     readonly injected?: string;
+    /** Whether moto carried the call out (false: a NotFound answered by the proxy, or a retry of a lost create with the same ClientToken). */
+    readonly forwarded: boolean;
     /** The id a create answered with. */
     readonly created?: { readonly kind: "snapshot" | "volume"; readonly id: string };
 }
@@ -34,6 +38,11 @@ export interface NotFoundProxy {
     resetCalls(): void;
     /** How many NotFound answers each id created from now on gets; ids created before keep theirs. */
     injectNotFound(injection: NotFoundInjection): void;
+    /**
+     * Answers the next `times` calls of `action` with InternalError after moto carried the first
+     * of each ClientToken out: the caller never learns the id it created.
+     */
+    loseAnswers(action: string, times: number): void;
     /** Presents a snapshot with this StartTime (ISO 8601) in every DescribeSnapshots answer. */
     backdate(snapshotId: string, startTime: string): void;
     /** Runs before each call is forwarded (the tier's stand-in for what EBS does at that moment). */
@@ -51,6 +60,31 @@ export async function startNotFoundProxy(target: string): Promise<NotFoundProxy>
     let injection: Required<NotFoundInjection> = { snapshot: 0, volume: 0 };
     let hook: ((request: AwsRequest) => void) | undefined;
     let requests = 0;
+    let lost = { action: "", times: 0 };
+    /** The ClientTokens of lost creates that moto already carried out. */
+    const carriedOut = new Set<string>();
+
+    /** Sends the request to moto; resolves with its answer, StartTimes rewritten, and the id it created. */
+    const forward = (req: http.IncomingMessage, body: Buffer, request: AwsRequest) => new Promise<{ status: number; headers: http.OutgoingHttpHeaders; text: string; created?: ProxiedCall["created"] }>((resolve, reject) => {
+        const up = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+            const out: Buffer[] = [];
+            answer.on("data", (c: Buffer) => out.push(c));
+            answer.on("end", () => {
+                let text = Buffer.concat(out).toString("utf8");
+                const status = answer.statusCode ?? 502;
+                const created = status === 200 ? createdId(request.action, text) : undefined;
+                if (request.action === "ec2:DescribeSnapshots" && startTimes.size > 0) {
+                    text = withStartTimes(text, startTimes);
+                }
+                const headers: http.OutgoingHttpHeaders = { ...answer.headers, "content-length": String(Buffer.byteLength(text)) };
+                delete headers["transfer-encoding"];
+                resolve({ status, headers, text, created });
+            });
+            answer.on("error", reject);
+        });
+        up.on("error", reject);
+        up.end(body);
+    });
 
     const server = http.createServer((req, res) => {
         const chunks: Buffer[] = [];
@@ -64,37 +98,39 @@ export async function startNotFoundProxy(target: string): Promise<NotFoundProxy>
             if (named && fresh) {
                 owed.set(fresh, owed.get(fresh)! - 1);
                 const answer = ec2NotFound(named.kind, fresh, `proxy-${++requests}`);
-                calls.push({ ...request, status: answer.status, injected: answer.code });
+                calls.push({ ...request, status: answer.status, injected: answer.code, forwarded: false });
                 res.writeHead(answer.status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(answer.body) });
                 res.end(answer.body);
                 return;
             }
             hook?.(request);
-            const forward = http.request({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (up) => {
-                const out: Buffer[] = [];
-                up.on("data", (c: Buffer) => out.push(c));
-                up.on("end", () => {
-                    let text = Buffer.concat(out).toString("utf8");
-                    const created = up.statusCode === 200 ? createdId(request.action, text) : undefined;
-                    if (created) {
-                        owed.set(created.id, injection[created.kind]);
+            void (async () => {
+                if (request.action === lost.action && lost.times > 0) {
+                    lost.times--;
+                    const token = request.params.ClientToken;
+                    const repeat = token !== undefined && carriedOut.has(token);
+                    const done = repeat ? undefined : await forward(req, body, request);
+                    if (token !== undefined) {
+                        carriedOut.add(token);
                     }
-                    if (request.action === "ec2:DescribeSnapshots" && startTimes.size > 0) {
-                        text = withStartTimes(text, startTimes);
-                    }
-                    calls.push({ ...request, status: up.statusCode ?? 0, ...(created ? { created } : {}) });
-                    const headers = { ...up.headers, "content-length": String(Buffer.byteLength(text)) };
-                    delete headers["transfer-encoding"];
-                    res.writeHead(up.statusCode ?? 502, headers);
-                    res.end(text);
-                });
-            });
-            forward.on("error", (err) => {
-                calls.push({ ...request, status: 502 });
+                    const answer = ec2InternalError(`proxy-${++requests}`);
+                    calls.push({ ...request, status: answer.status, injected: answer.code, forwarded: !repeat, ...(done?.created ? { created: done.created } : {}) });
+                    res.writeHead(answer.status, { "Content-Type": "text/xml;charset=UTF-8", "Content-Length": Buffer.byteLength(answer.body) });
+                    res.end(answer.body);
+                    return;
+                }
+                const answer = await forward(req, body, request);
+                if (answer.created) {
+                    owed.set(answer.created.id, injection[answer.created.kind]);
+                }
+                calls.push({ ...request, status: answer.status, forwarded: true, ...(answer.created ? { created: answer.created } : {}) });
+                res.writeHead(answer.status, answer.headers);
+                res.end(answer.text);
+            })().catch((err) => {
+                calls.push({ ...request, status: 502, forwarded: false });
                 res.writeHead(502);
                 res.end(String(err));
             });
-            forward.end(body);
         });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -103,6 +139,7 @@ export async function startNotFoundProxy(target: string): Promise<NotFoundProxy>
         url: `http://127.0.0.1:${port}`,
         calls: () => [...calls],
         resetCalls: () => void calls.splice(0),
+        loseAnswers: (action, times) => (lost = { action, times }),
         injectNotFound: (i) => (injection = { snapshot: i.snapshot ?? 0, volume: i.volume ?? 0 }),
         backdate: (id, time) => void startTimes.set(id, time),
         beforeForward: (h) => (hook = h),

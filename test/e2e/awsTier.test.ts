@@ -2,7 +2,7 @@
 // the policy Action matching, checked without moto (npm test).
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { awsRequest, createdId, ec2NotFound, listParam, signingService, withStartTimes } from "../../e2e/aws/ec2Query";
+import { awsRequest, createdId, ec2InternalError, ec2NotFound, listParam, signingService, withStartTimes } from "../../e2e/aws/ec2Query";
 import { actionMatches, actionsNotAllowed, allowedActionPatterns } from "../../e2e/aws/policyActions";
 import { backupPolicyDocument } from "../../components/deployment/backup";
 import { drillPolicyDocument } from "../../components/restoreDrills";
@@ -26,12 +26,15 @@ describe("which AWS action a request is", () => {
 });
 
 describe("EC2 answers the proxy reads and writes", () => {
-    it("NotFound in EC2's XML error format, with the code the scripts' retry looks for", () => {
+    it("NotFound and InternalError in EC2's XML error format, with the code the scripts' retry and the CLI's retry look for", () => {
         const nf = ec2NotFound("volume", "vol-1", "r1");
         assert.equal(nf.status, 400);
         assert.equal(nf.code, "InvalidVolume.NotFound");
         assert.match(nf.body, /<Response><Errors><Error><Code>InvalidVolume\.NotFound<\/Code><Message>The volume 'vol-1' does not exist\.<\/Message><\/Error><\/Errors><RequestID>r1<\/RequestID><\/Response>$/);
         assert.equal(ec2NotFound("snapshot", "snap-1", "r").code, "InvalidSnapshot.NotFound");
+        const lost = ec2InternalError("r2");
+        assert.deepEqual([lost.status, lost.code], [500, "InternalError"]);
+        assert.match(lost.body, /<Code>InternalError<\/Code>/);
     });
     it("the id a create answered with, and nothing for other actions", () => {
         assert.deepEqual(createdId("ec2:CreateSnapshot", "<CreateSnapshotResponse><snapshotId>snap-9</snapshotId><volumeId>vol-1</volumeId></CreateSnapshotResponse>"), { kind: "snapshot", id: "snap-9" });
