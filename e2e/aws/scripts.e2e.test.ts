@@ -47,6 +47,8 @@ let proxy: NotFoundProxy;
 let proxyShim: string;
 /** The database's data volume, created in moto: the backup job's VOLUME_ID. */
 let volumeId: string;
+/** The database's AZ, as the drill CronJob renders it. */
+let zone: string;
 
 /** A rendered CronJob container's environment, secrets resolved. */
 function cronJobEnv(name: string): Record<string, string> {
@@ -171,7 +173,7 @@ before(async () => {
     credentials = { user: launch.env.QDB_HTTP_USER, password: launch.env.QDB_HTTP_PASSWORD };
     proxy = await startNotFoundProxy(moto.url);
     proxyShim = awsCliShim(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-proxy-")), proxy.url);
-    const zone = cronJobEnv(`questdb-drills-${ID}`).AVAILABILITY_ZONE;
+    zone = cronJobEnv(`questdb-drills-${ID}`).AVAILABILITY_ZONE;
     volumeId = await createVolume(moto.env, zone, 100, { Name: `qdb-${ID}-data` });
 }, { timeout: 900_000 });
 
@@ -187,7 +189,7 @@ describe("snapshot.sh with the real AWS CLI against moto", () => {
         const env = backupEnv();
         const retain = Number(env.RETAIN_DAYS);
         assert.ok(retain > 1, `RETAIN_DAYS ${env.RETAIN_DAYS}`);
-        const other = await createVolume(moto.env, "us-east-1a", 10);
+        const other = await createVolume(moto.env, zone, 10);
         // What retention must and must not touch: aged through the proxy (moto stamps StartTime "now").
         const seeded = {
             oldOwn: await createSnapshot(moto.env, volumeId, scheduledTags(env)),
