@@ -63,11 +63,13 @@ export function drillPolicyDocument(region: Pick<RegionSpec, "awsRegion" | "stac
         { Sid: "DeleteDrillVolumes", Effect: "Allow", Action: "ec2:DeleteVolume", Resource: arn("volume/*"), Condition: { Null: { [`ec2:ResourceTag/${DRILL_TAG}`]: "false" } } },
     ];
     if (region.volumeKmsKeyId) {
-        // A volume made from a snapshot under a customer key needs the key, through EBS only.
+        // A volume made from a snapshot under a customer key needs the key, through EBS only. The
+        // key as given, never "*": the inventory accepts only a key ARN (inventory/kmsKey.ts), and
+        // any other form makes IAM refuse the policy instead of allowing every key of the account.
         statements.push({
             Sid: "VolumeKeyThroughEbs", Effect: "Allow",
             Action: ["kms:CreateGrant", "kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncrypt*"],
-            Resource: region.volumeKmsKeyId.startsWith("arn:") ? region.volumeKmsKeyId : "*",
+            Resource: region.volumeKmsKeyId,
             Condition: { StringEquals: { "kms:ViaService": `ec2.${region.awsRegion}.amazonaws.com` } },
         });
     }

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockRecord, RecordingMocks, maskSecrets } from "./mocks";
 import { MAIN_PROGRAM } from "./paths";
-import { RecordedOptions, Render, RenderRequest, RenderedResource, SECRET_MASK } from "./types";
+import { RecordedOptions, Render, RenderRequest, RenderedResource, SECRET_MASK, SIMULATION_TOKEN } from "./types";
 
 export { MAIN_PROGRAM, PROJECT_DIR } from "./paths";
 const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
@@ -123,5 +123,6 @@ export async function renderInProcess(request: RenderRequest, program: Program =
         resources: joinRecords(mocks.records, captured, mask),
         outputs: maskSecrets(outputs ?? {}, mask) as Record<string, unknown>,
         invokes: { ...mocks.invokes },
+        simulations: mocks.calls.filter((c) => c.token === SIMULATION_TOKEN).map((c) => c.inputs),
     };
 }

@@ -27,8 +27,14 @@ function fakeId(prefix: string, name: string, length = 17): string {
     return prefix + crypto.createHash("sha256").update(name).digest("hex").slice(0, length);
 }
 
-/** What AWS would compute on create, for the properties the program reads back. */
-function computedState(type: string, name: string, inputs: Record<string, unknown>): Record<string, unknown> {
+/** The account every mock ARN names (the mocks' cluster, roles and quotas are in it too). */
+export const MOCK_ACCOUNT = "123456789012";
+
+/**
+ * What AWS would compute on create, for the properties the program reads back. `id` is the one
+ * the mock answers with: for an imported resource the imported id, as AWS would read it back.
+ */
+function computedState(type: string, name: string, id: string, inputs: Record<string, unknown>): Record<string, unknown> {
     switch (type) {
         case "aws:ec2/launchTemplate:LaunchTemplate":
             return { latestVersion: 1, arn: `arn:aws:ec2:::launch-template/${fakeId("lt-", name)}` };
@@ -36,7 +42,9 @@ function computedState(type: string, name: string, inputs: Record<string, unknow
             // Terraform appends a 26-character unique suffix to the prefix.
             return { nodeGroupName: inputs.nodeGroupName ?? `${inputs.nodeGroupNamePrefix}${"2" + fakeId("", name, 25)}`, status: "ACTIVE" };
         case "aws:ebs/volume:Volume":
-            return { arn: `arn:aws:ec2:::volume/${fakeId("vol-", name)}` };
+            // EBS's form, region (the volume's AZ without its letter) and account included: the
+            // backup policy names this ARN, and the IAM checks (e2e/aws) judge it by IAM's formats.
+            return { arn: `arn:aws:ec2:${String(inputs.availabilityZone ?? "").replace(/[a-z]$/, "")}:${MOCK_ACCOUNT}:volume/${id}` };
         case "aws:iam/role:Role":
             return { arn: `arn:aws:iam::123456789012:role/${name}`, name };
         default:
@@ -146,7 +154,8 @@ export class RecordingMocks implements pulumi.runtime.Mocks {
         // No echo of the inputs: outside a preview the SDK resolves every input the engine does not
         // return from the inputs themselves, as it does for the real engine's state. Echoing them
         // would only serialize every input a second time.
-        return { id: args.id || idFor(args.type, args.name), state: computedState(args.type, args.name, args.inputs) };
+        const id = args.id || idFor(args.type, args.name);
+        return { id, state: computedState(args.type, args.name, id, args.inputs) };
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {

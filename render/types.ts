@@ -33,7 +33,16 @@ export interface Render {
     readonly outputs: Record<string, unknown>;
     /** How often each invoke token was called. */
     readonly invokes: Record<string, number>;
+    /**
+     * The inputs of every IAM policy simulation the program asked for (its preflight), in call
+     * order: the actions, resource ARNs and context keys the IAM checks (e2e/aws) judge by IAM's
+     * own database. Absent from renders made before it was recorded.
+     */
+    readonly simulations?: readonly Record<string, unknown>[];
 }
+
+/** The invoke the preflight simulates IAM policies with (stacks/simulation.ts). */
+export const SIMULATION_TOKEN = "aws:iam/getPrincipalPolicySimulation:getPrincipalPolicySimulation";
 
 /** What to render: a stack's config exactly as the Pulumi CLI would pass it. */
 export interface RenderRequest {

@@ -71,11 +71,12 @@ test("the job runs the checkpoint script: CREATE, then the snapshot, then RELEAS
 });
 
 test("each backup role may snapshot only its own volume, into and out of snapshots tagged as its own", () => {
-    // legacy-metrics is adopted: the mocks compute its ARN from its name, not from the imported id.
-    for (const id of byState("active").filter((d) => d !== "legacy-metrics")) {
+    // EBS's ARN form, region and account included (IAM matches nothing else), for the adopted
+    // legacy-metrics too: its ARN names the imported volume id.
+    for (const id of byState("active")) {
         const policy = JSON.parse(String(resource(base, ROLE_POLICY, `${id}-backup-policy`).inputs.policy));
         const sid = (s: string) => policy.Statement.find((st: any) => st.Sid === s);
-        assert.equal(sid("SnapshotOwnVolume").Resource, `arn:aws:ec2:::volume/${volumeIdOf(base, id)}`);
+        assert.equal(sid("SnapshotOwnVolume").Resource, `arn:aws:ec2:us-east-1:123456789012:volume/${volumeIdOf(base, id)}`);
         const own = { "questdb.cloud/database": id, "questdb.cloud/stack": "prod", "questdb.cloud/snapshot": "scheduled" };
         const prefixed = (prefix: string) => Object.fromEntries(Object.entries(own).map(([k, v]) => [`${prefix}/${k}`, v]));
         assert.deepEqual(sid("OnlyTaggedSnapshots").Condition, { StringEquals: prefixed("aws:RequestTag") });

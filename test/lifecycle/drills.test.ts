@@ -5,6 +5,7 @@ import { before, test } from "node:test";
 import { Render } from "../../render";
 import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
 import { TYPES, renderShippedStack, resource, resourcesOfType } from "../support/stacks";
+import { drillPolicyDocument } from "../../components/restoreDrills";
 
 const CRON_JOB = "kubernetes:batch/v1:CronJob";
 const json = (value: unknown) => value as any;
@@ -47,6 +48,18 @@ test("the drill role creates volumes only from this stack's snapshots, tagged as
     assert.deepEqual(sid("VolumeKeyThroughEbs").Condition, { StringEquals: { "kms:ViaService": "ec2.us-east-1.amazonaws.com" } });
     const rbac = json(resource(base, "kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "questdb-drills-pv").inputs).rules;
     assert.deepEqual(rbac, [{ apiGroups: [""], resources: ["persistentvolumes"], verbs: ["create", "get", "delete"] }]);
+});
+
+test("the drill role's key statement names the volume key and never \"*\", whatever form the key is given in", () => {
+    // The inventory refuses anything but a key ARN (inventory/kmsKey.ts); given another form, the
+    // document must fail closed (IAM refuses a Resource that is not an ARN) rather than allow the
+    // data-key actions on every key of the account that EBS may use (the IAM checks' resource-star).
+    for (const volumeKmsKeyId of ["arn:aws:kms:us-east-1:444455556666:key/0c7e6f3a-1b2c-4d5e-8f90-123456789abc", "0c7e6f3a-1b2c-4d5e-8f90-123456789abc"]) {
+        const policy = drillPolicyDocument({ awsRegion: "us-east-1", stack: "prod", volumeKmsKeyId }) as { Statement: { Sid: string; Action: string | string[]; Resource: string }[] };
+        const key = policy.Statement.find((st) => st.Sid === "VolumeKeyThroughEbs")!;
+        assert.equal(key.Resource, volumeKmsKeyId);
+        assert.deepEqual(policy.Statement.filter((st) => st.Resource === "*").map((st) => st.Sid), ["ReadState"]);
+    }
 });
 
 test("the throwaway QuestDB may be reached only by the runner, and may reach nothing but DNS", () => {

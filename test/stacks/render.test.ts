@@ -37,6 +37,16 @@ for (const stack of shippedStacks()) {
                 assert.equal(resourcesOfType(render, TYPES.k8sProvider).length, 1);
             });
 
+            test("records each simulation's inputs (the node role's on the cluster; the driver role's on the key), for the IAM checks", () => {
+                const simulated = (render.simulations ?? []).map((s) => [s.policySourceArn, s.actionNames, s.resourceArns]);
+                assert.deepEqual(simulated[0], [inventory.region.nodeRoleArn, ["eks-auth:AssumeRoleForPodIdentity"], [`arn:aws:eks:us-east-1:123456789012:cluster/${inventory.region.clusterName}`]]);
+                assert.equal(simulated.length, inventory.region.volumeKmsKeyId ? 2 : 1);
+                if (inventory.region.volumeKmsKeyId) {
+                    assert.deepEqual(simulated[1].slice(0, 2), ["arn:aws:iam::123456789012:role/ebs-csi-driver", ["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:DescribeKey"]]);
+                    assert.deepEqual(simulated[1][2], [inventory.region.volumeKmsKeyId]);
+                }
+            });
+
             for (const database of inventory.databases.filter((d) => d.state === "decommissioned")) {
                 const id = database.id;
                 test(`${id} (decommissioned): only the unprotected, retained volume and a retained final snapshot remain`, () => {
