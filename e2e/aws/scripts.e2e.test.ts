@@ -16,7 +16,7 @@ import { PUSHED_METRICS, PUSH_JOBS } from "../../components/monitoring";
 import { Render } from "../../render";
 import { TYPES, resource } from "../../test/support/stacks";
 import { Harness, ScriptRun, harness, runScript } from "../../test/backup/stubs";
-import { httpGet } from "../questdb/clients";
+import { assertNoCheckpointOpen as noCheckpointOpenOn, execStatement, httpGet } from "../questdb/clients";
 import { QuestDbLaunch, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { RunningPushgateway, samplesMatching, startPushgateway } from "../pushgateway/install";
@@ -104,16 +104,12 @@ async function run(h: Harness, script: string, rendered: Record<string, string>,
     }
 }
 
-async function sql(query: string): Promise<{ ok: boolean; body: string }> {
-    const answer = await httpGet(server.port(PORTS.http), `/exec?query=${encodeURIComponent(query)}`, credentials);
-    return { ok: answer.status === 200 && !answer.body.includes('"error"'), body: answer.body };
+function sql(query: string): Promise<{ ok: boolean; body: string }> {
+    return execStatement(server.port(PORTS.http), query, credentials);
 }
 
-/** None is open exactly when a new one can be created (QuestDB refuses a second). */
-async function assertNoCheckpointOpen(): Promise<void> {
-    const created = await sql("CHECKPOINT CREATE");
-    assert.ok(created.ok, `a checkpoint is still open: ${created.body}`);
-    assert.ok((await sql("CHECKPOINT RELEASE")).ok);
+function assertNoCheckpointOpen(): Promise<void> {
+    return noCheckpointOpenOn(server.port(PORTS.http), credentials);
 }
 
 /** The rendered IAM policy document of a role policy resource. */

@@ -14,7 +14,7 @@ import { PORTS } from "../../inventory";
 import { Render } from "../../render";
 import { TYPES, resource } from "../../test/support/stacks";
 import { harness, runScript } from "../../test/backup/stubs";
-import { httpGet } from "../questdb/clients";
+import { assertNoCheckpointOpen as noCheckpointOpenOn, execStatement, httpGet } from "../questdb/clients";
 import { QuestDbLaunch, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { renderShippedForE2e } from "../support/render";
@@ -54,16 +54,12 @@ function renderedJobEnv(): Record<string, string> {
     return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}`, PUSHGATEWAY_URL: pushgateway.url };
 }
 
-async function sql(query: string): Promise<{ ok: boolean; body: string }> {
-    const answer = await httpGet(server.port(PORTS.http), `/exec?query=${encodeURIComponent(query)}`, credentials);
-    return { ok: answer.status === 200 && !answer.body.includes('"error"'), body: answer.body };
+function sql(query: string): Promise<{ ok: boolean; body: string }> {
+    return execStatement(server.port(PORTS.http), query, credentials);
 }
 
-/** None is open exactly when a new one can be created; the one created here is released again. */
-async function assertNoCheckpointOpen(): Promise<void> {
-    const created = await sql("CHECKPOINT CREATE");
-    assert.ok(created.ok, `a checkpoint is still open: ${created.body}`);
-    assert.ok((await sql("CHECKPOINT RELEASE")).ok);
+function assertNoCheckpointOpen(): Promise<void> {
+    return noCheckpointOpenOn(server.port(PORTS.http), credentials);
 }
 
 describe("scripts/backup/snapshot.sh against a real QuestDB", () => {

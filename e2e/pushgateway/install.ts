@@ -1,11 +1,7 @@
 // A real Prometheus Pushgateway for the real-components tier: Debian's `prometheus-pushgateway`,
 // installed on first use like promtool (e2e/promtool/install.ts), run on a free loopback port.
-import { ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import { commandVersion, ensureDebianTool } from "../support/debian";
-import { freeLoopbackPort, pollUntil } from "../support/process";
+import { freeLoopbackPort, pollUntil, spawnLogged } from "../support/process";
 
 export const PUSHGATEWAY_COMMAND = "prometheus-pushgateway";
 
@@ -27,24 +23,9 @@ export async function startPushgateway(): Promise<RunningPushgateway> {
     await ensurePushgateway();
     const port = await freeLoopbackPort();
     const url = `http://127.0.0.1:${port}`;
-    const log = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-pushgateway-")), "pushgateway.log");
-    const out = fs.openSync(log, "w");
-    const child: ChildProcess = spawn(PUSHGATEWAY_COMMAND, [`--web.listen-address=127.0.0.1:${port}`], { stdio: ["ignore", out, out] });
-    let exited: string | undefined;
-    child.on("exit", (code, signal) => (exited = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
-    await pollUntil(`the Pushgateway on ${url}`, 30_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), () => exited);
-    return {
-        url,
-        metrics: async () => (await fetch(`${url}/metrics`)).text(),
-        stop: () => new Promise((resolve) => {
-            if (exited !== undefined) {
-                resolve();
-                return;
-            }
-            child.once("exit", () => resolve());
-            child.kill("SIGTERM");
-        }),
-    };
+    const server = spawnLogged("pushgateway", PUSHGATEWAY_COMMAND, [`--web.listen-address=127.0.0.1:${port}`]);
+    await pollUntil(`the Pushgateway on ${url}`, 30_000, async () => ((await fetch(`${url}/-/ready`)).ok ? true : undefined), server.exited);
+    return { url, metrics: async () => (await fetch(`${url}/metrics`)).text(), stop: server.stop };
 }
 
 /**

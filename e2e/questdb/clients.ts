@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import * as net from "net";
 import { requireCommand, runCommand } from "../support/process";
 
@@ -63,4 +64,20 @@ export function exposedMetrics(text: string): Map<string, string> {
         }
     }
     return metrics;
+}
+
+/** A statement's outcome over QuestDB's /exec: ok unless HTTP or QuestDB reported an error. */
+export async function execStatement(port: number, query: string, credentials: { user: string; password: string }): Promise<{ ok: boolean; body: string }> {
+    const answer = await httpGet(port, `/exec?query=${encodeURIComponent(query)}`, credentials);
+    return { ok: answer.status === 200 && !answer.body.includes('"error"'), body: answer.body };
+}
+
+/**
+ * Asserts that no checkpoint is open: one is exactly when a new one cannot be created (QuestDB
+ * refuses a second). The one created here is released again.
+ */
+export async function assertNoCheckpointOpen(port: number, credentials: { user: string; password: string }): Promise<void> {
+    const created = await execStatement(port, "CHECKPOINT CREATE", credentials);
+    assert.ok(created.ok, `a checkpoint is still open: ${created.body}`);
+    assert.ok((await execStatement(port, "CHECKPOINT RELEASE", credentials)).ok);
 }

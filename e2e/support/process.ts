@@ -1,5 +1,8 @@
 import { spawn } from "child_process";
+import * as fs from "fs";
 import * as net from "net";
+import * as os from "os";
+import * as path from "path";
 
 export interface CommandResult {
     readonly code: number | null;
@@ -100,4 +103,36 @@ export async function pollUntil<T>(what: string, timeoutMs: number, check: () =>
         await new Promise((r) => setTimeout(r, 250));
     }
     throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}${last ? `: ${String(last)}` : ""}`);
+}
+
+/** A server the tier started, its output in a log file of its own. */
+export interface LoggedServer {
+    /** The directory of its log: scratch space for whatever belongs to this server. */
+    readonly dir: string;
+    /** Why it is no longer running ("exited with 1; log: ..."), or undefined while it runs. */
+    exited(): string | undefined;
+    /** SIGTERM, resolved once it has exited (at once if it already had). */
+    stop(): Promise<void>;
+}
+
+/** Spawns a server with stdout and stderr in `<tmp>/qdb-e2e-<name>-XXXXXX/<name>.log`; its exit is recorded with the log. */
+export function spawnLogged(name: string, command: string, args: readonly string[], env?: NodeJS.ProcessEnv): LoggedServer {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `qdb-e2e-${name}-`));
+    const log = path.join(dir, `${name}.log`);
+    const out = fs.openSync(log, "w");
+    const child = spawn(command, args, { stdio: ["ignore", out, out], env: env ?? process.env });
+    let reason: string | undefined;
+    child.on("exit", (code, signal) => (reason = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
+    return {
+        dir,
+        exited: () => reason,
+        stop: () => new Promise((resolve) => {
+            if (reason !== undefined) {
+                resolve();
+                return;
+            }
+            child.once("exit", () => resolve());
+            child.kill("SIGTERM");
+        }),
+    };
 }
