@@ -45,6 +45,11 @@ export interface QuestDb {
     stop(): Promise<void>;
     /** SIGKILL at once, as an OOM kill or a lost pod does; keeps the root directory for a restart on it. */
     kill(): Promise<void>;
+    /**
+     * SIGTERM and wait (SIGKILL after 30 s), keeping the root directory: the kubelet stopping the
+     * old pod of a StatefulSet update, whose volume the new pod then mounts.
+     */
+    terminate(): Promise<void>;
 }
 
 /** Servers still running: killed when the test process exits, whatever ended it. */
@@ -159,17 +164,25 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
         resolve();
     }));
     let stopped = false;
+    const sigterm = async () => {
+        if (!exited) {
+            child.kill("SIGTERM");
+            const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+            await exit;
+            clearTimeout(timer);
+        }
+    };
     const stop = async () => {
         if (!stopped) {
             stopped = true;
-            if (!exited) {
-                child.kill("SIGTERM");
-                const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-                await exit;
-                clearTimeout(timer);
-            }
+            await sigterm();
             fs.rmSync(root, { recursive: true, force: true });
         }
+    };
+    // The root now belongs to whatever starts on it next: a later stop() leaves it.
+    const terminate = async () => {
+        stopped = true;
+        await sigterm();
     };
     const kill = async () => {
         stopped = true;
@@ -202,5 +215,6 @@ export async function startQuestDb(options: QuestDbOptions): Promise<QuestDb> {
         log: () => output,
         stop,
         kill,
+        terminate,
     };
 }
