@@ -1,5 +1,5 @@
 // The stack exports each database's backup role and, where it is drilled, the drill runner's role:
-// the drift workflow simulates those roles' policies (tools/simulatePolicies.ts), and IAM names a
+// the drift workflow simulates those roles' policies (tools/simulatePolicies.ts), and Pulumi names a
 // role with a random suffix, so nothing but the outputs knows the ARNs.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
