@@ -122,10 +122,17 @@ describe("what an answer means", () => {
                 { EvalResourceName: request().resourceArns[1], EvalResourceDecision: "implicitDeny", MissingContextValues: ["aws:RequestTag/owner"] },
             ],
         }] };
-        assert.equal(decisionsOf(answer)!.length, 3);
+        // The denied resource is named, not the aggregate "*" above it.
+        assert.deepEqual(decisionsOf(answer)!.map((d) => d.decision), ["allowed", "implicitDeny"]);
         const lines = answerProblems(request(), answer).map((p) => formatProblem(STACK, p));
-        assert.deepEqual(lines.length, 2);
-        assert.match(lines[1], /^stack "prod", database "wayne-finance": backup role arn:aws:iam::123456789012:role\/wayne-finance-backup-role: ec2:CreateSnapshot \(snapshot\.sh ec2:CreateSnapshot\) on arn:aws:ec2:us-east-1::snapshot\/\* = "implicitDeny": AWS's policy simulator does not allow it; the policies read context keys the request did not carry: aws:RequestTag\/owner\. Fix: .*pulumi up --stack prod.*backupPolicyDocument/);
+        assert.deepEqual(lines.length, 1);
+        assert.match(lines[0], /^stack "prod", database "wayne-finance": backup role arn:aws:iam::123456789012:role\/wayne-finance-backup-role: ec2:CreateSnapshot \(snapshot\.sh ec2:CreateSnapshot\) on arn:aws:ec2:us-east-1::snapshot\/\* = "implicitDeny": AWS's policy simulator does not allow it; the policies read context keys the request did not carry: aws:RequestTag\/owner\. Fix: .*pulumi up --stack prod.*backupPolicyDocument/);
+    });
+
+    it("a top-level denial with every resource allowed (an SCP, a boundary) is still a problem", () => {
+        const answer = { EvaluationResults: [{ EvalActionName: "ec2:CreateSnapshot", EvalResourceName: "*", EvalDecision: "explicitDeny",
+            ResourceSpecificResults: request().resourceArns.map((arn) => ({ EvalResourceName: arn, EvalResourceDecision: "allowed" })) }] };
+        assert.match(formatProblem(STACK, answerProblems(request(), answer)[0]), /ec2:CreateSnapshot \(snapshot\.sh ec2:CreateSnapshot\) on \* = "explicitDeny"/);
     });
 
     it("the older answer, one result per resource; all allowed is no problem; an answer without the action is one", () => {

@@ -33,7 +33,8 @@ export function decisionsOf(answer: unknown): Decision[] | undefined {
         const perResource = (r.ResourceSpecificResults ?? []).map((s): Decision => ({
             action, resource: s.EvalResourceName ?? own.resource, decision: s.EvalResourceDecision ?? "(no decision)", missingContext: s.MissingContextValues ?? missing,
         }));
-        return [own, ...perResource];
+        // The top-level decision aggregates the resources' own: it says more only when none of them is denied.
+        return perResource.some((d) => d.decision !== "allowed") ? perResource : [own, ...perResource];
     });
 }
 
