@@ -59,6 +59,8 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
     readonly nodeGroupName: pulumi.Output<string> | undefined;
     /** The final snapshot's id; set only once decommissioned. */
     readonly finalSnapshotId: pulumi.Output<string> | undefined;
+    /** The backup job's IAM role (Pod Identity); undefined once decommissioned. */
+    readonly backupRoleArn: pulumi.Output<string> | undefined;
     /** The lifecycle state the database was deployed in. */
     readonly state: DatabaseState;
     /** What the next deployment must not contradict (AZ, size, version); see inventory/transitions.ts. */
@@ -77,6 +79,7 @@ export class QuestDbDeployment extends pulumi.ComponentResource {
         this.volumeId = volume.id;
         this.nodeGroupName = running?.nodeGroupName;
         this.finalSnapshotId = snapshot?.id;
+        this.backupRoleArn = running?.backupRoleArn;
         this.state = args.database.state;
         this.facts = deployedFactsOf(args.database, args.region, args.storageClass.name);
         this.registerOutputs({
@@ -114,6 +117,6 @@ function createRunningParts(ctx: DeploymentContext, volume: aws.ebs.Volume, args
     }
     createEndpoint(ctx, namespace);
     createMetrics(ctx, namespace);
-    createBackupJob(ctx, namespace, volume, args.pushgateway);
-    return { nodeGroupName };
+    const backupRoleArn = createBackupJob(ctx, namespace, volume, args.pushgateway);
+    return { nodeGroupName, backupRoleArn };
 }

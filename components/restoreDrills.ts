@@ -164,13 +164,16 @@ export function drillAdmissionScope(region: Pick<RegionSpec, "stack" | "sharedCl
  * namespace and admission policy, so that other cells' runners cannot claim its volumes.
  */
 export class RestoreDrills extends pulumi.ComponentResource {
+    /** The drill runner's IAM role, when the region schedules a drill: exported for the drift workflow's simulation. */
+    readonly roleArn: pulumi.Output<string> | undefined;
+
     constructor(name: string, args: RestoreDrillsArgs, opts?: pulumi.ComponentResourceOptions) {
         super(RESTORE_DRILLS_TYPE, name, {}, opts);
         const drilled = drilledDatabases(args.databases);
         if (drilled.length > 0 || onSharedCluster(args.region)) {
             const namespace = this.createGuard(name, args);
             if (drilled.length > 0) {
-                this.createRunner(name, args, drilled, namespace);
+                this.roleArn = this.createRunner(name, args, drilled, namespace);
             }
         }
         this.registerOutputs({});
@@ -188,7 +191,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
         return namespace;
     }
 
-    private createRunner(name: string, args: RestoreDrillsArgs, drilled: readonly DatabaseSpec[], namespace: k8s.core.v1.Namespace): void {
+    private createRunner(name: string, args: RestoreDrillsArgs, drilled: readonly DatabaseSpec[], namespace: k8s.core.v1.Namespace): pulumi.Output<string> {
         const { region } = args;
         const ns = drillNamespaceOf(region);
         const parent = { parent: this };
@@ -234,5 +237,6 @@ export class RestoreDrills extends pulumi.ComponentResource {
         for (const database of drilled) {
             new k8s.batch.v1.CronJob(`${name}-${database.id}`, drillCronJobArgs(database, region, args.pushgateway), { parent: this, dependsOn: [namespace, account, script] });
         }
+        return role.arn;
     }
 }

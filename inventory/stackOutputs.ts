@@ -11,6 +11,10 @@ export interface DeployedDatabase extends DeployedFacts {
     readonly volumeId?: string;
     readonly nodeGroupName?: string;
     readonly finalSnapshotId?: string;
+    /** The backup job's IAM role; absent once decommissioned, and before the first deployment that exported it. */
+    readonly backupRoleArn?: string;
+    /** The region's drill runner role, on each database it drills. */
+    readonly drillRoleArn?: string;
 }
 
 /** The stack outputs the program writes (index.ts): per database its facts and handles, the retired ids and removed databases' volumes. */
@@ -24,7 +28,7 @@ export interface StackOutputs {
 /** What `pulumi stack output --json` prints for a secret without `--show-secrets`. */
 const SECRET_PLACEHOLDER = "[secret]";
 
-const HANDLES = ["endpoint", "volumeId", "nodeGroupName", "finalSnapshotId"] as const;
+const HANDLES = ["endpoint", "volumeId", "nodeGroupName", "finalSnapshotId", "backupRoleArn", "drillRoleArn"] as const;
 
 /**
  * Reads the program's outputs, `databases`, `retiredIds` and `retainedVolumeIds`, with the parsers the program

@@ -8,6 +8,7 @@ import { pushTarget } from "../components/pushgateway";
 import { clusterProvider } from "./provider";
 import type { KarpenterInputs } from "./karpenter";
 import { nodeImageKey } from "../components";
+import { drilledDatabases } from "../components/restoreDrills";
 import type { ClusterFacts } from "../components/cluster";
 
 /** What the stack exports for each database: its handles, and the facts the next change is checked against. */
@@ -16,6 +17,10 @@ export interface DatabaseOutputs extends DeployedFacts {
     readonly volumeId: pulumi.Output<string>;
     readonly nodeGroupName: pulumi.Output<string> | undefined;
     readonly finalSnapshotId: pulumi.Output<string> | undefined;
+    /** The backup job's role; absent once decommissioned. What tools/simulatePolicies.ts simulates. */
+    readonly backupRoleArn?: pulumi.Output<string>;
+    /** The region's drill runner role, on each database it drills; absent on the others. */
+    readonly drillRoleArn?: pulumi.Output<string>;
 }
 
 /** Logical names of the classes: the legacy one keeps its original name, so its object is never touched. */
@@ -95,12 +100,18 @@ export function createRegionStack(
             volumeId: deployment.volumeId,
             nodeGroupName: deployment.nodeGroupName,
             finalSnapshotId: deployment.finalSnapshotId,
+            ...(deployment.backupRoleArn ? { backupRoleArn: deployment.backupRoleArn } : {}),
         };
     }
     // Scheduled snapshots are per database (components/deployment/backup.ts); drills are the region's.
     // The drills' deny list: every volume the program manages, and those of removed databases, which AWS keeps.
     const volumeIds = { ...retainedVolumeIds, ...Object.fromEntries(Object.entries(outputs).map(([id, o]) => [id, o.volumeId])) };
-    new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
+    const drills = new RestoreDrills("questdb-drills", { databases: inventory.databases, region, cluster, volumeIds, pushgateway }, { providers: [provider] });
+    if (drills.roleArn) {
+        for (const database of drilledDatabases(inventory.databases)) {
+            outputs[database.id] = { ...outputs[database.id], drillRoleArn: drills.roleArn };
+        }
+    }
     if (!owns) {
         return outputs;
     }

@@ -231,9 +231,10 @@ export function backupIngressPolicyArgs(ctx: DeploymentContext): k8s.networking.
  * The scheduled, checkpointed snapshot (scripts/backup/snapshot.sh): a CronJob in the database's
  * namespace whose ServiceAccount gets, through EKS Pod Identity, a role that can snapshot this
  * volume only. A paused database keeps everything but the CronJob, as it keeps everything but its
- * pod: nothing writes to its volume, so nothing is scheduled. Decommissioned: none of it.
+ * pod: nothing writes to its volume, so nothing is scheduled. Decommissioned: none of it. Returns
+ * the role's ARN.
  */
-export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, volume: aws.ebs.Volume, pushgateway?: PushTarget): void {
+export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.Namespace, volume: aws.ebs.Volume, pushgateway?: PushTarget): pulumi.Output<string> {
     const inNamespace = { parent: ctx.parent, dependsOn: [namespace] };
     const meta = (name: string) => ({ name, namespace: ctx.names.namespace, labels: ctx.labels });
     const role = new aws.iam.Role(partName(ctx, "backup-role"), {
@@ -263,6 +264,8 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
             parent: ctx.parent, dependsOn: [namespace, account, script],
         });
     }
+    // Exported (stacks/region.ts) so that the drift workflow can simulate this role's policy (tools/simulatePolicies.ts).
+    return role.arn;
 }
 
 /** The snapshot tags the script writes, for docs and tests: database, stack, schedule and kind. */

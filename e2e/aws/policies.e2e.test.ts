@@ -13,6 +13,8 @@ import { renderShippedForE2e } from "../support/render";
 import { KNOWN_FALSE_POSITIVES, findingKey, reconcile } from "./knownFalsePositives";
 import { CheckerAnswer, PolicyFinding, checkPolicies } from "./policyChecker";
 import { PolicyUnderCheck, SimulationUnderCheck, policiesOf, simulationsOf } from "./renderedPolicies";
+import { parseStackOutputs } from "../../inventory";
+import { simulationRequests } from "../../tools/simulate/requests";
 
 const STACKS = ["prod", "dev"] as const;
 const renders: Partial<Record<(typeof STACKS)[number], Render>> = {};
@@ -183,5 +185,23 @@ describe("each check fails on a policy that is wrong", () => {
         const other: PolicyFinding = { ...matching, sid: "SomethingElse" };
         assert.deepEqual(reconcile([matching, other], [entry]), { unexpected: [other], stale: [] });
         assert.deepEqual(reconcile([], [entry]), { unexpected: [], stale: [entry] });
+    });
+});
+
+describe("the drift check's simulations (tools/simulatePolicies.ts), judged by IAM's own database", () => {
+    it("prod: each simulation's action exists, its resource ARNs fit the action, and each context key is one the action reads", async () => {
+        const render = renders.prod!;
+        const inventory = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
+        const { requests, problems } = simulationRequests(inventory, parseStackOutputs(render.outputs, "prod"));
+        assert.deepEqual(problems, []);
+        // One per distinct (role kind, authorization): databases differ only in ids and tag values.
+        const distinct = new Map<string, SimulationUnderCheck>();
+        for (const r of requests) {
+            const label = `drift simulation ${r.role} ${r.action} (${r.call})`;
+            distinct.set(label, { id: `prod/${label}`, label, actions: [r.action], resources: r.resourceArns, contextKeys: r.context.map((c) => c.key) });
+        }
+        assert.equal(distinct.size, 9);
+        const answer = await checkPolicies([], [...distinct.values()]);
+        assert.deepEqual(answer.findings.map((f) => `${f.label}: ${f.check} ${f.action} ${f.subject}`), []);
     });
 });

@@ -27,6 +27,7 @@ import { listParam } from "./ec2Query";
 import { RunningMoto, awsCliShim, startMoto } from "./moto";
 import { NotFoundProxy, ProxiedCall, startNotFoundProxy } from "./notFoundProxy";
 import { actionsNotAllowed } from "./policyActions";
+import { ScriptName, impliedActions, scriptActions } from "../../components/scriptAwsCalls";
 
 /** prod's database with both a backup and a drill. */
 const ID = "wayne-finance";
@@ -124,9 +125,15 @@ function actionsOf(calls: readonly ProxiedCall[]): string[] {
     return [...new Set(calls.map((c) => c.action))].sort();
 }
 
-/** Every call must be allowed by an Allow statement's Action of the rendered policy. */
-function assertAllowed(calls: readonly ProxiedCall[], policyName: string): void {
-    assert.deepEqual(actionsNotAllowed(calls.map((c) => c.action), renderedPolicy(policyName)), [], `calls outside ${policyName}'s Allow actions`);
+/**
+ * Every call, and every authorization AWS makes with it (components/scriptAwsCalls.ts: CreateTags on
+ * a tagged create), must be allowed by an Allow statement's Action of the rendered policy; and each
+ * call must be one of the table's for the script, which the drift workflow simulates.
+ */
+function assertAllowed(calls: readonly ProxiedCall[], policyName: string, script: ScriptName): void {
+    const actions = calls.map((c) => c.action);
+    assert.deepEqual(actions.filter((a) => !scriptActions(script).includes(a)), [], `${script} made calls components/scriptAwsCalls.ts does not list`);
+    assert.deepEqual(actionsNotAllowed([...actions, ...impliedActions(script, actions)], renderedPolicy(policyName)), [], `calls outside ${policyName}'s Allow actions`);
 }
 
 /** A time `days` ago, as EC2 writes StartTime. */
@@ -224,11 +231,13 @@ describe("snapshot.sh with the real AWS CLI against moto", () => {
 
         // The calls: exactly these actions, each in the rendered backup policy, and one delete.
         const calls = proxy.calls();
-        assert.deepEqual(actionsOf(calls), ["ec2:CreateSnapshot", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots"]);
+        // The table the drift workflow simulates (components/scriptAwsCalls.ts) is exactly what the script called.
+        assert.deepEqual(actionsOf(calls), scriptActions("snapshot.sh"));
+        assert.deepEqual(scriptActions("snapshot.sh"), ["ec2:CreateSnapshot", "ec2:DeleteSnapshot", "ec2:DescribeSnapshots"]);
         assert.ok(calls.every((c) => c.status === 200), JSON.stringify(calls.filter((c) => c.status !== 200)));
         assert.deepEqual(calls.filter((c) => c.action === "ec2:DeleteSnapshot").map((c) => c.params.SnapshotId), [seeded.oldOwn]);
         assert.equal(calls.find((c) => c.action === "ec2:CreateSnapshot")?.params.VolumeId, volumeId);
-        assertAllowed(calls, `${ID}-backup-policy`);
+        assertAllowed(calls, `${ID}-backup-policy`, "snapshot.sh");
 
         // The checkpoint: QuestDB's own, created before the snapshot and released after it.
         assert.match(result.stderr, /checkpoint created[\s\S]*snapshot snap-\S+ started[\s\S]*point in time is fixed[\s\S]*checkpoint released after \d+s/);
@@ -294,8 +303,9 @@ describe("drill.sh's AWS steps against moto, and its restore on a real QuestDB",
 
         const calls = proxy.calls();
         assert.ok(calls.every((c) => c.status === 200), JSON.stringify(calls.filter((c) => c.status !== 200)));
-        assert.deepEqual(actionsOf(calls), ["ec2:CreateVolume", "ec2:DeleteVolume", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"]);
-        assertAllowed(calls, "questdb-drills-aws-policy");
+        assert.deepEqual(actionsOf(calls), scriptActions("drill.sh"));
+        assert.deepEqual(scriptActions("drill.sh"), ["ec2:CreateVolume", "ec2:DeleteVolume", "ec2:DescribeSnapshots", "ec2:DescribeVolumes"]);
+        assertAllowed(calls, "questdb-drills-aws-policy", "drill.sh");
         const creates = calls.filter((c) => c.action === "ec2:CreateVolume");
         assert.equal(creates.length, 1);
         const [create] = creates;
@@ -371,7 +381,7 @@ describe("drill.sh when every answer to its CreateVolume is lost", () => {
             assert.deepEqual(calls.filter((c) => c.action === "ec2:DeleteVolume").map((c) => c.params.VolumeId), [scratch]);
             assert.match(result.stderr, new RegExp(`deleted scratch volume ${scratch}`));
             assert.deepEqual((await volumes(moto.env)).map((v) => v.VolumeId).sort(), volumesBefore);
-            assertAllowed(calls, "questdb-drills-aws-policy");
+            assertAllowed(calls, "questdb-drills-aws-policy", "drill.sh");
         } finally {
             proxy.loseAnswers("", 0);
         }
@@ -390,7 +400,7 @@ describe("EC2's NotFound after a create, injected by the proxy: the scripts retr
             assert.deepEqual(reads.map((c) => c.injected ?? c.status), ["InvalidSnapshot.NotFound", "InvalidSnapshot.NotFound", 200]);
             assert.match(result.stderr, /aws ec2 describe-snapshots: not found yet \(try 1 of 6[\s\S]*try 2 of 6/);
             assert.ok((await ownSnapshots(moto.env)).some((s) => s.SnapshotId === fresh));
-            assertAllowed(proxy.calls(), `${ID}-backup-policy`);
+            assertAllowed(proxy.calls(), `${ID}-backup-policy`, "snapshot.sh");
             await assertNoCheckpointOpen();
         } finally {
             proxy.injectNotFound({});
@@ -431,7 +441,7 @@ describe("EC2's NotFound after a create, injected by the proxy: the scripts retr
             assert.match(result.stderr, /aws ec2 wait: not found yet \(try 1 of 6[\s\S]*try 2 of 6/);
             assert.deepEqual(proxy.calls().filter((c) => c.action === "ec2:DeleteVolume").map((c) => c.params.VolumeId), [scratch]);
             await assert.rejects(ec2(moto.env, ["describe-volumes", "--volume-ids", scratch]), /InvalidVolume\.NotFound/);
-            assertAllowed(proxy.calls(), "questdb-drills-aws-policy");
+            assertAllowed(proxy.calls(), "questdb-drills-aws-policy", "drill.sh");
         } finally {
             proxy.injectNotFound({});
         }
