@@ -147,6 +147,61 @@ const launchTemplateImdsV2: Rule = {
     },
 };
 
+const ZONE_KEY = "topology.kubernetes.io/zone";
+const CAPACITY_TYPE_KEY = "karpenter.sh/capacity-type";
+
+/** The values a NodePool's requirements allow for one key, or undefined when it does not constrain it. */
+function requirementValues(requirements: unknown, key: string): unknown[] | undefined {
+    const found = list(requirements).map(obj).filter((r) => r.key === key);
+    return found.length === 1 && found[0].operator === "In" ? list(found[0].values) : found.length === 0 ? undefined : [];
+}
+
+/** A database's NodePool: the Karpenter path's counterpart of database-node-dedicated. */
+const databaseNodePoolDedicated: Rule = {
+    name: "database-nodepool-dedicated",
+    description: "Every database NodePool is tainted for its database alone, pinned to its volume's AZ, on-demand, and allows one node at most.",
+    check: (type, props) => {
+        if (type !== "kubernetes:karpenter.sh/v1:NodePool") return [];
+        const template = at(props, "spec", "template");
+        const id = at(template, "metadata", "labels", DATABASE_LABEL);
+        const name = at(props, "metadata", "name");
+        if (id === undefined && !(typeof name === "string" && name.startsWith(DATABASE_PREFIX))) return [];
+        if (typeof id !== "string") return [`database NodePool's nodes have no ${DATABASE_LABEL} label`];
+        const found: string[] = [];
+        const taints = list(at(template, "spec", "taints")).map(obj);
+        if (!taints.some((t) => t.key === DATABASE_LABEL && t.value === id && (t.effect === "NoSchedule" || t.effect === "NoExecute"))) {
+            found.push(`database NodePool's nodes are not tainted ${DATABASE_LABEL}=${id}:NoSchedule, so other pods can land on them`);
+        }
+        const requirements = at(template, "spec", "requirements");
+        const zones = requirementValues(requirements, ZONE_KEY);
+        if (zones?.length !== 1) found.push(`database NodePool does not pin ${ZONE_KEY} to exactly one zone (its volume's): ${JSON.stringify(zones ?? "unconstrained")}`);
+        const capacity = requirementValues(requirements, CAPACITY_TYPE_KEY);
+        if (JSON.stringify(capacity) !== JSON.stringify(["on-demand"])) found.push(`database NodePool may launch ${JSON.stringify(capacity ?? "any")} capacity; it must be on-demand only (spot is reclaimed with two minutes' notice)`);
+        const nodes = at(props, "spec", "limits", "nodes");
+        if (String(nodes) !== "1") found.push(`database NodePool allows ${JSON.stringify(nodes ?? "unlimited")} nodes; set spec.limits.nodes "1"`);
+        return found;
+    },
+};
+
+/** What the launch template rule asks of node groups, asked of the Karpenter path's node classes. */
+const nodeClassImdsV2Encrypted: Rule = {
+    name: "ec2nodeclass-imdsv2-encrypted",
+    description: "Every EC2NodeClass requires IMDSv2 with a hop limit of 1 and encrypts every EBS volume it attaches, so pods cannot reach node credentials and no disk is plaintext.",
+    check: (type, props) => {
+        if (type !== "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass") return [];
+        const found: string[] = [];
+        const metadata = obj(at(props, "spec", "metadataOptions"));
+        if (metadata.httpTokens !== "required") found.push(`EC2NodeClass allows IMDSv1 (httpTokens ${JSON.stringify(metadata.httpTokens)}): set spec.metadataOptions.httpTokens "required"`);
+        if (metadata.httpPutResponseHopLimit !== 1) found.push(`EC2NodeClass's IMDS hop limit is ${JSON.stringify(metadata.httpPutResponseHopLimit)}: set spec.metadataOptions.httpPutResponseHopLimit 1 so pods cannot reach it`);
+        const devices = list(at(props, "spec", "blockDeviceMappings")).map(obj);
+        if (devices.length === 0) found.push("EC2NodeClass sets no blockDeviceMappings, so its root volume is the AMI's default, not known to be encrypted");
+        for (const device of devices) {
+            if (obj(device.ebs).encrypted !== true) found.push(`EC2NodeClass's ${JSON.stringify(device.deviceName)} volume is not encrypted: set ebs.encrypted true`);
+        }
+        return found;
+    },
+};
+
 const configMapNoSecrets: Rule = {
     name: "configmap-no-plaintext-secrets",
     description: "No ConfigMap holds a credential in plain text (server.conf included); credentials belong in Secrets fed by Pulumi secrets.",
@@ -231,6 +286,8 @@ export const RULES: readonly Rule[] = [
     databasePodTolerations,
     noPublicLoadBalancer,
     launchTemplateImdsV2,
+    databaseNodePoolDedicated,
+    nodeClassImdsV2Encrypted,
     configMapNoSecrets,
     noPublicPlaintextListener,
     externalPortAllowlisted,

@@ -53,6 +53,50 @@ describe("policy rules", () => {
         assert.deepEqual(rulesFired(type, { nodeGroupName: "system", subnetIds: ["a", "b"] }), []);
     });
 
+    const nodePool = (over: { taints?: unknown[]; requirements?: unknown[]; limits?: unknown; labels?: unknown } = {}) => ({
+        metadata: { name: "qdb-acme" },
+        spec: {
+            template: {
+                metadata: { labels: over.labels ?? { [L]: "acme" } },
+                spec: {
+                    taints: over.taints ?? [{ key: L, value: "acme", effect: "NoSchedule" }],
+                    requirements: over.requirements ?? [
+                        { key: "topology.kubernetes.io/zone", operator: "In", values: ["eu-west-1a"] },
+                        { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] },
+                    ],
+                },
+            },
+            limits: "limits" in over ? over.limits : { nodes: "1" },
+        },
+    });
+    it("NodePool: tainted for its own database, one zone, on-demand, one node passes; each lapse fails with its reason", () => {
+        const type = "kubernetes:karpenter.sh/v1:NodePool";
+        const messages = (props: Record<string, unknown>) => checkResource(type, props).map((v) => `${v.rule}: ${v.message}`);
+        assert.deepEqual(messages(nodePool()), []);
+        assert.match(messages(nodePool({ taints: [] })).join("\n"), /^database-nodepool-dedicated: .*not tainted questdb.cloud\/database=acme:NoSchedule/);
+        assert.match(messages(nodePool({ requirements: [{ key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }] })).join(), /does not pin topology.kubernetes.io\/zone to exactly one zone/);
+        assert.match(messages(nodePool({ requirements: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["a", "b"] }, { key: "karpenter.sh/capacity-type", operator: "In", values: ["on-demand"] }] })).join(), /exactly one zone/);
+        assert.match(messages(nodePool({ requirements: [{ key: "topology.kubernetes.io/zone", operator: "In", values: ["a"] }, { key: "karpenter.sh/capacity-type", operator: "In", values: ["spot", "on-demand"] }] })).join(), /must be on-demand only/);
+        assert.match(messages(nodePool({ limits: undefined })).join(), /allows "unlimited" nodes/);
+        assert.match(messages(nodePool({ limits: { nodes: "2" } })).join(), /allows "2" nodes/);
+        assert.match(messages(nodePool({ labels: {} })).join(), /no questdb.cloud\/database label/);
+        // A NodePool that is not a database's (the cluster's own) is out of scope.
+        assert.deepEqual(rulesFired(type, { metadata: { name: "default" }, spec: { template: { spec: {} } } }), []);
+    });
+
+    const nodeClass = (metadataOptions: Record<string, unknown>, blockDeviceMappings: unknown[]) => ({ spec: { metadataOptions, blockDeviceMappings } });
+    it("EC2NodeClass: IMDSv2, hop limit 1 and encrypted volumes pass; each lapse fails", () => {
+        const type = "kubernetes:karpenter.k8s.aws/v1:EC2NodeClass";
+        const good = { httpTokens: "required", httpPutResponseHopLimit: 1 };
+        const root = [{ deviceName: "/dev/xvda", ebs: { encrypted: true } }];
+        assert.deepEqual(rulesFired(type, nodeClass(good, root)), []);
+        const messages = (props: Record<string, unknown>) => checkResource(type, props).map((v) => v.message).join("\n");
+        assert.match(messages(nodeClass({ ...good, httpTokens: "optional" }, root)), /allows IMDSv1/);
+        assert.match(messages(nodeClass({ ...good, httpPutResponseHopLimit: 2 }, root)), /hop limit is 2/);
+        assert.match(messages(nodeClass(good, [])), /no blockDeviceMappings/);
+        assert.match(messages(nodeClass(good, [{ deviceName: "/dev/xvdb", ebs: {} }])), /"\/dev\/xvdb" volume is not encrypted/);
+    });
+
     const statefulSet = (spec: Record<string, unknown>, id = "acme") => ({
         metadata: { namespace: `qdb-${id}` },
         spec: { template: { metadata: { labels: { [L]: id } }, spec } },

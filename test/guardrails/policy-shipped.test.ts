@@ -11,6 +11,8 @@ import { describe, it } from "node:test";
 import { formatViolation, violationsOf } from "../../policy/offline";
 import { DATABASE_LABEL as POLICY_DATABASE_LABEL, STATE_TAG as POLICY_STATE_TAG, checkResource } from "../../policy/rules";
 import { DATABASE_LABEL, STATE_TAG } from "../../inventory";
+import { NODE_CLASS, NODE_POOL } from "../../tools/impact/rules";
+import { editedProd, renderAfter } from "../support/lifecycle";
 import { TYPES, renderShippedStack, resourcesOfType, shippedStacks } from "../support/stacks";
 
 const GUARDED = [TYPES.volume, TYPES.nodeGroup, TYPES.statefulSet, TYPES.service, TYPES.launchTemplate, TYPES.configMap];
@@ -39,6 +41,20 @@ describe("policy over shipped stacks", () => {
             });
         }
     }
+});
+
+it("prod with every database on Karpenter: its NodePools and EC2NodeClasses satisfy the pack", { timeout: 120_000 }, async () => {
+    const base = await renderShippedStack("prod", false);
+    const render = await renderAfter(base, editedProd((_dbs, region) => {
+        region.nodeProvisioner = "karpenter";
+    }));
+    for (const type of [NODE_POOL, NODE_CLASS]) {
+        assert.ok(resourcesOfType(render, type).length > 0, `the render has a ${type} to check`);
+    }
+    assert.deepEqual(violationsOf(render.resources).map(formatViolation), []);
+    const pool = resourcesOfType(render, NODE_POOL)[0];
+    const spread = { ...pool.inputs, spec: { ...(pool.inputs.spec as object), limits: { nodes: "3" } } };
+    assert.deepEqual(checkResource(pool.type, spread).map((v) => v.rule), ["database-nodepool-dedicated"]);
 });
 
 it("the pack's copies of the program's tag and label names agree with the program's", () => {
