@@ -26,6 +26,25 @@ export interface KarpenterInputs {
     readonly amiIds: ReadonlyMap<string, string>;
 }
 
+/**
+ * The command that lists every published AL2023 release of a node image's Kubernetes minor and
+ * architecture. The release's `image_id` sits two levels below the path, so `--recursive`.
+ */
+export function publishedImagesCommand(key: NodeImageKey, awsRegion: string): string {
+    const path = `/aws/service/eks/optimized-ami/${kubernetesMinorOf(key.nodeImage)}/amazon-linux-2023/${key.architecture}/standard`;
+    return `aws ssm get-parameters-by-path --path ${path} --recursive --query "Parameters[?ends_with(Name, '/image_id')].Name" --output text --region ${awsRegion}`;
+}
+
+/** A node image with no published AMI parameter, naming the databases that use it. */
+export function unpublishedImageProblem(inventory: Inventory, key: NodeImageKey, answer: string): Problem {
+    const users = inventory.databases.filter((d) => d.nodeProvisioner === "karpenter" && nodeImageKey(d) === nodeImageKey(key)).map((d) => d.id);
+    return {
+        where: "region (Karpenter node images)", field: "nodeImage", value: key.nodeImage,
+        reason: `has no AL2023 EKS AMI on ${key.architecture} (SSM parameter ${amiParameterName(key)}: ${answer}); used by ${users.join(", ")}`,
+        fix: `use an EKS AL2023 release version that exists, in defaults.nodeImage or the database's nodeImage; list them with ${publishedImagesCommand(key, inventory.region.awsRegion)}`,
+    };
+}
+
 /** Undefined when no running database of the stack is on Karpenter: nothing is asked. */
 export async function resolveKarpenterInputs(inventory: Inventory): Promise<KarpenterInputs | undefined> {
     const images = karpenterNodeImages(inventory.databases);
@@ -40,12 +59,7 @@ export async function resolveKarpenterInputs(inventory: Inventory): Promise<Karp
         try {
             amiIds.set(nodeImageKey(key), (await aws.ssm.getParameter({ name })).value);
         } catch (err) {
-            const users = inventory.databases.filter((d) => d.nodeProvisioner === "karpenter" && nodeImageKey(d) === nodeImageKey(key)).map((d) => d.id);
-            problems.push({
-                where: "region (Karpenter node images)", field: "nodeImage", value: key.nodeImage,
-                reason: `has no AL2023 EKS AMI on ${key.architecture} (SSM parameter ${name}: ${(err instanceof Error ? err.message : String(err)).split("\n")[0]}); used by ${users.join(", ")}`,
-                fix: `use an EKS AL2023 release version that exists (aws ssm get-parameters-by-path --path /aws/service/eks/optimized-ami/${kubernetesMinorOf(key.nodeImage)}/amazon-linux-2023/${key.architecture}/standard --region ${region.awsRegion}), in defaults.nodeImage or the database's nodeImage`,
-            });
+            problems.push(unpublishedImageProblem(inventory, key, (err instanceof Error ? err.message : String(err)).split("\n")[0]));
         }
     }));
     if (problems.length > 0) {

@@ -14,6 +14,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseDocument } from "yaml";
 import { RegionSpec, validateInventory } from "../../inventory";
+import { unpublishedImageProblem } from "../../stacks/karpenter";
 import { karpenterPreflightProblems } from "../../stacks/karpenterPreflight";
 import { nodeGroupQuotaProblems } from "../../stacks/nodeGroupQuota";
 import { PreflightAnswers, driverKeyPolicy, preflightProblems } from "../../stacks/preflight";
@@ -56,6 +57,7 @@ function programFixes(region: RegionSpec): string[] {
         ...preflightProblems(region, { ...refusing, driverKey: {} }),
         ...karpenterPreflightProblems(karpenter, { error: "ResourceNotFoundException" }, ""),
         ...karpenterPreflightProblems(karpenter, { ok: { type: "STANDARD" } }, "sg-0123456789abcdef0"),
+        unpublishedImageProblem(karpenter, { nodeImage: "1.31.3-20250103", architecture: "x86_64" }, "ParameterNotFound"),
         ...nodeGroupQuotaProblems(prod, {}, { nodeGroups: { ok: { names: [] } }, quota: { error: "AccessDeniedException" } }),
         ...nodeGroupQuotaProblems(prod, {}, { nodeGroups: { ok: { names: [] } }, quota: { ok: { value: 1 } } }),
     ].map((p) => p.fix);
@@ -141,7 +143,7 @@ describe("AWS commands the tools print run as printed (issue 26.3)", { timeout: 
         const operations = commands.map((c) => c.split(" ").slice(1, 3).join(" ")).sort();
         assert.deepEqual([...new Set(operations)], [
             "eks create-access-entry", "eks create-addon", "eks delete-access-entry", "eks describe-cluster", "eks update-addon",
-            "iam attach-role-policy", "iam put-role-policy", "service-quotas get-service-quota", "service-quotas request-service-quota-increase",
+            "iam attach-role-policy", "iam put-role-policy", "service-quotas get-service-quota", "service-quotas request-service-quota-increase", "ssm get-parameters-by-path",
         ]);
         // `<driver role>` stands where no role exists yet: the operator names the one they create.
         const runnable = commands.map((c) => c.replace(/<driver role>/g, "arn:aws:iam::444455556666:role/qdb-ebs-csi-driver"));
