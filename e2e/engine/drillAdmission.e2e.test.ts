@@ -11,11 +11,11 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { DRILL_NAMESPACE, derivedNames, drillCronJobName } from "../../inventory";
+import { DRILL_NAMESPACE, derivedNames } from "../../inventory";
 import { DRILL_LABEL, DRILL_PV_POLICY, serviceAccountUser } from "../../components/drillAdmission";
 import { DRILL_RUNNER } from "../../components/restoreDrills";
-import { Harness, harness, runScript } from "../../test/backup/stubs";
 import { clientAs, rbacAllows, serviceAccountGroups, write } from "./accounts";
+import { PVS, asRun, denial, runDrill, waitGone } from "./drillRuns";
 import { KubeClient, KubeObject } from "./kube";
 import { absorbMonitorTermination } from "./rejections";
 import { EngineStack } from "./stack";
@@ -24,31 +24,10 @@ import { Tier, devStackYaml, dnsSuffixOf, newStack, startTier, zonesOf } from ".
 const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
 const DRILLED = "alpha";
 const OTHER = "beta";
-const PVS = "/api/v1/persistentvolumes";
 /** A database's namespace and PV names in the dev region. */
 const names = (id: string) => derivedNames(id, dnsSuffixOf(devStackYaml()));
 const RUNNER = serviceAccountUser(DRILL_NAMESPACE, DRILL_RUNNER);
 const GROUPS = serviceAccountGroups(DRILL_NAMESPACE);
-/** How the API server words a denial by this policy (k8s.io/apiserver, policy/validating/dispatcher.go). */
-const DENIED = `ValidatingAdmissionPolicy '${DRILL_PV_POLICY}' with binding '${DRILL_PV_POLICY}' denied request: `;
-
-/** The PV drill.sh created, renamed and relabelled as another run's, with a volume of `handle`. */
-function asRun(scripted: KubeObject, run: string, handle: string): KubeObject {
-    const pv = structuredClone(scripted);
-    const name = `drill-${DRILLED}-${run}`;
-    pv.metadata = { ...pv.metadata, name, labels: { ...pv.metadata.labels, [DRILL_LABEL]: run } };
-    pv.spec.claimRef = { ...pv.spec.claimRef, name };
-    pv.spec.csi = { ...pv.spec.csi, volumeHandle: handle };
-    return pv;
-}
-
-async function waitGone(client: KubeClient, objectPath: string, timeoutMs = 60_000): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
-    while (await client.find(objectPath)) {
-        assert.ok(Date.now() < deadline, `${objectPath} still present after ${timeoutMs / 1000} s`);
-        await new Promise((r) => setTimeout(r, 200));
-    }
-}
 
 describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout: 30 * 60_000 }, () => {
     let tier: Tier;
@@ -109,55 +88,29 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
     });
 
     it("its own restore is allowed: drill.sh, as the runner's ServiceAccount, creates, binds and deletes its PV, claim and pod", async () => {
-        const h: Harness = harness({ passthroughKube: true });
-        fs.writeFileSync(path.join(h.env.SA_DIR, "token"), runner.token);
-        fs.writeFileSync(path.join(h.env.SA_DIR, "ca.crt"), tier.cluster.caPem);
-        // The environment the program gave the drill's CronJob, as the API server stored it.
-        const cronJob = await admin.get(`/apis/batch/v1/namespaces/${DRILL_NAMESPACE}/cronjobs/${drillCronJobName(DRILLED)}`);
-        const env = Object.fromEntries(cronJob.spec.jobTemplate.spec.template.spec.containers[0].env.map((e: KubeObject) => [e.name, e.value as string]));
-        assert.equal(env.DRILL_NAMESPACE, DRILL_NAMESPACE);
-        const run = "e2e1";
-        const name = `drill-${DRILLED}-${run}`;
-        // What the PV controller makes of the script's PV while it lives.
-        const phases = new Set<string>();
-        let watching = true;
-        const watch = (async () => {
-            while (watching) {
-                const pv = await admin.find(`${PVS}/${name}`);
-                if (pv?.status?.phase) {
-                    phases.add(pv.status.phase);
-                }
-                await new Promise((r) => setTimeout(r, 100));
-            }
-        })();
-        const started = Date.now();
-        const result = await runScript(h, "drill.sh", {
-            ...env, HOME: h.dir, RUN_ID: run, KUBE_API: tier.cluster.server, POLL_SECONDS: "1", READY_TIMEOUT_SECONDS: "120",
-        });
-        watching = false;
-        await watch;
-        console.log(`[e2e] drill.sh against the API server: ${((Date.now() - started) / 1000).toFixed(1)} s, PV phases seen: ${[...phases].join(", ")}`);
-        scripted = JSON.parse(h.kubeBodies().find((b) => b.call === `curl POST ${PVS}`)?.body ?? "null") as KubeObject;
-        assert.equal(result.code, 0, result.stderr);
-        assert.equal(JSON.parse(result.stdout.trim().split("\n").pop() as string).exit, 0);
-        const kubeCalls = h.calls().filter((c) => / \/api\//.test(c) && !c.startsWith("curl GET"));
+        const drill = await runDrill(tier.cluster, runner.token, DRILL_NAMESPACE, DRILLED, "e2e1");
+        console.log(`[e2e] drill.sh against the API server: ${drill.seconds.toFixed(1)} s, PV phases seen: ${[...drill.phases].join(", ")}`);
+        scripted = drill.pv;
+        assert.equal(drill.result.code, 0, drill.result.stderr);
+        assert.equal(JSON.parse(drill.result.stdout.trim().split("\n").pop() as string).exit, 0);
+        const kubeCalls = drill.harness.calls().filter((c) => / \/api\//.test(c) && !c.startsWith("curl GET"));
         assert.deepEqual(kubeCalls, [
             `curl POST ${PVS}`,
             `curl POST /api/v1/namespaces/${DRILL_NAMESPACE}/persistentvolumeclaims`,
             `curl POST /api/v1/namespaces/${DRILL_NAMESPACE}/pods`,
-            `curl DELETE /api/v1/namespaces/${DRILL_NAMESPACE}/pods/${name}`,
-            `curl DELETE /api/v1/namespaces/${DRILL_NAMESPACE}/persistentvolumeclaims/${name}`,
-            `curl DELETE ${PVS}/${name}`,
+            `curl DELETE /api/v1/namespaces/${DRILL_NAMESPACE}/pods/${drill.name}`,
+            `curl DELETE /api/v1/namespaces/${DRILL_NAMESPACE}/persistentvolumeclaims/${drill.name}`,
+            `curl DELETE ${PVS}/${drill.name}`,
         ]);
-        assert.ok(phases.has("Bound"), `the PV controller bound the script's PV to its claim (seen: ${[...phases].join(", ")})`);
-        assert.equal(await admin.find(`${PVS}/${name}`), undefined, "the script's PV is gone");
-        assert.equal(scripted.spec.csi.volumeHandle, "vol-0drill", "the scratch volume the stub EBS restored");
+        assert.ok(drill.phases.has("Bound"), `the PV controller bound the script's PV to its claim (seen: ${[...drill.phases].join(", ")})`);
+        assert.equal(await admin.find(`${PVS}/${drill.name}`), undefined, "the script's PV is gone");
+        assert.equal(scripted?.spec.csi.volumeHandle, "vol-0drill", "the scratch volume the stub EBS restored");
     });
 
     /** The script's PV, as another run's; the tests below change one thing of it each. */
     const drillPv = (run: string, handle: string) => {
         assert.ok(scripted, "drill.sh ran first and its PV was captured");
-        return asRun(scripted, run, handle);
+        return asRun(scripted, DRILLED, run, handle);
     };
 
     it("a PV naming another database's volume, or the drilled database's own live one, is refused by the policy", async () => {
@@ -165,7 +118,7 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
             const pv = drillPv(`steal-${id}`, await tenantHandle(id));
             const answer = await write(runner.client, "POST", PVS, pv);
             assert.equal(answer.status, 422, answer.message);
-            assert.equal(answer.message, `persistentvolumes "${pv.metadata.name}" is forbidden: ${DENIED}a drill PV may not name a tenant database's volume`);
+            assert.equal(answer.message, denial(pv.metadata.name, `a drill PV may not name a tenant database's volume`));
             assert.equal(await admin.find(`${PVS}/${pv.metadata.name}`), undefined);
         }
         // The same PV from anyone but the runner is not the policy's business (the admin's dry run passes).
@@ -179,14 +132,14 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         pv.spec.awsElasticBlockStore = { volumeID: await tenantHandle(OTHER), fsType: "ext4" };
         const answer = await write(runner.client, "POST", PVS, pv);
         assert.equal(answer.status, 422, answer.message);
-        assert.equal(answer.message, `persistentvolumes "${pv.metadata.name}" is forbidden: ${DENIED}a drill PV may not name a tenant database's volume`);
+        assert.equal(answer.message, denial(pv.metadata.name, `a drill PV may not name a tenant database's volume`));
     });
 
     it("deleting a tenant's PV is refused by the policy; deleting a PV of its own run is allowed", async () => {
         const tenantPv = names(OTHER).persistentVolume;
         const refused = await write(runner.client, "DELETE", `${PVS}/${tenantPv}`);
         assert.equal(refused.status, 422, refused.message);
-        assert.equal(refused.message, `persistentvolumes "${tenantPv}" is forbidden: ${DENIED}a drill may delete only a drill run's PVs`);
+        assert.equal(refused.message, denial(tenantPv, "a drill may delete only a drill run's PVs"));
         assert.equal((await admin.get(`${PVS}/${tenantPv}`)).metadata.deletionTimestamp, undefined, "the tenant's PV is untouched");
         const own = drillPv("e2e2", "vol-0e2e00000000000002");
         assert.equal((await write(runner.client, "POST", PVS, own)).status, 201);
@@ -212,7 +165,7 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         for (const [pv, message] of cases) {
             const answer = await write(runner.client, "POST", PVS, pv);
             assert.equal(answer.status, 422, answer.message);
-            assert.equal(answer.message, `persistentvolumes "${pv.metadata.name}" is forbidden: ${DENIED}${message}`);
+            assert.equal(answer.message, denial(pv.metadata.name, `${message}`));
             assert.equal(await admin.find(`${PVS}/${pv.metadata.name}`), undefined);
         }
         // The one PV of the lot that breaks no rule is admitted: each refusal above is its one change.
