@@ -77,6 +77,9 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         assert.deepEqual(policy.status.typeChecking.expressionWarnings ?? [], [], "the CEL type-checks against PersistentVolume and ConfigMap");
         const params = await admin.get(`/api/v1/namespaces/${DRILL_NAMESPACE}/configmaps/${DRILL_PV_POLICY}`);
         assert.deepEqual(params.data, { [await tenantHandle(DRILLED)]: DRILLED, [await tenantHandle(OTHER)]: OTHER }, "the program listed both tenant volumes");
+        // Like every tenant namespace, the drills namespace has a quota and default requests (the drill's pod below passes both).
+        assert.equal((await admin.list(`/api/v1/namespaces/${DRILL_NAMESPACE}/resourcequotas`)).length, 1);
+        assert.equal((await admin.list(`/api/v1/namespaces/${DRILL_NAMESPACE}/limitranges`)).length, 1);
     });
 
     it("RBAC alone lets the runner create and delete any PV, a tenant's too, and update none", async () => {
