@@ -55,11 +55,30 @@ function claimRule(scope: Pick<DrillAdmissionScope, "shared" | "namespace">, run
         message: "a drill PV is claimed in its runner's own drills namespace by the claim of its own name" };
 }
 
+/**
+ * On a shared cluster every cell's policy judges every cell's runner, and a drill PV of any cell
+ * carries the run label: without the claim's namespace, one cell's runner could delete another
+ * cell's drill PV while that drill runs (proven on the real API server,
+ * e2e/engine/drillAdmissionCells.e2e.test.ts). The claim is the runner's own, as the create rule made it.
+ */
+function deleteRule(scope: Pick<DrillAdmissionScope, "shared">, runner: string): { expression: string; message: string } {
+    const solo = DRILL_PV_RULES[DRILL_PV_RULES.length - 1];
+    if (!scope.shared) {
+        return solo;
+    }
+    const own = `has(oldObject.spec.claimRef) && request.userInfo.username == 'system:serviceaccount:' + oldObject.spec.claimRef.namespace + ':${runner}'`;
+    return { expression: `request.operation != 'DELETE' || (${DRILL_RUN_PV} && ${own})`,
+        message: "a drill may delete only a drill run's PVs claimed in its own drills namespace" };
+}
+
 /** The CEL rules, each with the message the runner gets when it breaks one. */
 export function drillPvRules(scope: Pick<DrillAdmissionScope, "shared" | "namespace"> = SOLO_DRILL_SCOPE, runner = "questdb-drill"): { expression: string; message: string }[] {
-    const [label, name, , ...rest] = DRILL_PV_RULES;
-    return [label, name, claimRule(scope, runner), ...rest];
+    const [label, name, , volume] = DRILL_PV_RULES;
+    return [label, name, claimRule(scope, runner), volume, deleteRule(scope, runner)];
 }
+
+/** The PV being deleted is a drill run's: labelled as one and named drill-... */
+const DRILL_RUN_PV = `has(oldObject.metadata.labels) && '${DRILL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.name.startsWith('drill-')`;
 
 /** The CEL rules of a stack alone on its cluster. */
 export const DRILL_PV_RULES: readonly { expression: string; message: string }[] = [
@@ -71,7 +90,7 @@ export const DRILL_PV_RULES: readonly { expression: string; message: string }[] 
         message: `a drill PV is claimed in ${DRILL_NAMESPACE} by the claim of its own name` },
     { expression: creating(`has(object.spec.csi) && object.spec.csi.driver == '${EBS_CSI_DRIVER}' && !(has(params.data) && object.spec.csi.volumeHandle in params.data)`),
         message: "a drill PV may not name a tenant database's volume" },
-    { expression: `request.operation != 'DELETE' || (has(oldObject.metadata.labels) && '${DRILL_LABEL}' in oldObject.metadata.labels && oldObject.metadata.name.startsWith('drill-'))`,
+    { expression: `request.operation != 'DELETE' || (${DRILL_RUN_PV})`,
         message: "a drill may delete only a drill run's PVs" },
 ];
 

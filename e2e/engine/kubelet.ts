@@ -3,7 +3,8 @@
  * Kubernetes provider's await logic reads: this tier runs no containers. A loop
  * - registers one Ready node per availability zone it is told about;
  * - binds every unscheduled pod to the node of its zone (pods/binding, as the scheduler does);
- * - reports a bound pod Running and Ready with a pod IP (pods/status, as the kubelet does), so
+ * - reports a bound pod Running and Ready with a pod IP (pods/status, as a 1.36 kubelet does, with
+ *   the observed generation), so
  *   the StatefulSet controller counts it ready and the EndpointSlice controller lists it;
  * - deletes terminating pods for good (what a kubelet does once the containers stopped);
  * - gives an Ingress a load-balancer hostname (ingress status, as the controller does);
@@ -134,14 +135,16 @@ export class FakeKubelet {
     private runningStatus(pod: KubeObject): KubeObject {
         const now = new Date().toISOString();
         const ip = this.pinnedPodIps.get(pod.metadata.namespace) ?? `10.244.0.${this.ipCounter++ % 250 + 2}`;
-        const condition = (type: string) => ({ type, status: "True", lastTransitionTime: now });
+        // As a 1.35+ kubelet writes them (PodObservedGenerationTracking, GA): the generation each condition saw, between its type and status.
+        const generation = pod.metadata.generation as number | undefined;
+        const condition = (type: string) => ({ type, ...(generation ? { observedGeneration: generation } : {}), status: "True", lastTransitionTime: now });
         const containerStatus = (c: KubeObject, init: boolean) => ({
             name: c.name, image: c.image, imageID: `${c.image}@sha256:${"0".repeat(64)}`, containerID: `containerd://${pod.metadata.uid}-${c.name}`,
             ready: !init, started: !init, restartCount: 0,
             state: init ? { terminated: { exitCode: 0, reason: "Completed", startedAt: now, finishedAt: now } } : { running: { startedAt: now } },
         });
         return {
-            phase: "Running", podIP: ip, podIPs: [{ ip }], hostIP: "127.0.0.1", startTime: now,
+            ...(generation ? { observedGeneration: generation } : {}), phase: "Running", podIP: ip, podIPs: [{ ip }], hostIP: "127.0.0.1", startTime: now,
             conditions: ["PodScheduled", "Initialized", "ContainersReady", "Ready"].map(condition),
             initContainerStatuses: (pod.spec.initContainers ?? []).map((c: KubeObject) => containerStatus(c, true)),
             containerStatuses: (pod.spec.containers ?? []).map((c: KubeObject) => containerStatus(c, false)),

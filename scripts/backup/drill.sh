@@ -68,11 +68,27 @@ push_result() {
     push_metrics questdb-drill
 }
 
+# The API server pretty-prints its JSON for a client whose User-Agent starts with curl (k8s.io/apiserver,
+# negotiation.isPrettyPrint), so kube() names itself; the readers below take either spacing anyway.
+KUBE_USER_AGENT="questdb-drill/${DATABASE}"
 kube() { # kube METHOD PATH [JSON]
-    local args=(-sS --fail-with-body --max-time 60 --cacert "$SA_DIR/ca.crt" -X "$1")
+    local args=(-sS --fail-with-body --max-time 60 --user-agent "$KUBE_USER_AGENT" --cacert "$SA_DIR/ca.crt" -X "$1")
     if [ $# -ge 3 ]; then args+=(-H "Content-Type: application/json" --data "$3"); fi
     # The token goes to curl on stdin (curl_secret), never in its argv; read at each call, as the kubelet rotates it.
     curl_secret "$(curl_config_line header "Authorization: Bearer $(cat "$SA_DIR/token")")" "${args[@]}" "$KUBE_API$2"
+}
+
+# pod_ready POD_JSON: whether the pod's Ready condition is True. A condition's fields come in no
+# fixed order: from Kubernetes 1.34 the kubelet writes observedGeneration between type and status.
+pod_ready() {
+    local condition='\{[^{}]*"type":[[:space:]]*"Ready"[^{}]*\}' is_true='"status":[[:space:]]*"True"'
+    [[ $1 =~ $condition ]] && [[ ${BASH_REMATCH[0]} =~ $is_true ]]
+}
+
+# json_string FIELD JSON: the first string value of FIELD in JSON ("" when absent).
+json_string() {
+    local re="\"$1\":[[:space:]]*\"([^\"]*)\""
+    if [[ $2 =~ $re ]]; then printf '%s' "${BASH_REMATCH[1]}"; fi
 }
 
 # Deletes a Kubernetes object and waits until it is gone (a 404).
@@ -180,12 +196,12 @@ kube POST "/api/v1/namespaces/$DRILL_NAMESPACE/pods" "$(cat <<JSON
 JSON
 )" >/dev/null
 deadline=$(( $(date +%s) + READY_TIMEOUT_SECONDS ))
-until status=$(kube GET "/api/v1/namespaces/$DRILL_NAMESPACE/pods/$NAME") && [[ "$status" == *'"type":"Ready","status":"True"'* ]]; do
-    case "$status" in *'"phase":"Failed"'*|*'"phase":"Succeeded"'*) log "the restored QuestDB exited: recovery failed"; exit 1 ;; esac
+until status=$(kube GET "/api/v1/namespaces/$DRILL_NAMESPACE/pods/$NAME") && pod_ready "$status"; do
+    case "$(json_string phase "$status")" in Failed|Succeeded) log "the restored QuestDB exited: recovery failed"; exit 1 ;; esac
     if [ "$(date +%s)" -ge "$deadline" ]; then log "the restored QuestDB was not Ready after ${READY_TIMEOUT_SECONDS}s"; exit 1; fi
     pause "$POLL_SECONDS"
 done
-pod_ip=$(printf '%s' "$status" | sed -n 's/.*"podIP":"\([^"]*\)".*/\1/p')
+pod_ip=$(json_string podIP "$status")
 phase "start"
 
 # --- query

@@ -220,6 +220,26 @@ describe("drill.sh", () => {
         assert.deepEqual(deletions(calls), FULL_CLEANUP);
     });
 
+    it("reads the pod as a 1.34+ API server writes it: observedGeneration between a condition's type and status", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", { ...DRILL_ENV, K8S_PRETTY: "never", READY_TIMEOUT_SECONDS: "2" });
+        assert.equal(run.code, 0, run.stderr);
+        assert.ok(h.argv().some((a) => a.includes(" http://10.1.2.3:9000/exec ")), "queried the pod at its podIP");
+        assert.deepEqual(deletions(h.calls()), FULL_CLEANUP);
+    });
+
+    it("names itself to the API server, which pretty-prints JSON for curl's own User-Agent, and reads pretty JSON as well", async () => {
+        const h = harness();
+        const run = await runScript(h, "drill.sh", { ...DRILL_ENV, READY_TIMEOUT_SECONDS: "2" });
+        assert.equal(run.code, 0, run.stderr);
+        const api = h.argv().filter((a) => a.startsWith("curl -K - "));
+        assert.ok(api.length >= 6 && api.every((a) => a.includes(" --user-agent questdb-drill/acme ")), api.join("\n"));
+        const pretty = harness();
+        const prettyRun = await runScript(pretty, "drill.sh", { ...DRILL_ENV, K8S_PRETTY: "always", READY_TIMEOUT_SECONDS: "2" });
+        assert.equal(prettyRun.code, 0, prettyRun.stderr);
+        assert.ok(pretty.argv().some((a) => a.includes(" http://10.1.2.3:9000/exec ")), "queried the pod at its podIP");
+    });
+
     it("creates and deletes nothing when the database has no snapshot", async () => {
         const h = harness();
         const run = await runScript(h, "drill.sh", { ...DRILL_ENV, AWS_NEWEST_SNAPSHOT: "None" });

@@ -47,7 +47,8 @@ esac
 `;
 
 // Answers the Kubernetes API (state kept as files in STUB_STATE) and QuestDB's /exec; with
-// CURL_PASSTHROUGH set it hands QuestDB calls to the real curl (the e2e tier).
+// CURL_PASSTHROUGH set it hands QuestDB calls to the real curl, with KUBE_PASSTHROUGH set the
+// Kubernetes API calls (the e2e tiers).
 const CURL_STUB = String.raw`#!/usr/bin/env bash
 printf 'curl %s
 ' "$*" >> "$STUB_ARGV"
@@ -57,12 +58,22 @@ for a in "$@"; do [ "$prev_k" = -K ] && [ "$a" = - ] && config=$(cat); prev_k=$a
 if [ -n "$config" ]; then printf '%s' "$config" > "$STUB_STATE/config-$(wc -l < "$STUB_ARGV")"; fi
 passthrough() { exec "$CURL_PASSTHROUGH" "$@" <<< "$config"; }
 method=GET url="" query=""
+# curl's own User-Agent unless the caller names itself.
+ua=curl/8
 prev=""
 for a in "$@"; do
-  case "$prev" in -X) method=$a ;; --data-urlencode) query=${"$"}{a#query=} ;; esac
+  case "$prev" in -X) method=$a ;; --data-urlencode) query=${"$"}{a#query=} ;; -A|--user-agent) ua=$a ;; esac
   case "$a" in http://*|https://*) url=$a ;; esac
   prev=$a
 done
+# JSON as a Kubernetes 1.36 API server writes it: pretty-printed for a User-Agent starting with curl
+# (k8s.io/apiserver negotiation.isPrettyPrint; K8S_PRETTY=always or never overrides), compact otherwise.
+api_json() {
+  case "${"$"}{K8S_PRETTY:-auto}:$ua" in
+    always:*|auto:curl*) printf '%s\n' "$1" | sed -e 's/":/": /g' -e 's/,/,\n  /g' -e 's/{/{\n  /g' ;;
+    *) printf '%s\n' "$1" ;;
+  esac
+}
 if [[ "$url" == */metrics/job/* ]]; then
   # A push to the Pushgateway: logged, its body kept as push-<n> in STUB_STATE, failed on PUSH_FAIL.
   body="" prev=""
@@ -87,6 +98,13 @@ if [[ "$url" == */exec ]]; then
 fi
 path=${"$"}{url#*://*/}
 echo "curl $method /$path" >> "$STUB_LOG"
+if [ -n "$KUBE_PASSTHROUGH" ]; then
+  # A real API server (the e2e tier): the request body kept as body-<n>, n its line in STUB_LOG.
+  body="" prev=""
+  for a in "$@"; do [ "$prev" = --data ] && body=$a; prev=$a; done
+  if [ -n "$body" ]; then printf '%s' "$body" > "$STUB_STATE/body-$(wc -l < "$STUB_LOG")"; fi
+  exec "$KUBE_PASSTHROUGH" "$@" <<< "$config"
+fi
 marker="$STUB_STATE/$(echo "$path" | tr / _)"
 case "$method" in
   POST)
@@ -97,8 +115,9 @@ case "$method" in
   GET)
     [ -e "$marker" ] || { echo '{"kind":"Status","code":404}'; exit 22; }
     if [[ "$path" == */pods/* ]]; then
-      if [ "$K8S_FAIL" = start ]; then echo '{"status":{"phase":"Failed"}}';
-      else echo '{"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True"}],"podIP":"10.1.2.3"}}'; fi
+      # From Kubernetes 1.34 the kubelet writes each condition's observedGeneration between its type and status.
+      if [ "$K8S_FAIL" = start ]; then api_json '{"kind":"Pod","status":{"phase":"Failed","conditions":[{"type":"Ready","observedGeneration":1,"status":"False"}]}}';
+      else api_json '{"kind":"Pod","metadata":{"generation":1},"status":{"phase":"Running","conditions":[{"type":"ContainersReady","observedGeneration":1,"status":"True","lastProbeTime":null},{"type":"Ready","observedGeneration":1,"status":"True","lastProbeTime":null}],"podIP":"10.1.2.3","podIPs":[{"ip":"10.1.2.3"}]}}'; fi
     else echo '{}'; fi ;;
 esac
 `;
@@ -116,9 +135,18 @@ export interface Harness {
     argv(): string[];
     /** The curl configs read from stdin (curl -K -) so far: where the secrets must be instead. */
     configs(): string[];
+    /** The bodies sent to a real API server (`passthroughKube`), each with its logged call, in order. */
+    kubeBodies(): { call: string; body: string }[];
 }
 
-export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
+export interface HarnessOptions {
+    /** QuestDB and Pushgateway calls go to the real curl. */
+    readonly passthroughCurl?: boolean;
+    /** Kubernetes API calls go to the real curl (set KUBE_API and SA_DIR to a real API server); /exec is still answered here. */
+    readonly passthroughKube?: boolean;
+}
+
+export function harness(options: HarnessOptions = {}): Harness {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-backup-stubs-"));
     const bin = path.join(dir, "bin");
     const state = path.join(dir, "state");
@@ -141,10 +169,16 @@ export function harness(options: { passthroughCurl?: boolean } = {}): Harness {
         env: {
             STUB_LOG: log, STUB_ARGV: argv, STUB_STATE: state, EC2_RETRY_SECONDS: "0", SA_DIR: sa, RESULT_FILE: path.join(dir, "result"), POLL_SECONDS: "0",
             ...(options.passthroughCurl ? { CURL_PASSTHROUGH: realCurl } : {}),
+            ...(options.passthroughKube ? { KUBE_PASSTHROUGH: realCurl } : {}),
         },
         calls: () => fs.readFileSync(log, "utf8").split("\n").filter((l) => l !== ""),
         argv: () => fs.readFileSync(argv, "utf8").split("\n").filter((l) => l !== ""),
         configs: () => fs.readdirSync(state).filter((f) => f.startsWith("config-")).map((f) => fs.readFileSync(path.join(state, f), "utf8")),
+        kubeBodies: () => {
+            const calls = fs.readFileSync(log, "utf8").split("\n");
+            return fs.readdirSync(state).filter((f) => /^body-\d+$/.test(f)).map((f) => Number(f.slice(5))).sort((a, b) => a - b)
+                .map((n) => ({ call: calls[n - 1], body: fs.readFileSync(path.join(state, `body-${n}`), "utf8") }));
+        },
         pushes: () => fs.readdirSync(state).filter((f) => /^push-\d+$/.test(f))
             .sort((a, b) => Number(a.slice(5)) - Number(b.slice(5))).map((f) => fs.readFileSync(path.join(state, f), "utf8")),
     };

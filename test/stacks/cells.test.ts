@@ -130,6 +130,16 @@ describe("two cells on one cluster", () => {
         assert.equal(cellNamespace.labels["questdb.cloud/drills"], "true");
     });
 
+    it("a cell's runner may delete only drill PVs claimed in its own drills namespace, not another cell's drill in progress", () => {
+        for (const r of [owner, cell]) {
+            const [policy] = byKind(r, "ValidatingAdmissionPolicy");
+            const deletes = (inputs(policy).spec.validations as Inputs[]).filter((v) => v.expression.startsWith("request.operation != 'DELETE'"));
+            assert.equal(deletes.length, 1);
+            assert.ok(deletes[0].expression.includes("request.userInfo.username == 'system:serviceaccount:' + oldObject.spec.claimRef.namespace + ':questdb-drill'"), deletes[0].expression);
+            assert.equal(deletes[0].message, "a drill may delete only a drill run's PVs claimed in its own drills namespace");
+        }
+    });
+
     it("the cell's Pod Identity roles trust its own drills namespace", () => {
         const association = cell.resources.find((r) => r.name === "questdb-drills-identity") as RenderedResource;
         assert.equal(inputs(association).namespace, "questdb-drills-eu-cell-b");
