@@ -20,6 +20,9 @@ export function serviceAccountUser(namespace: string, name: string): string {
     return `system:serviceaccount:${namespace}:${name}`;
 }
 
+/** An EBS volume id exactly as EC2 writes it (the older 8-digit form, or the current 17). */
+export const EC2_VOLUME_ID = "^vol-([0-9a-f]{8}|[0-9a-f]{17})$";
+
 const creating = (rule: string) => `request.operation != 'CREATE' || (${rule})`;
 const RUN = `object.metadata.labels['${DRILL_LABEL}']`;
 
@@ -73,8 +76,8 @@ function deleteRule(scope: Pick<DrillAdmissionScope, "shared">, runner: string):
 
 /** The CEL rules, each with the message the runner gets when it breaks one. */
 export function drillPvRules(scope: Pick<DrillAdmissionScope, "shared" | "namespace"> = SOLO_DRILL_SCOPE, runner = "questdb-drill"): { expression: string; message: string }[] {
-    const [label, name, , volume] = DRILL_PV_RULES;
-    return [label, name, claimRule(scope, runner), volume, deleteRule(scope, runner)];
+    const [label, name, , volume, canonical] = DRILL_PV_RULES;
+    return [label, name, claimRule(scope, runner), volume, canonical, deleteRule(scope, runner)];
 }
 
 /** The PV being deleted is a drill run's: labelled as one and named drill-... */
@@ -90,6 +93,10 @@ export const DRILL_PV_RULES: readonly { expression: string; message: string }[] 
         message: `a drill PV is claimed in ${DRILL_NAMESPACE} by the claim of its own name` },
     { expression: creating(`has(object.spec.csi) && object.spec.csi.driver == '${EBS_CSI_DRIVER}' && !(has(params.data) && object.spec.csi.volumeHandle in params.data)`),
         message: "a drill PV may not name a tenant database's volume" },
+    // The tenant list holds ids as EC2 writes them: another spelling of a tenant's id (upper case,
+    // padding) would pass the list, so only EC2's own form is accepted at all.
+    { expression: creating(`has(object.spec.csi) && object.spec.csi.volumeHandle.matches('${EC2_VOLUME_ID}')`),
+        message: "a drill PV names its volume as EC2 writes the id: vol- and 8 or 17 lowercase hex digits" },
     { expression: `request.operation != 'DELETE' || (${DRILL_RUN_PV})`,
         message: "a drill may delete only a drill run's PVs" },
 ];

@@ -107,7 +107,7 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         ]);
         assert.ok(drill.phases.has("Bound"), `the PV controller bound the script's PV to its claim (seen: ${[...drill.phases].join(", ")})`);
         assert.equal(await admin.find(`${PVS}/${drill.name}`), undefined, "the script's PV is gone");
-        assert.equal(scripted?.spec.csi.volumeHandle, "vol-0drill", "the scratch volume the stub EBS restored");
+        assert.equal(scripted?.spec.csi.volumeHandle, "vol-0d000000000000d01", "the scratch volume the stub EBS restored");
     });
 
     /** The script's PV, as another run's; the tests below change one thing of it each. */
@@ -129,6 +129,13 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         assert.equal(answer.status, 201, answer.message);
     });
 
+    it("another spelling of a tenant's volume id (upper case), which the tenant list would miss, is refused", async () => {
+        const pv = drillPv("upper", (await tenantHandle(OTHER)).toUpperCase().replace(/^VOL-/, "vol-"));
+        const answer = await write(runner.client, "POST", PVS, pv);
+        assert.equal(answer.status, 422, answer.message);
+        assert.equal(answer.message, denial(pv.metadata.name, "a drill PV names its volume as EC2 writes the id: vol- and 8 or 17 lowercase hex digits"));
+    });
+
     it("the tenant's volume under the in-tree EBS source instead of CSI is refused too", async () => {
         const pv = drillPv("intree", "unused");
         delete pv.spec.csi;
@@ -144,7 +151,7 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
         assert.equal(refused.status, 422, refused.message);
         assert.equal(refused.message, denial(tenantPv, "a drill may delete only a drill run's PVs"));
         assert.equal((await admin.get(`${PVS}/${tenantPv}`)).metadata.deletionTimestamp, undefined, "the tenant's PV is untouched");
-        const own = drillPv("e2e2", "vol-0e2e00000000000002");
+        const own = drillPv("e2e2", "vol-0e2e0000000000002");
         assert.equal((await write(runner.client, "POST", PVS, own)).status, 201);
         const deleted = await write(runner.client, "DELETE", `${PVS}/${own.metadata.name}`);
         assert.equal(deleted.status, 200, deleted.message);
@@ -152,7 +159,7 @@ describe("the drill runner's PVs on the real API server (issue 27.5)", { timeout
     });
 
     it("a PV without the run label, named for another run, or claimed outside the drills namespace is refused by the policy", async () => {
-        const fresh = "vol-0e2e00000000000003";
+        const fresh = "vol-0e2e0000000000003";
         const unlabelled = drillPv("e2e3", fresh);
         delete unlabelled.metadata.labels;
         const misnamed = drillPv("e2e4", fresh);

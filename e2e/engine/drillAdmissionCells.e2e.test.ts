@@ -113,7 +113,7 @@ describe("the drill runners' PVs on a cluster shared by two stacks (issue 27.5, 
 
     it("a runner may delete its own stack's drill PVs only, not another stack's drill in progress", async () => {
         assert.ok(scripted, "the cell's drill.sh ran first");
-        const ownersPv = asRun(scripted, "alpha", "o2", "vol-0e2e00000000000005");
+        const ownersPv = asRun(scripted, "alpha", "o2", "vol-0e2e0000000000005");
         ownersPv.spec.claimRef.namespace = DRILLS[OWNER];
         assert.equal((await write(runners[OWNER].client, "POST", PVS, ownersPv)).status, 201);
         const refused = await write(runners[CELL].client, "DELETE", `${PVS}/${ownersPv.metadata.name}`);
@@ -126,7 +126,7 @@ describe("the drill runners' PVs on a cluster shared by two stacks (issue 27.5, 
 
     it("a runner may not claim its PV in the other stack's drills namespace", async () => {
         assert.ok(scripted, "the cell's drill.sh ran first");
-        const pv = asRun(scripted, "gamma", "c2", "vol-0e2e00000000000004");
+        const pv = asRun(scripted, "gamma", "c2", "vol-0e2e0000000000004");
         pv.spec.claimRef.namespace = DRILLS[OWNER];
         const answer = await write(runners[CELL].client, "POST", PVS, pv);
         assert.equal(answer.status, 422, answer.message);

@@ -160,7 +160,7 @@ const FULL_CLEANUP = [
     `curl DELETE /api/v1/namespaces/questdb-drills/pods/${NAME}`,
     `curl DELETE /api/v1/namespaces/questdb-drills/persistentvolumeclaims/${NAME}`,
     `curl DELETE /api/v1/persistentvolumes/${NAME}`,
-    "aws ec2 delete-volume --volume-id vol-0drill",
+    "aws ec2 delete-volume --volume-id vol-0d000000000000d01",
 ];
 
 describe("drill.sh", () => {
@@ -213,9 +213,9 @@ describe("drill.sh", () => {
         const run = await runScript(h, "drill.sh", { ...DRILL_ENV, AWS_NOT_FOUND_TIMES: "2" });
         assert.equal(run.code, 0, run.stderr);
         const calls = h.calls();
-        const waits = calls.filter((c) => c === "aws ec2 wait volume-available --volume-ids vol-0drill");
+        const waits = calls.filter((c) => c === "aws ec2 wait volume-available --volume-ids vol-0d000000000000d01");
         assert.equal(waits.length, 2 + 1 + 1, "two NotFound, the wait after the create, the wait before the delete");
-        assert.equal(calls.filter((c) => c.startsWith("aws ec2 describe-volumes --volume-ids vol-0drill")).length, 3);
+        assert.equal(calls.filter((c) => c.startsWith("aws ec2 describe-volumes --volume-ids vol-0d000000000000d01")).length, 3);
         assert.match(run.stderr, /aws ec2 wait: not found yet \(try 2 of 6/);
         assert.deepEqual(deletions(calls), FULL_CLEANUP);
     });
@@ -407,7 +407,7 @@ describe("drill.sh pushes its outcome and phase durations to the Pushgateway", (
         const total = phases.reduce((sum, p) => sum + result.seconds[p], 0);
         assert.equal(pushed.get(D.duration), total, "the phases add up to the duration");
         const calls = h.calls();
-        assert.ok(calls.indexOf("aws ec2 delete-volume --volume-id vol-0drill") < calls.indexOf(pushCalls(calls)[0]), "pushed after the cleanup");
+        assert.ok(calls.indexOf("aws ec2 delete-volume --volume-id vol-0d000000000000d01") < calls.indexOf(pushCalls(calls)[0]), "pushed after the cleanup");
     });
 
     it("a failed drill: success 0 and its exit code, no success timestamp; a failing push changes neither exit code nor cleanup", async () => {

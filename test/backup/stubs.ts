@@ -25,8 +25,8 @@ not_found() { # KIND OPERATION MESSAGE
 }
 case "$args" in
   "ec2 describe-snapshots --snapshot-ids"*) not_found snapshot 254 "An error occurred (InvalidSnapshot.NotFound) when calling the DescribeSnapshots operation: The snapshot 'snap-0new' does not exist." ;;
-  "ec2 wait volume-available"*) not_found volume 255 "Waiter VolumeAvailable failed: An error occurred (InvalidVolume.NotFound): The volume 'vol-0drill' does not exist." ;;
-  "ec2 describe-volumes --volume-ids"*) not_found volume-size 254 "An error occurred (InvalidVolume.NotFound) when calling the DescribeVolumes operation: The volume 'vol-0drill' does not exist." ;;
+  "ec2 wait volume-available"*) not_found volume 255 "Waiter VolumeAvailable failed: An error occurred (InvalidVolume.NotFound): The volume 'vol-0d000000000000d01' does not exist." ;;
+  "ec2 describe-volumes --volume-ids"*) not_found volume-size 254 "An error occurred (InvalidVolume.NotFound) when calling the DescribeVolumes operation: The volume 'vol-0d000000000000d01' does not exist." ;;
 esac
 case "$args" in
   "ec2 create-snapshot"*) [ "$AWS_FAIL" = create-snapshot ] && fail CreateSnapshot
@@ -37,7 +37,7 @@ case "$args" in
   "ec2 describe-snapshots --owner-ids self"*"sort_by"*) echo "${"$"}{AWS_NEWEST_SNAPSHOT:-snap-0newest}" ;;
   "ec2 describe-snapshots --owner-ids self"*) echo "${"$"}{AWS_OLD_SNAPSHOTS:-None}" ;;
   "ec2 delete-snapshot"*) [ "$AWS_FAIL" = delete-snapshot ] && fail DeleteSnapshot; true ;;
-  "ec2 create-volume"*) [ "$AWS_FAIL" = create-volume ] && fail CreateVolume; echo vol-0drill ;;
+  "ec2 create-volume"*) [ "$AWS_FAIL" = create-volume ] && fail CreateVolume; echo vol-0d000000000000d01 ;;
   "ec2 wait volume-available"*) true ;;
   "ec2 describe-volumes --volume-ids"*) echo 100 ;;
   "ec2 describe-volumes --filters"*) echo "${"$"}{AWS_TAGGED_VOLUME:-None}" ;;

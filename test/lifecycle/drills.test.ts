@@ -6,6 +6,7 @@ import { Render } from "../../render";
 import { changesBetween, editedProd, entry, renderAfter } from "../support/lifecycle";
 import { TYPES, renderShippedStack, resource, resourcesOfType } from "../support/stacks";
 import { drillPolicyDocument } from "../../components/restoreDrills";
+import { DRILL_PV_RULES, EC2_VOLUME_ID } from "../../components/drillAdmission";
 
 const CRON_JOB = "kubernetes:batch/v1:CronJob";
 const json = (value: unknown) => value as any;
@@ -91,4 +92,16 @@ test("the drill script's ConfigMap carries drill.sh and the push.sh and common.s
     assert.equal(data["common.sh"], fs.readFileSync(path.join(scripts, "common.sh"), "utf8"));
     assert.equal(data["drill.sh"], fs.readFileSync(path.join(scripts, "drill.sh"), "utf8"));
     assert.equal(data["push.sh"], fs.readFileSync(path.join(scripts, "push.sh"), "utf8"));
+});
+
+test("the drill PV policy accepts a volume id only as EC2 writes it, so another spelling of a tenant's id cannot slip past the tenant list", () => {
+    const canonical = new RegExp(EC2_VOLUME_ID);
+    for (const id of ["vol-0123456789abcdef0", "vol-1a2b3c4d"]) {
+        assert.ok(canonical.test(id), id);
+    }
+    for (const id of ["VOL-0123456789ABCDEF0", "vol-0123456789ABCDEF0", "vol-0123456789abcdef01", " vol-0123456789abcdef0", "vol-0123456789abcdef0\n"]) {
+        assert.ok(!canonical.test(id), JSON.stringify(id));
+    }
+    const rule = DRILL_PV_RULES.find((r) => r.expression.includes(".matches("));
+    assert.ok(rule?.expression.includes(`matches('${EC2_VOLUME_ID}')`), "the CEL rule uses the same pattern");
 });
