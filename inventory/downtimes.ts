@@ -29,7 +29,14 @@ export const DOWNTIMES = {
         minMinutes: 1,
         maxMinutes: 3,
         why: "the new node is Ready before the old one drains; the volume detaches, attaches to the new node, and QuestDB starts",
-        operations: ["instance type", "node image", "node provisioner"],
+        operations: ["instance type", "node image"],
+    },
+    provisionerMove: {
+        what: "one pod move to the other provisioner's node",
+        minMinutes: 2,
+        maxMinutes: 5,
+        why: "onto Karpenter, nothing launches until the node group's node has drained (the pod still fits it), then Karpenter launches a node for the pending pod (about a minute), it joins, the volume attaches and QuestDB starts; back onto a node group, its node is Ready before the NodePool's node drains, as in a pod move",
+        operations: ["node provisioner"],
     },
     start: {
         what: "starts",

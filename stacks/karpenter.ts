@@ -32,7 +32,8 @@ export interface KarpenterInputs {
  */
 export function publishedImagesCommand(key: NodeImageKey, awsRegion: string): string {
     const path = `/aws/service/eks/optimized-ami/${kubernetesMinorOf(key.nodeImage)}/amazon-linux-2023/${key.architecture}/standard`;
-    return `aws ssm get-parameters-by-path --path ${path} --recursive --query "Parameters[?ends_with(Name, '/image_id')].Name" --output text --region ${awsRegion}`;
+    // "recommended" is an alias AWS moves, not a release version a nodeImage can name.
+    return `aws ssm get-parameters-by-path --path ${path} --recursive --query "Parameters[?ends_with(Name, '/image_id') && !contains(Name, '/recommended/')].Name" --output text --region ${awsRegion}`;
 }
 
 /** A node image with no published AMI parameter, naming the databases that use it. */

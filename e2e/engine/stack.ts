@@ -87,13 +87,13 @@ function prepareRegion(worldFile: string, stackYaml: string): void {
     type Region = { clusterName?: string; nodeRoleArn?: string; defaults?: { nodeImage?: string } };
     const region = (parse(stackYaml) as { config: Record<string, Region | undefined> }).config[`${CONFIG_NAMESPACE}:region`] ?? {};
     const clusterName = region.clusterName as string;
-    const nodeImage = region.defaults?.nodeImage as string;
+    const nodeImage = region.defaults?.nodeImage;
     writeWorld(worldFile, Object.fromEntries([
         addonEntry(clusterName, REQUIRED_ADDONS.ebsCsi),
         addonEntry(clusterName, REQUIRED_ADDONS.vpcCni, JSON.stringify({ enableNetworkPolicy: "true" })),
         addonEntry(clusterName, REQUIRED_ADDONS.podIdentityAgent),
         accessEntryEntry(clusterName, region.nodeRoleArn as string, NODE_ACCESS_ENTRY_TYPE),
-        ...(["x86_64", "arm64"] as const).map((architecture) => publishedAmi({ nodeImage, architecture })),
+        ...(typeof nodeImage === "string" ? (["x86_64", "arm64"] as const).map((architecture) => publishedAmi({ nodeImage, architecture })) : []),
     ]));
 }
 

@@ -111,7 +111,7 @@ export interface LoggedServer {
     readonly dir: string;
     /** Why it is no longer running ("exited with 1; log: ..."), or undefined while it runs. */
     exited(): string | undefined;
-    /** SIGTERM, resolved once it has exited (at once if it already had). */
+    /** SIGTERM (SIGKILL after 30 s), resolved once it has exited (at once if it already had). */
     stop(): Promise<void>;
 }
 
@@ -121,8 +121,12 @@ export function spawnLogged(name: string, command: string, args: readonly string
     const log = path.join(dir, `${name}.log`);
     const out = fs.openSync(log, "w");
     const child = spawn(command, args, { stdio: ["ignore", out, out], env: env ?? process.env });
+    // The child holds its own copy of the descriptor.
+    fs.closeSync(out);
     let reason: string | undefined;
     child.on("exit", (code, signal) => (reason = `exited with ${code ?? signal}; log: ${fs.readFileSync(log, "utf8")}`));
+    // A command that cannot start (not installed) is a reason, never an uncaught error event.
+    child.on("error", (err) => (reason ??= `could not start ${command}: ${err.message}`));
     return {
         dir,
         exited: () => reason,
@@ -131,7 +135,11 @@ export function spawnLogged(name: string, command: string, args: readonly string
                 resolve();
                 return;
             }
-            child.once("exit", () => resolve());
+            const timer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+            child.once("exit", () => {
+                clearTimeout(timer);
+                resolve();
+            });
             child.kill("SIGTERM");
         }),
     };

@@ -56,6 +56,6 @@ test("impact's per-kind downtimes are the table's texts", () => {
     assert.equal(DOWNTIME["rolling-restart"], downtimeText("restart"));
     assert.ok(DOWNTIME["rolling-node-update"].startsWith(downtimeText("podMove")));
     assert.ok(DOWNTIME["node-replacement"].startsWith(downtimeText("podMove")));
-    assert.ok(DOWNTIME["provisioner-move"].startsWith(downtimeText("podMove")));
+    assert.equal(DOWNTIME["provisioner-move"], downtimeText("provisionerMove"));
     assert.equal(DOWNTIME.starts, downtimeText("start"));
 });

@@ -16,11 +16,14 @@ test("drift: after the preview, the outputs go to a file under RUNNER_TEMP and t
     assert.equal(step.if, "steps.promotion.outputs.busy == '0'");
     const lines = step.run!.trim().split("\n");
     assert.deepEqual(lines, [
-        'outputs="$RUNNER_TEMP/outputs-${{ matrix.stack }}.json"',
+        'outputs="$RUNNER_TEMP/outputs-$STACK_NAME.json"',
         'pulumi stack output --json --show-secrets --stack "$STACK" > "$outputs"',
-        'npx tsx tools/simulatePolicies.ts --stack ${{ matrix.stack }} --outputs "$outputs"',
+        'npx tsx tools/simulatePolicies.ts --stack "$STACK_NAME" --outputs "$outputs"',
     ]);
     assert.equal(step.env?.STACK, "${{ vars.PULUMI_ORG }}/${{ matrix.stack }}");
+    // The stack name reaches the shell as a variable, never spliced into the script.
+    assert.equal(step.env?.STACK_NAME, "${{ matrix.stack }}");
+    assert.doesNotMatch(step.run!, /\$\{\{/);
     assert.equal(step.env?.PULUMI_BACKEND_URL, "${{ vars.PULUMI_BACKEND_URL }}");
     // The AWS credentials are the preview role's, from the step before the preview.
     assert.ok(steps.slice(0, preview).some((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@")));

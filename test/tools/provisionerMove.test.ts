@@ -53,7 +53,7 @@ describe("impact of a provisioner migration", () => {
             const moved = report.databases.find((d) => d.id === MOVED);
             assert.equal(moved?.kind, "provisioner-move", JSON.stringify(moved?.resources.map((r) => [r.name, r.action, r.kind])));
             assert.equal(moved?.downtime, DOWNTIME["provisioner-move"]);
-            assert.ok(moved?.downtime.startsWith(downtimeText("podMove")));
+            assert.equal(moved?.downtime, downtimeText("provisionerMove"));
             assert.deepEqual(report.databases.filter((d) => d.database && d.id !== MOVED).map((d) => d.id), []);
             assert.equal(report.dataAtRisk, false);
         });

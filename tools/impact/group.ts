@@ -30,7 +30,7 @@ export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "rolling-restart": downtimeText("restart"),
     "rolling-node-update": `${downtimeText("podMove")} (to a new node)`,
     "node-replacement": `${downtimeText("podMove")} (to a new node group)`,
-    "provisioner-move": `${downtimeText("podMove")} (to a node of its new provisioner)`,
+    "provisioner-move": downtimeText("provisionerMove"),
     down: "down until resumed (no pod scheduled)",
     starts: downtimeText("start"),
     decommission: "permanent: compute deleted (the volume and a final snapshot are kept)",
