@@ -20,19 +20,13 @@ import { nodeGroupQuotaProblems } from "../../stacks/nodeGroupQuota";
 import { PreflightAnswers, driverKeyPolicy, preflightProblems } from "../../stacks/preflight";
 import { tempProject } from "../../test/qdb/helpers";
 import { suggestedCommands } from "../../test/qdb/shellWords";
-import { spawnQdb } from "../../test/qdb/spawn";
+import { Spawned, spawnQdb } from "../../test/qdb/spawn";
 import { editedProd } from "../../test/support/lifecycle";
 import { rawConfigOf, shippedStackBody } from "../../test/support/stacks";
 import { EXIT_CODES } from "../../tools/exitCodes";
 import { RunningMoto, awsCliShim, startMoto } from "./moto";
 import { awsCommandsIn } from "./printedCommands";
 import { ensurePythonTools } from "./venv";
-
-interface Ran {
-    readonly code: number | null;
-    readonly out: string;
-    readonly err: string;
-}
 
 const prod = validateInventory(rawConfigOf(shippedStackBody("prod"), "prod"));
 const karpenter = validateInventory(rawConfigOf(editedProd((_dbs, region) => {
@@ -82,7 +76,7 @@ describe("AWS commands the tools print run as printed (issue 26.3)", { timeout: 
     });
 
     /** A printed command as a shell runs it, with `aws` pointed at moto (Debian's CLI unless `path` says otherwise). */
-    function shell(command: string, cwd = moto.logDir, pathVar?: string): Ran {
+    function shell(command: string, cwd = moto.logDir, pathVar?: string): Spawned {
         const env = { ...process.env, ...moto.env, ...(pathVar ? { PATH: pathVar } : {}) };
         const r = spawnSync("bash", ["-c", command], { cwd, env, encoding: "utf8", timeout: 60_000 });
         return { code: r.status, out: r.stdout, err: r.stderr };

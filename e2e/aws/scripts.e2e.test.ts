@@ -14,10 +14,10 @@ import { after, before, describe, it } from "node:test";
 import { PORTS } from "../../inventory";
 import { PUSHED_METRICS, PUSH_JOBS } from "../../components/monitoring";
 import { Render } from "../../render";
-import { TYPES, resource } from "../../test/support/stacks";
+import { resource } from "../../test/support/stacks";
 import { Harness, ScriptRun, harness, runScript } from "../../test/backup/stubs";
 import { assertNoCheckpointOpen as noCheckpointOpenOn, execStatement, httpGet } from "../questdb/clients";
-import { QuestDbLaunch, questDbLaunch } from "../questdb/fromRender";
+import { QuestDbLaunch, cronJobEnv, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { RunningPushgateway, samplesMatching, startPushgateway } from "../pushgateway/install";
 import { pollUntil } from "../support/process";
@@ -51,27 +51,16 @@ let volumeId: string;
 /** The database's AZ, as the drill CronJob renders it. */
 let zone: string;
 
-/** A rendered CronJob container's environment, secrets resolved. */
-function cronJobEnv(name: string): Record<string, string> {
-    const cronJob = resource(render, "kubernetes:batch/v1:CronJob", name).inputs as any;
-    const secret = (resource(render, TYPES.secret, `${ID}-credentials`).inputs as any).stringData as Record<string, string>;
-    const env: Record<string, string> = {};
-    for (const e of cronJob.spec.jobTemplate.spec.template.spec.containers[0].env) {
-        env[e.name] = e.value ?? secret[e.valueFrom.secretKeyRef.key];
-    }
-    return env;
-}
-
 /** The backup CronJob's environment with QuestDB, the Pushgateway and the volume moved to the test's. */
 function backupEnv(): Record<string, string> {
-    const env = cronJobEnv(`${ID}-backup`);
+    const env = cronJobEnv(render, ID, `${ID}-backup`);
     assert.equal(env.QDB_URL, `http://questdb.qdb-${ID}.svc:${PORTS.http}`);
     assert.match(env.VOLUME_ID, /^vol-/);
     return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}`, PUSHGATEWAY_URL: pushgateway.url, VOLUME_ID: volumeId };
 }
 
 function drillEnv(runId: string): Record<string, string> {
-    return { ...cronJobEnv(`questdb-drills-${ID}`), RUN_ID: runId };
+    return { ...cronJobEnv(render, ID, `questdb-drills-${ID}`), RUN_ID: runId };
 }
 
 /**
@@ -167,7 +156,7 @@ function callsNaming(calls: readonly ProxiedCall[], action: string, param: strin
 before(async () => {
     render = await renderShippedForE2e("prod");
     launch = questDbLaunch(render, ID);
-    const region = cronJobEnv(`${ID}-backup`).AWS_REGION;
+    const region = cronJobEnv(render, ID, `${ID}-backup`).AWS_REGION;
     [pushgateway, moto, server] = await Promise.all([
         startPushgateway(),
         startMoto(region),
@@ -176,7 +165,7 @@ before(async () => {
     credentials = { user: launch.env.QDB_HTTP_USER, password: launch.env.QDB_HTTP_PASSWORD };
     proxy = await startNotFoundProxy(moto.url);
     proxyShim = awsCliShim(fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-proxy-")), proxy.url);
-    zone = cronJobEnv(`questdb-drills-${ID}`).AVAILABILITY_ZONE;
+    zone = cronJobEnv(render, ID, `questdb-drills-${ID}`).AVAILABILITY_ZONE;
     volumeId = await createVolume(moto.env, zone, 100, { Name: `qdb-${ID}-data` });
 }, { timeout: 900_000 });
 

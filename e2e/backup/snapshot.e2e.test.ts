@@ -12,10 +12,9 @@ import { freeLoopbackPort, pollUntil } from "../support/process";
 import { after, before, describe, it } from "node:test";
 import { PORTS } from "../../inventory";
 import { Render } from "../../render";
-import { TYPES, resource } from "../../test/support/stacks";
 import { harness, runScript } from "../../test/backup/stubs";
 import { assertNoCheckpointOpen as noCheckpointOpenOn, execStatement, httpGet } from "../questdb/clients";
-import { QuestDbLaunch, questDbLaunch } from "../questdb/fromRender";
+import { QuestDbLaunch, cronJobEnv, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { renderShippedForE2e } from "../support/render";
 import { RunningPushgateway, samplesMatching, startPushgateway } from "../pushgateway/install";
@@ -43,12 +42,7 @@ after(async () => {
 
 /** The rendered backup CronJob's environment, secrets resolved, QuestDB's address moved to the test server. */
 function renderedJobEnv(): Record<string, string> {
-    const cronJob = resource(render, "kubernetes:batch/v1:CronJob", `${ID}-backup`).inputs as any;
-    const secret = (resource(render, TYPES.secret, `${ID}-credentials`).inputs as any).stringData as Record<string, string>;
-    const env: Record<string, string> = {};
-    for (const e of cronJob.spec.jobTemplate.spec.template.spec.containers[0].env) {
-        env[e.name] = e.value ?? secret[e.valueFrom.secretKeyRef.key];
-    }
+    const env = cronJobEnv(render, ID, `${ID}-backup`);
     assert.equal(env.QDB_URL, `http://questdb.qdb-${ID}.svc:${PORTS.http}`);
     assert.equal(env.PUSHGATEWAY_URL, "http://questdb-pushgateway.observability.svc:9091");
     return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}`, PUSHGATEWAY_URL: pushgateway.url };

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { parseDocument } from "yaml";
 import { CONFIG_NAMESPACE } from "../../inventory";
-import { shellWords, suggestedCommands } from "../../test/qdb/shellWords";
+import { followHints as followPrinted, shellWords, suggestedCommands } from "../../test/qdb/shellWords";
 import { EXIT_CODES } from "../../tools/exitCodes";
 import { Spawned, spawnQdb } from "../../test/qdb/spawn";
 import { EngineStack } from "./stack";
@@ -49,15 +49,7 @@ describe("hints that need the Pulumi CLI run as printed (issue 26.3)", { timeout
     }
 
     /** Runs every command the message suggests, in order; each must succeed. */
-    function followHints(message: string): string[] {
-        const commands = suggestedCommands(message);
-        assert.ok(commands.length > 0, `no command in:\n${message}`);
-        for (const command of commands) {
-            const result = runPrinted(command);
-            assert.equal(result.code, 0, `${command}\n${result.out}\n${result.err}`);
-        }
-        return commands;
-    }
+    const followHints = (message: string) => followPrinted(message, runPrinted);
 
     it("status without the CLI on PATH: the printed write of the outputs, then status from that file, shows the deployed database", () => {
         const noCli = fs.mkdtempSync(path.join(stack.workDir, "no-cli-"));

@@ -15,7 +15,7 @@ import { Render } from "../../render";
 import { harness, runScript } from "../../test/backup/stubs";
 import { resource, TYPES } from "../../test/support/stacks";
 import { execSql } from "../questdb/clients";
-import { questDbLaunch } from "../questdb/fromRender";
+import { cronJobEnv, questDbLaunch } from "../questdb/fromRender";
 import { QuestDb, startQuestDb } from "../questdb/server";
 import { ensurePromtool } from "../promtool/install";
 import { expandAnnotation } from "../promtool/ruleTests";
@@ -31,12 +31,8 @@ before(async () => {
 
 /** The rendered backup CronJob's environment, secrets resolved, pointed at `server`. */
 function jobEnv(server: QuestDb, pushgateway: string): Record<string, string> {
-    const cronJob = resource(render, "kubernetes:batch/v1:CronJob", `${ID}-backup`).inputs as any;
-    const secret = (resource(render, TYPES.secret, `${ID}-credentials`).inputs as any).stringData as Record<string, string>;
-    const env: Record<string, string> = {};
-    for (const e of cronJob.spec.jobTemplate.spec.template.spec.containers[0].env) {
-        env[e.name] = e.value ?? secret[e.valueFrom.secretKeyRef.key];
-    }
+    const cronJob = resource(render, TYPES.cronJob, `${ID}-backup`).inputs as any;
+    const env = cronJobEnv(render, ID, `${ID}-backup`);
     assert.equal(env.JOB_DEADLINE_SECONDS, String(cronJob.spec.jobTemplate.spec.activeDeadlineSeconds));
     return { ...env, QDB_URL: `http://127.0.0.1:${server.port(PORTS.http)}`, PUSHGATEWAY_URL: pushgateway };
 }

@@ -108,6 +108,30 @@ function probesOf(container: Container, id: string): RenderedProbe[] {
     });
 }
 
+/** A container's environment, every secretKeyRef resolved from the database's rendered Secret. */
+function resolvedEnv(container: Pick<Container, "env">, secret: RenderedResource, id: string): Record<string, string> {
+    const secretName = (secret.inputs as { metadata: { name: string } }).metadata.name;
+    const env: Record<string, string> = {};
+    for (const e of container.env ?? []) {
+        const ref = e.valueFrom?.secretKeyRef;
+        if (ref && ref.name !== secretName) {
+            throw new Error(`database ${id}: env ${e.name} refers to Secret ${ref.name}, not the rendered ${secretName}`);
+        }
+        env[e.name] = ref ? secretValue(secret, ref.key, id) : e.value ?? "";
+    }
+    return env;
+}
+
+/**
+ * The environment a database's CronJob (its backup, or its drill) gives its script, from a render
+ * made with `revealSecrets: true`: what the e2e files run snapshot.sh and drill.sh with.
+ */
+export function cronJobEnv(render: Render, id: string, cronJobName: string): Record<string, string> {
+    const cronJob = only(render.resources.filter((r) => r.name === cronJobName), TYPES.cronJob, id);
+    const container = (cronJob.inputs as { spec: { jobTemplate: { spec: { template: { spec: PodSpec } } } } }).spec.jobTemplate.spec.template.spec.containers[0];
+    return resolvedEnv(container, only(resourcesOfDatabase(render, id), TYPES.secret, id), id);
+}
+
 /** Reads a database's QuestDB launch from a render made with `revealSecrets: true`. */
 export function questDbLaunch(render: Render, id: string): QuestDbLaunch {
     const resources = resourcesOfDatabase(render, id);
@@ -124,15 +148,7 @@ export function questDbLaunch(render: Render, id: string): QuestDbLaunch {
     if (dataDir !== IMAGE_ROOT) {
         throw new Error(`database ${id}: the data volume is mounted at ${dataDir}, but the image runs QuestDB with root ${IMAGE_ROOT}`);
     }
-    const secretName = (secret.inputs as { metadata: { name: string } }).metadata.name;
-    const env: Record<string, string> = {};
-    for (const e of container.env ?? []) {
-        const ref = e.valueFrom?.secretKeyRef;
-        if (ref && ref.name !== secretName) {
-            throw new Error(`database ${id}: env ${e.name} refers to Secret ${ref.name}, not the rendered ${secretName}`);
-        }
-        env[e.name] = ref ? secretValue(secret, ref.key, id) : e.value ?? "";
-    }
+    const env = resolvedEnv(container, secret, id);
     const configMapInputs = configMap.inputs as { metadata: { name: string }; data: Record<string, string> };
     return {
         id,

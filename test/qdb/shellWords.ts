@@ -1,5 +1,6 @@
 /** Printed commands as a shell reads them: the hints and docs-examples tests run them as written. */
 import * as assert from "node:assert/strict";
+import type { Spawned } from "./spawn";
 
 /** Splits a printed command into words as sh would: spaces outside quotes, '…' and "…" kept whole. */
 export function shellWords(command: string): string[] {
@@ -35,3 +36,16 @@ export function suggestedCommands(message: string): string[] {
     return commands;
 }
 
+/**
+ * Runs every command `message` suggests, in order, with `run`; each must exit `expected` (0 unless
+ * said). Returns the commands, so a test can check which ways out it was given.
+ */
+export function followHints(message: string, run: (command: string) => Spawned, expected: (command: string) => number = () => 0): string[] {
+    const commands = suggestedCommands(message);
+    assert.ok(commands.length > 0, `no command in:\n${message}`);
+    for (const command of commands) {
+        const result = run(command);
+        assert.equal(result.code, expected(command), `${command}\n${result.out}\n${result.err}`);
+    }
+    return commands;
+}
