@@ -4,18 +4,21 @@
  * (tools/pending/resolve.ts says why a state edit, not `--import-pending-creates`). Without a
  * decision for every AWS pending create it lists them, each with the AWS lookup by its tags, and
  * exits 1; with one for each it writes the edited state to --out and prints the two commands
- * that load it. Exit 0 when nothing is pending; 2 for a wrong command line or file.
+ * that load it. Exit 0 when nothing is pending; 2 for a wrong command line or file. `--check`
+ * writes nothing and exits 1 only while an AWS create is pending: CI's deploy runs it before its
+ * preview, so no `up` forgets a resource AWS may hold.
  */
 import * as fs from "fs";
 import { EXIT_CODES } from "./exitCodes";
 import { Findings, StateExport, pendingCreates, resolvePendingCreates, tagsOf } from "./pending/resolve";
 
-const USAGE = "usage: npx tsx tools/pendingCreates.ts --stack <stack> --state <pulumi stack export file> [--import '<urn>=<id>']... [--absent '<urn>']... [--out <file>]";
+const USAGE = "usage: npx tsx tools/pendingCreates.ts --stack <stack> --state <pulumi stack export file> [--check | [--import '<urn>=<id>']... [--absent '<urn>']... [--out <file>]]";
 
 interface Args {
     readonly stack: string;
     readonly state: string;
     readonly out?: string;
+    readonly check: boolean;
     readonly findings: Findings;
 }
 
@@ -23,6 +26,8 @@ export function parseArgs(argv: readonly string[]): Args | undefined {
     const single: Record<string, string> = {};
     const imports = new Map<string, string>();
     const absent = new Set<string>();
+    const check = argv.includes("--check");
+    argv = argv.filter((a) => a !== "--check");
     for (let i = 0; i < argv.length; i += 2) {
         const [name, value] = [argv[i], argv[i + 1]];
         if (value === undefined || value.startsWith("--")) {
@@ -42,10 +47,10 @@ export function parseArgs(argv: readonly string[]): Args | undefined {
             return undefined;
         }
     }
-    if (!single["--stack"] || !single["--state"]) {
+    if (!single["--stack"] || !single["--state"] || (check && (single["--out"] || imports.size > 0 || absent.size > 0))) {
         return undefined;
     }
-    return { stack: single["--stack"], state: single["--state"], out: single["--out"], findings: { imports, absent } };
+    return { stack: single["--stack"], state: single["--state"], out: single["--out"], check, findings: { imports, absent } };
 }
 
 /** One lookup per database: everything AWS holds with the program's tags for it. */
@@ -85,11 +90,16 @@ export function main(argv: readonly string[], out: Writer = process.stdout, err:
         return EXIT_CODES.ok;
     }
     const result = resolvePendingCreates(state, args.findings);
+    if (args.check && result.ok) {
+        out.write(`stack "${args.stack}": no AWS create is pending; the Kubernetes ones are applied again by the next update (docs/runbook.md, "When a deployment was interrupted")\n`);
+        return EXIT_CODES.ok;
+    }
     if (!result.ok) {
         err.write(`stack "${args.stack}": ${result.problems.length} pending create(s) need a decision; nothing was written:\n`);
         result.problems.forEach((p) => err.write(`  - ${p}\n`));
         err.write(`Find them by their tags (an id is the last part of its ARN; a node group's is <cluster>:<name>):\n`);
         lookupCommands(state).forEach((c) => err.write(`  ${c}\n`));
+        err.write(`Then follow docs/runbook.md, "When a deployment was interrupted": no update may run until they are decided.\n`);
         return EXIT_CODES.failed;
     }
     const file = args.out ?? `${args.state}.resolved.json`;

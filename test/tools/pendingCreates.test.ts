@@ -90,6 +90,20 @@ describe("tools/pendingCreates.ts", () => {
         assert.match(out.text(), new RegExp(`\\n  pulumi stack import --stack dev --file ${outFile}\\n  pulumi refresh --yes --stack dev\\n$`));
     });
 
+    it("--check writes nothing: exit 1 while an AWS create is pending, 0 when only Kubernetes ones are", () => {
+        const err = capture();
+        assert.equal(main(["--stack", "dev", "--state", stateFile, "--check"], capture().stream, err.stream), EXIT_CODES.failed);
+        assert.match(err.text(), /no update may run until they are decided/);
+        const k8sOnly = path.join(dir, "k8s-only.json");
+        const state = killedState();
+        fs.writeFileSync(k8sOnly, JSON.stringify({ ...state, deployment: { ...state.deployment, pending_operations: state.deployment.pending_operations!.filter((p) => !p.resource.type.startsWith("aws:")) } }));
+        const out = capture();
+        assert.equal(main(["--stack", "dev", "--state", k8sOnly, "--check"], out.stream, capture().stream), EXIT_CODES.ok);
+        assert.match(out.text(), /no AWS create is pending/);
+        assert.deepEqual(fs.readdirSync(dir).filter((f) => f.endsWith(".json.resolved.json")), [], "nothing written");
+        assert.equal(parseArgs(["--stack", "dev", "--state", stateFile, "--check", "--out", "x.json"]), undefined, "--check takes no decisions");
+    });
+
     it("says a refresh is all that is needed when nothing is being created", () => {
         const none = path.join(dir, "none.json");
         fs.writeFileSync(none, JSON.stringify({ version: 3, deployment: { resources: [] } }));
