@@ -222,6 +222,8 @@ export class EngineStack {
                     () => killCli(this.cli),
                     (err: Error) => { killCli(this.cli); throw err; },
                 );
+                // Awaited once the up has ended; until then a failed wait is not unhandled.
+                kill.catch(() => undefined);
             }
         };
         // A kill point that never comes must not leave a hanging create holding the test.
