@@ -5,6 +5,7 @@ import { readCluster } from "./stacks/cluster";
 import { assertClusterReady } from "./stacks/preflight";
 import { readPreviousDeployment } from "./stacks/previous";
 import { createRegionStack } from "./stacks/region";
+import { registerFieldManager } from "./stacks/fieldManager";
 import { resolveKarpenterInputs } from "./stacks/karpenter";
 import { readKarpenterPreflightProblems } from "./stacks/karpenterPreflight";
 import { readNodeGroupQuotaProblems } from "./stacks/nodeGroupQuota";
@@ -12,6 +13,7 @@ import { readNodeGroupQuotaProblems } from "./stacks/nodeGroupQuota";
 export = async () => {
     // Config errors stop the program here, before anything is registered.
     const { inventory, credentialsSeed } = loadStackConfig();
+    registerFieldManager();
     // Unsafe transitions (shrink, AZ move, removing a live database, a reused id, a restart outside a
     // maintenance window) stop it before any cloud resource.
     const previous = await readPreviousDeployment();

@@ -21,6 +21,8 @@ export interface Cluster {
     readonly token: string;
     readonly client: KubeClient;
     readonly dir: string;
+    /** Stops the API server and etcd (SIGTERM, as a restart does) for `downMs`, then starts them again on the same data. */
+    outage(downMs: number): Promise<void>;
     stop(): Promise<void>;
 }
 
@@ -103,16 +105,19 @@ export async function startCluster(components: Components): Promise<Cluster> {
     const [etcdClient, etcdPeer, apiPort, kcmPort] = [await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort(), await freeLoopbackPort()];
     const server = `https://127.0.0.1:${apiPort}`;
     const children: ChildProcess[] = [];
+    let restart: () => Promise<void> = async () => undefined;
+    let client: KubeClient | undefined;
     try {
-        children.push(start("etcd", components.etcd, [
+        const etcdArgs = [
             "--data-dir", path.join(dir, "etcd"), "--name", "e2e",
             "--listen-client-urls", `http://127.0.0.1:${etcdClient}`, "--advertise-client-urls", `http://127.0.0.1:${etcdClient}`,
             "--listen-peer-urls", `http://127.0.0.1:${etcdPeer}`, "--initial-advertise-peer-urls", `http://127.0.0.1:${etcdPeer}`,
             "--initial-cluster", `e2e=http://127.0.0.1:${etcdPeer}`,
             // A throwaway cluster: durability buys nothing and fsync dominates on a shared disk.
             "--unsafe-no-fsync", "--quota-backend-bytes", String(2 * 1024 ** 3),
-        ], dir));
-        children.push(start("kube-apiserver", components.kubeApiserver, [
+        ];
+        children.push(start("etcd", components.etcd, etcdArgs, dir));
+        const apiserverArgs = [
             "--etcd-servers", `http://127.0.0.1:${etcdClient}`,
             "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String(apiPort),
             "--cert-dir", path.join(dir, "apiserver-certs"),
@@ -121,10 +126,17 @@ export async function startCluster(components: Components): Promise<Cluster> {
             "--service-account-issuer", "https://kubernetes.default.svc", "--service-account-key-file", "sa.pub",
             "--service-account-signing-key-file", "sa.key", "--service-cluster-ip-range", "10.96.0.0/16",
             "--allow-privileged", "--endpoint-reconciler-type", "none",
-        ], dir));
+        ];
+        children.push(start("kube-apiserver", components.kubeApiserver, apiserverArgs, dir));
+        restart = async () => {
+            children[0] = start("etcd", components.etcd, etcdArgs, dir);
+            children[1] = start("kube-apiserver", components.kubeApiserver, apiserverArgs, dir);
+            await waitFor("kube-apiserver /readyz after the outage", async () => (await client?.raw("GET", "/readyz"))?.status === 200, 120_000);
+        };
         const caPem = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
-        const client = new KubeClient(server, caPem, token);
-        await waitFor("kube-apiserver /readyz", async () => (await client.raw("GET", "/readyz")).status === 200, 120_000);
+        client = new KubeClient(server, caPem, token);
+        const api = client;
+        await waitFor("kube-apiserver /readyz", async () => (await api.raw("GET", "/readyz")).status === 200, 120_000);
         fs.writeFileSync(path.join(dir, "kcm.kubeconfig"), tokenKubeconfig(server, path.join(dir, "ca.crt"), token));
         children.push(start("kube-controller-manager", components.kubeControllerManager, [
             "--kubeconfig", "kcm.kubeconfig", "--leader-elect=false", "--bind-address", "127.0.0.1", "--secure-port", String(kcmPort),
@@ -134,7 +146,7 @@ export async function startCluster(components: Components): Promise<Cluster> {
             "--concurrent-gc-syncs", "5", "--concurrent-namespace-syncs", "5",
         ], dir));
         await waitFor("the default service account (controller manager up)",
-            async () => (await client.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200, 120_000);
+            async () => (await api.raw("GET", "/api/v1/namespaces/default/serviceaccounts/default")).status === 200, 120_000);
     } catch (err) {
         await stopAll(children);
         throw err;
@@ -142,6 +154,11 @@ export async function startCluster(components: Components): Promise<Cluster> {
     const caPem = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
     return {
         server, caPem, token, dir, client: new KubeClient(server, caPem, token),
+        outage: async (downMs) => {
+            await stopAll([children[0], children[1]]);
+            await new Promise((r) => setTimeout(r, downMs));
+            await restart();
+        },
         stop: () => stopAll(children),
     };
 }

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { FIELD_MANAGER } from "../../stacks/fieldManager";
 import { computeImpact } from "../../tools/impact/report";
 import { ADDON_TYPE, CLUSTER_TYPE, readWorld, writeWorld } from "../fakeaws/provider";
 import { KubeObject } from "./kube";
@@ -197,7 +198,8 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         const sts = await ready("delta");
         assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.3", "converged onto the program's template");
         const managers = (sts.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
-        assert.ok(managers.some((m: string) => m.startsWith("pulumi-kubernetes")), `pulumi manages the legacy StatefulSet (managers: ${managers.join(", ")})`);
+        assert.ok(managers.includes(FIELD_MANAGER), `the program's field manager manages the legacy StatefulSet (managers: ${managers.join(", ")})`);
+        assert.ok(!managers.includes("kubectl-create"), `kubectl's manager was taken over (managers: ${managers.join(", ")})`);
         const config = await k().get(`${ns("delta")}/configmaps/questdb-config`);
         assert.match(config.data["server.conf"], /^metrics\.enabled=true$/m, "the program's server.conf");
         assert.doesNotMatch(config.data["server.conf"], /shared\.worker\.count/, "the legacy server.conf is gone");

@@ -20,10 +20,13 @@ import { REQUIRED_ADDONS } from "../../stacks/preflight";
 import { WorldEntry, accessEntryEntry, addonEntry, ssmParameterEntry, writeWorld } from "../fakeaws/provider";
 import { Cluster } from "./cluster";
 import { Components } from "./components";
+import { KillPoint, killCli } from "./interrupt";
 
 const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 const PROJECT = "questdb-cloud";
 const PASSPHRASE = "qdb-e2e-passphrase";
+/** Longest wait for a kill point: a create of a few databases reaches each in well under this. */
+const KILL_POINT_TIMEOUT_MS = 180_000;
 const FAKE_AWS_MAIN = path.resolve(__dirname, "..", "fakeaws", "main.ts");
 
 /** What one engine step did to one resource, from the engine's events. */
@@ -39,6 +42,15 @@ export interface StepEvent {
     readonly phase: "pre" | "done";
     readonly name: string;
     readonly op: OpType;
+}
+
+/** An `up` the test SIGKILLed (issue 25.1). */
+export interface KilledRun {
+    readonly point: string;
+    /** The CLI and its plugins, all killed. */
+    readonly processes: number;
+    /** The steps the engine had started when it died. */
+    readonly steps: Step[];
 }
 
 export interface RunResult {
@@ -124,7 +136,10 @@ export class EngineStack {
         const awsVersion = pluginVersion("@pulumi/aws");
         const env: Record<string, string> = {
             PULUMI_HOME: home,
-            PULUMI_BACKEND_URL: pathToFileURL(state).href,
+            // No `.attrs` sidecar beside each state file: a CLI killed mid-write leaves it empty and
+            // every later command fails with "failed to load checkpoint: EOF" (issue 25.1). Without
+            // it a state write is one rename, atomic as an S3 PUT is, which is what CI's backend does.
+            PULUMI_BACKEND_URL: `${pathToFileURL(state).href}?metadata=skip`,
             PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
             PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
             PULUMI_SKIP_UPDATE_CHECK: "true",
@@ -192,6 +207,44 @@ export class EngineStack {
         return { steps: stepsOf(events), timeline: timelineOf(events), summary: result.summary.resourceChanges as Record<string, number> ?? {}, stdout: result.stdout };
     }
 
+    /**
+     * `up` (or `up --plan`) killed with SIGKILL, CLI and plugins, at the kill point: the first
+     * matching engine event, then whatever the point waits for. Fails if the up ends first.
+     */
+    async upKilledAt(point: KillPoint, options: { plan?: string } = {}): Promise<KilledRun> {
+        const events: EngineEvent[] = [];
+        let kill: Promise<number> | undefined;
+        const onEvent = (e: EngineEvent) => {
+            events.push(e);
+            if (kill === undefined && point.at(e)) {
+                // Kill even when the wait fails, or a hanging create would hold the up forever.
+                kill = (point.then?.() ?? Promise.resolve()).then(
+                    () => killCli(this.cli),
+                    (err: Error) => { killCli(this.cli); throw err; },
+                );
+                // Awaited once the up has ended; until then a failed wait is not unhandled.
+                kill.catch(() => undefined);
+            }
+        };
+        // A kill point that never comes must not leave a hanging create holding the test.
+        const guard = setTimeout(() => {
+            if (kill === undefined) {
+                kill = Promise.reject(new Error(`no "${point.name}" within ${KILL_POINT_TIMEOUT_MS / 1000} s`));
+                kill.catch(() => undefined);
+                killCli(this.cli);
+            }
+        }, KILL_POINT_TIMEOUT_MS);
+        const ended = await this.stack.up({ ...options, onEvent, color: "never" }).then(() => undefined, (err: Error) => err).finally(() => clearTimeout(guard));
+        if (kill === undefined) {
+            throw new Error(`the up ended before its kill point "${point.name}": ${ended?.message.slice(0, 2000) ?? "it succeeded"}`);
+        }
+        const processes = await kill;
+        if (ended === undefined) {
+            throw new Error(`the up succeeded though it was killed at "${point.name}"`);
+        }
+        return { point: point.name, processes, steps: stepsOf(events) };
+    }
+
     async preview(): Promise<RunResult> {
         const events: EngineEvent[] = [];
         const result = await this.stack.preview({ onEvent: (e) => events.push(e), color: "never" });
@@ -206,7 +259,7 @@ export class EngineStack {
 
     /** The CLI itself, for what the Automation API does not wrap. */
     cliRun(args: string[]): string {
-        return execFileSync(this.cli, args, { cwd: this.workDir, env: { ...process.env, ...this.env }, encoding: "utf8" });
+        return execFileSync(this.cli, args, { cwd: this.workDir, env: { ...process.env, ...this.env }, encoding: "utf8", maxBuffer: 256 * 1024 ** 2 });
     }
 }
 

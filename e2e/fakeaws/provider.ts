@@ -5,7 +5,10 @@
  *
  * - Resources live in a "world" file (QDB_E2E_FAKEAWS_WORLD): create/update/delete write it, read
  *   and import find what a test put there (legacy resources for adoption).
- * - Ids are deterministic: a prefix per type and a hash of the URN.
+ * - Ids are deterministic: a prefix per type and a hash of the URN. In the world's fault mode
+ *   (FAULTS_KEY, e2e/engine/interrupted.e2e.test.ts) ids that AWS assigns are fresh on every
+ *   create, as AWS's are, and a create of a listed type is recorded and then never answered: the
+ *   cloud created it and the response was lost, so a killed CLI can leave an orphan behind.
  * - Diff compares the inputs; the paths that force a replacement come from
  *   shared/reference/aws-replace-on-change.json (read from the Terraform provider that pulumi-aws
  *   bridges), not from the impact tool's own table, so the tier can catch impact being wrong.
@@ -75,9 +78,34 @@ function matchesPrefix(path: string, prefixes: readonly string[]): boolean {
     return prefixes.some((p) => path === p || path.startsWith(`${p}.`));
 }
 
+/** The world's fault mode, keyed FAULTS_KEY: what the tier's fault tests make the cloud do. */
+export const FAULTS_KEY = "faults:mode";
+export const FAULTS_TYPE = "e2e:faults";
+
+export interface FaultMode {
+    /** Ids that AWS assigns (volumes, node group names from a prefix, ...) differ on every create. */
+    readonly freshIds?: boolean;
+    /** Creates of these types are recorded in the world and never answered. */
+    readonly hangAfterCreate?: readonly string[];
+}
+
+export function faultModeEntry(mode: FaultMode): [string, WorldEntry] {
+    return [FAULTS_KEY, { type: FAULTS_TYPE, inputs: {}, outputs: { ...mode } }];
+}
+
+function faultMode(world: World): FaultMode {
+    const entry = world[FAULTS_KEY];
+    return entry?.type === FAULTS_TYPE ? entry.outputs as FaultMode : {};
+}
+
+/** The seed of the ids a new resource gets: its URN, plus a nonce when ids are fresh. */
+function idSeed(urn: string, mode: FaultMode): string {
+    return mode.freshIds ? `${urn}#${crypto.randomUUID()}` : urn;
+}
+
 /** What AWS computes for a new resource of each type the program uses. */
-function computed(type: string, urn: string, inputs: Props, previous?: Props): { id: string; outs: Props } {
-    const h = hash(urn, 17);
+function computed(type: string, urn: string, inputs: Props, previous?: Props, seed = urn): { id: string; outs: Props } {
+    const h = hash(seed, 17);
     const region = process.env.QDB_E2E_AWS_REGION ?? "eu-west-1";
     switch (type) {
         case "aws:ebs/volume:Volume":
@@ -90,7 +118,7 @@ function computed(type: string, urn: string, inputs: Props, previous?: Props): {
         }
         case "aws:eks/nodeGroup:NodeGroup": {
             const name = (inputs.nodeGroupName as string | undefined) ?? (previous?.nodeGroupName as string | undefined)
-                ?? `${inputs.nodeGroupNamePrefix as string}${hash(urn, 26)}`;
+                ?? `${inputs.nodeGroupNamePrefix as string}${hash(seed, 26)}`;
             return { id: `${inputs.clusterName as string}:${name}`, outs: { nodeGroupName: name, status: "ACTIVE" } };
         }
         case "aws:route53/record:Record":
@@ -239,11 +267,16 @@ export function fakeAwsProvider(worldFile: string, version: string): provider.Pr
         },
         async create(urn, inputs: Props) {
             const type = typeOf(urn);
-            const { id, outs } = computed(type, urn, inputs);
             const world = load();
+            const mode = faultMode(world);
+            const { id, outs } = computed(type, urn, inputs, undefined, idSeed(urn, mode));
             const outputs = { ...inputs, ...outs, [INPUTS_KEY]: inputs };
             world[id] = { type, inputs, outputs };
             save(world);
+            if (mode.hangAfterCreate?.includes(type)) {
+                // AWS made it; the answer never arrives (the test kills the CLI meanwhile).
+                await new Promise(() => undefined);
+            }
             return { id, outs: outputs };
         },
         async update(id, urn, olds: Props, news: Props) {

@@ -1,6 +1,6 @@
 /**
  * Issue 25.3: two `up`s of one stack never run at once from CI, and CI never cancels a running
- * one. The backend's lock refuses the second (e2e/faults/interruptedUp.e2e.test.ts shows it), but
+ * one. The backend's lock refuses the second (e2e/engine/interrupted.e2e.test.ts shows it), but
  * a refused job is a failed deployment; the workflows' concurrency groups keep it from starting.
  * Checked on the parsed workflows: every job that writes a stack's state runs in the stack's own
  * group `pulumi-<stack>` with cancel-in-progress false, and no workflow that leads to one cancels

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { before, describe, test } from "node:test";
 import fc from "fast-check";
 import { Render, RenderedResource } from "../../render";
+import { FIELD_MANAGER, FIELD_MANAGER_ANNOTATION } from "../../stacks/fieldManager";
 import { hasOfflineSchema, validateManifest } from "../../render/manifests";
 import { CIDRS, Entry, databasesArb, withDatabases } from "../guardrails/arbitraries";
 import {
@@ -221,7 +222,7 @@ for (const { name, body: makeBody } of STACKS) {
             assert.equal(object.spec.listeners[0].tls.certificateRefs[0].name, certificate.spec.secretName);
             // Traefik's default TLS options, in its namespace: no session tickets, for QuestDB's Java ILP client over https::.
             const defaults = inputs(resource(render, E.tlsOption, "questdb-gateway-tls-defaults"));
-            assert.deepEqual(defaults.metadata, { name: "default", namespace: gateway.namespace ?? "traefik" });
+            assert.deepEqual(defaults.metadata, { name: "default", namespace: gateway.namespace ?? "traefik", annotations: { [FIELD_MANAGER_ANNOTATION]: FIELD_MANAGER } });
             assert.deepEqual(defaults.spec, { minVersion: "VersionTLS12", disableSessionTickets: true });
         });
     });
