@@ -54,8 +54,8 @@ export class KarpenterStandin implements Provisioner {
     /** The last decision's notes: why pods wait and drifted nodes stay. */
     lastPending: Decision["pending"] = [];
     lastHeld: Decision["held"] = [];
-    /** The clock budgets are judged against; a scenario may set it to a moment in or out of a window. */
-    now: () => Date = () => new Date();
+    /** The clock budgets' schedules are judged against; a scenario sets it in or out of a window (timers keep real time). */
+    budgetClock: () => Date = () => new Date();
 
     constructor(private readonly client: KubeClient, private readonly binary: string) {}
 
@@ -66,7 +66,7 @@ export class KarpenterStandin implements Provisioner {
             return { claimed: new Set(), bindings: new Map() };
         }
         const world = {
-            now: this.now().toISOString(), timeScale: TIME_SCALE, nodePools, nodes, pods,
+            now: new Date().toISOString(), budgetNow: this.budgetClock().toISOString(), timeScale: TIME_SCALE, nodePools, nodes, pods,
             nodeClasses: await this.client.list(NODE_CLASSES),
             volumes: await this.client.list("/api/v1/persistentvolumes"),
             claims: await this.client.list("/api/v1/persistentvolumeclaims"),
@@ -82,7 +82,7 @@ export class KarpenterStandin implements Provisioner {
     private async apply(decision: Decision): Promise<void> {
         for (const { nodePool, node, forPod } of decision.launch) {
             await registerReadyNode(this.client, node);
-            this.events.push({ action: "launch", node: node.metadata.name, nodePool, reason: `pending ${forPod}`, labels: node.metadata.labels });
+            this.events.push({ action: "launch", node: node.metadata.name, nodePool, reason: `for ${forPod}`, labels: node.metadata.labels });
         }
         for (const { node, annotations } of decision.patch) {
             await this.client.patch(`/api/v1/nodes/${node}`, { metadata: { annotations } });

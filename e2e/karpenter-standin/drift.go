@@ -31,7 +31,7 @@ func driftReason(pool *karpv1.NodePool, node *corev1.Node) string {
 func (p *pass) drift() {
 	for _, node := range p.nodes {
 		pool, ok := p.pools[node.Labels[karpv1.NodePoolLabelKey]]
-		if !ok || p.deleting[node.Name] {
+		if !ok || p.deleting[node.Name] || p.nominated(node) {
 			continue
 		}
 		reason := driftReason(pool, node)

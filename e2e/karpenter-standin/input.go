@@ -14,8 +14,11 @@ import (
 // Karpenter keeps on its NodeClaims (the NodePool hash, when the node became empty) is kept on the
 // Node objects it launched.
 type World struct {
-	// Now is the clock every budget and consolidateAfter is judged against (RFC 3339).
+	// Now is the clock consolidateAfter and nominations run on (RFC 3339).
 	Now string `json:"now"`
+	// BudgetNow is the instant disruption budgets' schedules are judged at; empty: Now. Scenarios
+	// move it into or out of a maintenance window without moving the timers.
+	BudgetNow string `json:"budgetNow,omitempty"`
 	// TimeScale divides consolidateAfter, so the tier waits seconds where Karpenter waits minutes.
 	TimeScale   float64                        `json:"timeScale"`
 	NodePools   []karpv1.NodePool              `json:"nodePools"`
@@ -86,13 +89,13 @@ type PendingNote struct {
 	Reasons []string `json:"reasons"`
 }
 
-func (w *World) clockTime() (time.Time, error) {
-	if w.Now == "" {
-		return time.Now().UTC(), nil
+func parseInstant(field, value string, fallback time.Time) (time.Time, error) {
+	if value == "" {
+		return fallback, nil
 	}
-	t, err := time.Parse(time.RFC3339Nano, w.Now)
+	t, err := time.Parse(time.RFC3339Nano, value)
 	if err != nil {
-		return time.Time{}, fmt.Errorf("now: %w", err)
+		return time.Time{}, fmt.Errorf("%s: %w", field, err)
 	}
 	return t, nil
 }

@@ -11,18 +11,31 @@ import (
 	karpv1 "sigs.k8s.io/karpenter/pkg/apis/v1"
 )
 
-// Where the stand-in keeps on a Node what Karpenter keeps on its NodeClaim: when the node was
-// last seen empty (Karpenter's Consolidatable condition), and the AMI it was launched from.
+// Where the stand-in keeps on a Node what Karpenter keeps in its cluster state or on its NodeClaim:
+// when the node was last seen empty (the Consolidatable condition), until when it is nominated for
+// the pod it was launched for, and the AMI it was launched from.
 const (
-	emptySinceAnnotation = "karpenter.e2e.questdb.cloud/empty-since"
-	amiAnnotation        = "karpenter.e2e.questdb.cloud/ami"
+	emptySinceAnnotation     = "karpenter.e2e.questdb.cloud/empty-since"
+	nominatedUntilAnnotation = "karpenter.e2e.questdb.cloud/nominated-until"
+	amiAnnotation            = "karpenter.e2e.questdb.cloud/ami"
 )
+
+// nominationWindow is Karpenter's default (pkg/controllers/state/statenode.go: twice the batch
+// maximum of 10 s): a node launched for a pod is not disrupted before the pod can reach it. Real
+// seconds, not scaled: it is the time the pod takes to arrive, which the tier does not shorten.
+const nominationWindow = 20 * time.Second
+
+// nominated: launched for a pod that may not have arrived yet (Karpenter's StateNode.Nominated).
+func (p *pass) nominated(node *corev1.Node) bool {
+	until, err := time.Parse(time.RFC3339Nano, node.Annotations[nominatedUntilAnnotation])
+	return err == nil && until.After(p.now)
+}
 
 // pass is one reconcile over a snapshot of the cluster.
 type pass struct {
 	world     *World
 	now       time.Time
-	clock     clock.Clock
+	budgets   clock.Clock
 	pools     map[string]*karpv1.NodePool
 	ordered   []*karpv1.NodePool
 	classes   map[string]*NodeClass
@@ -34,11 +47,15 @@ type pass struct {
 }
 
 func judge(w *World) (*Decision, error) {
-	now, err := w.clockTime()
+	now, err := parseInstant("now", w.Now, time.Now().UTC())
 	if err != nil {
 		return nil, err
 	}
-	p := newPass(w, now)
+	budgetNow, err := parseInstant("budgetNow", w.BudgetNow, now)
+	if err != nil {
+		return nil, err
+	}
+	p := newPass(w, now, budgetNow)
 	p.orphans()
 	p.drift()
 	p.emptiness()
@@ -48,9 +65,9 @@ func judge(w *World) (*Decision, error) {
 	return &p.decision, nil
 }
 
-func newPass(w *World, now time.Time) *pass {
+func newPass(w *World, now, budgetNow time.Time) *pass {
 	p := &pass{
-		world: w, now: now, clock: clocktesting.NewFakeClock(now),
+		world: w, now: now, budgets: clocktesting.NewFakeClock(budgetNow),
 		pools: map[string]*karpv1.NodePool{}, classes: map[string]*NodeClass{},
 		podsOn: map[string][]*corev1.Pod{}, deleting: map[string]bool{}, disrupted: map[string]int{},
 		decision: Decision{Launch: []Launch{}, Patch: []NodePatch{}, Bind: []Binding{}, Delete: []NodeDelete{}, Claimed: []string{}, Pending: []PendingNote{}, Held: []HeldNote{}},
@@ -123,7 +140,7 @@ func (p *pass) orphans() {
 // budgetAllows asks the NodePool's own budget helper how many nodes a reason may disrupt now.
 func (p *pass) budgetAllows(pool *karpv1.NodePool, reason karpv1.DisruptionReason) bool {
 	total := len(p.active(pool.Name)) + p.disrupted[pool.Name]
-	allowed := pool.MustGetAllowedDisruptions(p.clock, total, reason)
+	allowed := pool.MustGetAllowedDisruptions(p.budgets, total, reason)
 	return p.disrupted[pool.Name] < allowed
 }
 
@@ -145,6 +162,9 @@ func (p *pass) emptiness() {
 		if !marked {
 			stamp := p.now.Format(time.RFC3339Nano)
 			p.decision.Patch = append(p.decision.Patch, NodePatch{Node: node.Name, Annotations: map[string]*string{emptySinceAnnotation: &stamp}})
+			continue
+		}
+		if p.nominated(node) {
 			continue
 		}
 		after := pool.Spec.Disruption.ConsolidateAfter.Duration

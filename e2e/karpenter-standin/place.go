@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
+	"time"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
@@ -124,6 +125,7 @@ func (p *pass) launch(pool *karpv1.NodePool, pod *corev1.Pod, podReqs scheduling
 	annotations := map[string]string{
 		karpv1.NodePoolHashAnnotationKey:        pool.Hash(),
 		karpv1.NodePoolHashVersionAnnotationKey: karpv1.NodePoolHashVersion,
+		nominatedUntilAnnotation:                p.now.Add(nominationWindow).Format(time.RFC3339Nano),
 	}
 	if class := p.classes[pool.Spec.Template.Spec.NodeClassRef.Name]; class != nil && len(class.Spec.AmiSelectorTerms) > 0 {
 		annotations[amiAnnotation] = class.Spec.AmiSelectorTerms[0].ID
