@@ -53,6 +53,8 @@ export class KarpenterStandin implements Provisioner {
     readonly events: StandinEvent[] = [];
     /** The last decision's notes: why pods wait and drifted nodes stay. */
     lastPending: Decision["pending"] = [];
+    /** Every pod's latest refusal, kept after the pod went elsewhere: what a failed scenario reports. */
+    readonly refusals = new Map<string, string[]>();
     lastHeld: Decision["held"] = [];
     /** The clock budgets' schedules are judged against; a scenario sets it in or out of a window (timers keep real time). */
     budgetClock: () => Date = () => new Date();
@@ -73,6 +75,7 @@ export class KarpenterStandin implements Provisioner {
         };
         const decision = await judge(this.binary, world);
         this.lastPending = decision.pending;
+        decision.pending.forEach((p) => this.refusals.set(p.pod, p.reasons));
         this.lastHeld = decision.held;
         await this.apply(decision);
         return { claimed: new Set(decision.claimed), bindings: new Map(decision.bind.map((b) => [b.pod, b.node])) };
