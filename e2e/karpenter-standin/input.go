@@ -44,7 +44,8 @@ type NodeClass struct {
 }
 
 // Decision is what the test side then writes to the API server, in this order: nodes to launch,
-// nodes to annotate, pods to bind, pods to evict and nodes to delete.
+// nodes to annotate, nodes to delete (their pods evicted first); then the fake kubelet binds the
+// claimed pods as Bind says. Claimed pods without a binding wait; unclaimed ones are not Karpenter's.
 type Decision struct {
 	Launch  []Launch      `json:"launch"`
 	Patch   []NodePatch   `json:"patch"`

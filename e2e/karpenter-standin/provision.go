@@ -8,7 +8,7 @@ import (
 // provision: each pending pod goes to an existing Karpenter node it fits (what kube-scheduler
 // would bind), else Karpenter launches a node from the first compatible NodePool within its
 // limits. A pod no NodePool would take is not claimed: the fake kubelet's node-group nodes take it.
-func (p *pass) provision() error {
+func (p *pass) provision() {
 	for i := range p.world.Pods {
 		pod := &p.world.Pods[i]
 		if pod.Spec.NodeName != "" || pod.DeletionTimestamp != nil {
@@ -36,7 +36,6 @@ func (p *pass) provision() error {
 		p.nodes = append(p.nodes, &launch.Node)
 		p.claim(pod, launch.Node.Name)
 	}
-	return nil
 }
 
 func (p *pass) claim(pod *corev1.Pod, node string) {
