@@ -4,6 +4,7 @@
  * download and build time (the `[e2e-build]` lines) and the component's own version.
  */
 import { execFile, execFileSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { KARPENTER } from "../../inventory/nodeProvisioner";
@@ -30,6 +31,12 @@ export const PINS = {
     /** The Traefik release docs/decisions.md ("Customer endpoints") chose: its CRD manifest, and its binary (e2e/traefik). */
     traefik: "v3.7.13",
     certManager: "v1.21.2",
+    /**
+     * Karpenter's core module for the stand-in (e2e/karpenter-standin): the newest release whose
+     * go.mod this machine's Go 1.26.8 accepts (v1.14.3 asks for 1.26.10, v1.15.0 for 1.26.9;
+     * docs/decisions.md, "The Karpenter stand-in's pin").
+     */
+    karpenterCore: "v1.14.1",
 } as const;
 
 export interface Components {
@@ -41,6 +48,8 @@ export interface Components {
     readonly kubernetesProvider: string;
     /** CustomResourceDefinition manifests (YAML files) the program's objects need. */
     readonly crds: readonly string[];
+    /** The Karpenter stand-in's `judge` binary. */
+    readonly karpenterStandin: string;
 }
 
 /** Runs a build script, streaming its output to the test log and to a file beside the product. */
@@ -110,6 +119,19 @@ async function publishedCrds(): Promise<string[]> {
     return files;
 }
 
+/**
+ * The stand-in's sources are ours, so its cache key is the core pin and a digest of those sources:
+ * an edit rebuilds it (only the stand-in's own package compiles again; the rest is in Go's cache).
+ */
+function standinVersion(): string {
+    const dir = path.join(E2E_DIR, "karpenter-standin");
+    const digest = crypto.createHash("sha256");
+    for (const file of fs.readdirSync(dir).sort()) {
+        digest.update(file).update(fs.readFileSync(path.join(dir, file)));
+    }
+    return `${PINS.karpenterCore}-${digest.digest("hex").slice(0, 12)}`;
+}
+
 /** Builds (or finds in the cache) every component, sequentially: each build uses both cores. */
 export async function ensureComponents(): Promise<Components> {
     const etcd = await built("etcd", PINS.etcd, "etcd/build.sh", (d) => [PINS.etcd, d]);
@@ -118,6 +140,7 @@ export async function ensureComponents(): Promise<Components> {
     const { module, release } = PINS.kubernetesProvider;
     const provider = await built("kubernetes-provider", release, "kubernetes-provider/build.sh", (d) => [module, release, d]);
     const crds = await publishedCrds();
+    const standin = await built("karpenter-standin", standinVersion(), "karpenter-standin/build.sh", (d) => [PINS.karpenterCore, d]);
     const components: Components = {
         etcd: path.join(etcd, "etcd"),
         kubeApiserver: path.join(kube, "kube-apiserver"),
@@ -125,6 +148,7 @@ export async function ensureComponents(): Promise<Components> {
         pulumiRoot: pulumi,
         kubernetesProvider: path.join(provider, "pulumi-resource-kubernetes"),
         crds,
+        karpenterStandin: path.join(standin, "karpenter-standin"),
     };
     printVersions(components);
     return components;
@@ -137,5 +161,6 @@ function printVersions(c: Components): void {
     console.log(`[e2e] kube-controller-manager: ${first(c.kubeControllerManager, ["--version"])}`);
     console.log(`[e2e] pulumi: ${first(path.join(c.pulumiRoot, "bin", "pulumi"), ["version"])}`);
     console.log(`[e2e] pulumi-resource-kubernetes: ${PINS.kubernetesProvider.release} (${PINS.kubernetesProvider.module})`);
+    console.log(`[e2e] karpenter-standin: sigs.k8s.io/karpenter ${PINS.karpenterCore}`);
     console.log(`[e2e] CRDs: ${CRD_SOURCES.map((s) => `${s.module} ${s.version}`).join(", ")}`);
 }

@@ -3,15 +3,18 @@
  * in part): a database moves from its node group to a NodePool, and back, as one reviewed edit
  * each. The engine's steps equal impact's prediction, the new node holder is in place before the
  * old one is deleted, the data volume, PV and claim are never touched, and the API server's own
- * schema and CEL rules accept every NodePool and EC2NodeClass the program applies. No Karpenter
- * runs: the fake kubelet binds the pod to its zone's node (docs/e2e-engine.md).
+ * schema and CEL rules accept every NodePool and EC2NodeClass the program applies. The Karpenter
+ * stand-in (e2e/karpenter-standin) takes the pod once the node group's node has drained, and gives
+ * it back when the NodePool goes; the fake kubelet's zone node stands for the node group's node.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { nodePoolName } from "../../components/deployment/karpenterNode";
 import { computeImpact } from "../../tools/impact/report";
 import { readWorld } from "../fakeaws/provider";
+import { dataIdentity as identityOf, isReady, poolNodes, questDbPod, readyOnPool, waitFor } from "./karpenterChecks";
 import { KubeObject } from "./kube";
+import { FAKE_NODE_PREFIX } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
 import { assertNoChanges, assertRunsBefore, assertStepsMatchImpact } from "./steps";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
@@ -29,13 +32,8 @@ describe("a database moves between a node group and Karpenter under the real eng
     const nodeClasses = "/apis/karpenter.k8s.aws/v1/ec2nodeclasses";
     const nodeGroups = () => Object.values(readWorld(stack.worldFile)).filter((e) => e.type === "aws:eks/nodeGroup:NodeGroup" && String(e.outputs.nodeGroupName).startsWith(`qdb-${MOVED}-`));
 
-    /** The data's identity: the EBS volume's id and the PV's and claim's uids. */
-    async function dataIdentity(): Promise<string[]> {
-        const volume = Object.entries(readWorld(stack.worldFile)).find(([, e]) => e.type === "aws:ebs/volume:Volume" && (e.inputs.tags as Record<string, string>).Name === `qdb-${MOVED}-data`);
-        const pv = await k().get(`/api/v1/persistentvolumes/qdb-${MOVED}-data`);
-        const claim = await k().get(`/api/v1/namespaces/qdb-${MOVED}/persistentvolumeclaims/questdb-data`);
-        return [volume?.[0] ?? "no volume", pv.metadata.uid, claim.metadata.uid];
-    }
+    const dataIdentity = () => identityOf(stack, k(), MOVED);
+    const describeState = async () => ({ nodes: (await poolNodes(k(), nodePoolName(MOVED))).map((n) => n.metadata.name), pod: await questDbPod(k(), MOVED), pending: tier.karpenter.lastPending, events: tier.karpenter.events });
 
     /** The edit as CI applies it: impact's prediction, `up`, then a preview with no changes. */
     async function apply(next: unknown[]): Promise<RunResult> {
@@ -73,6 +71,18 @@ describe("a database moves between a node group and Karpenter under the real eng
         assert.equal(sts.status.readyReplicas, 1);
     });
 
+    it("onto Karpenter's node: once the node group's node drains, the stand-in launches a node from the NodePool in the volume's zone and the pod goes Ready on it", async () => {
+        const pod = await questDbPod(k(), MOVED);
+        assert.equal(pod?.spec.nodeName, `${FAKE_NODE_PREFIX}${ZONE_A}`, "still on the node group's node: Karpenter launches nothing for a pod that runs");
+        assert.deepEqual(await poolNodes(k(), nodePoolName(MOVED)), []);
+        const seen = tier.karpenter.events.length;
+        // What deleting the node group does to its node: EKS drains it through the Eviction API.
+        await k().post(`/api/v1/namespaces/qdb-${MOVED}/pods/questdb-0/eviction`, { apiVersion: "policy/v1", kind: "Eviction", metadata: { name: "questdb-0", namespace: `qdb-${MOVED}` } });
+        const node = await waitFor("the pod Ready on a node of the NodePool", readyOnPool(k(), MOVED, nodePoolName(MOVED)), describeState);
+        assert.equal(node.metadata.labels["topology.kubernetes.io/zone"], ZONE_A, "the volume's zone");
+        assert.deepEqual(tier.karpenter.events.slice(seen).map((e) => `${e.action} ${e.nodePool}`), [`launch ${nodePoolName(MOVED)}`]);
+    });
+
     it("the API server judges Karpenter objects by Karpenter's own schema: a NodePool it would refuse is refused", async () => {
         const pool: KubeObject = await k().get(`${nodePools}/${nodePoolName(MOVED)}`);
         const copy = { apiVersion: pool.apiVersion, kind: pool.kind, metadata: { name: "e2e-invalid" }, spec: { ...pool.spec, disruption: { ...pool.spec.disruption, consolidateAfter: "soon" } } };
@@ -88,5 +98,13 @@ describe("a database moves between a node group and Karpenter under the real eng
         assert.equal(nodeGroups().length, 1, "one node group again");
         assert.equal((await k().raw("GET", `${nodePools}/${nodePoolName(MOVED)}`)).status, 404, "the NodePool is gone");
         assert.deepEqual(await dataIdentity(), data, "volume, PV and claim are the same objects");
+        // The NodePool's node goes with it, drained; no NodePool takes the pod, so the node group's node does.
+        const pod = await waitFor("the pod Ready on the node group's node", async () => {
+            const p = await questDbPod(k(), MOVED);
+            return isReady(p) && p?.spec.nodeName === `${FAKE_NODE_PREFIX}${ZONE_A}` ? p : undefined;
+        }, describeState);
+        assert.ok(pod);
+        assert.deepEqual(await poolNodes(k(), nodePoolName(MOVED)), []);
+        assert.deepEqual(tier.karpenter.events.slice(-1).map((e) => `${e.action} ${e.nodePool} ${e.reason}`), [`delete ${nodePoolName(MOVED)} NodePoolDeleted`]);
     });
 });

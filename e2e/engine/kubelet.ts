@@ -2,7 +2,9 @@
  * What a scheduler, a kubelet and an ingress controller would do, reduced to the API writes the
  * Kubernetes provider's await logic reads: this tier runs no containers. A loop
  * - registers one Ready node per availability zone it is told about;
- * - binds every unscheduled pod to the node of its zone (pods/binding, as the scheduler does);
+ * - binds every unscheduled pod to the node of its zone (pods/binding, as the scheduler does),
+ *   except the pods a provisioner (the Karpenter stand-in) claims: those it binds where the
+ *   provisioner says, once it has launched a node for them;
  * - reports a bound pod Running and Ready with a pod IP (pods/status, as a 1.36 kubelet does, with
  *   the observed generation), so
  *   the StatefulSet controller counts it ready and the EndpointSlice controller lists it;
@@ -14,12 +16,24 @@
  *   the filesystem).
  * The StatefulSet, Service, PVC and Ingress awaits of the provider then complete for real.
  */
+import { registerReadyNode } from "./fakeNodes";
 import { KubeClient, KubeObject } from "./kube";
 
 export const FAKE_NODE_PREFIX = "e2e-node-";
 const INGRESS_HOSTNAME = "e2e-ingress.elb.example";
 /** The CSI external-resizer's field manager on the PVs it grows. */
 export const RESIZER_MANAGER = "external-resizer";
+
+/** Where the pods a provisioner takes go: `ns/name` of each claimed pod, and the node of those it placed. */
+export interface Placement {
+    readonly claimed: ReadonlySet<string>;
+    readonly bindings: ReadonlyMap<string, string>;
+}
+
+/** Something that launches nodes for pending pods before the kubelet binds them (e2e/engine/karpenterStandin.ts). */
+export interface Provisioner {
+    reconcile(pods: readonly KubeObject[]): Promise<Placement>;
+}
 
 export class FakeKubelet {
     private timer: NodeJS.Timeout | undefined;
@@ -30,7 +44,7 @@ export class FakeKubelet {
     /** Errors of the last pass, kept for diagnosis (a pass never throws). */
     lastErrors: string[] = [];
 
-    constructor(private readonly client: KubeClient, private readonly zones: readonly string[]) {}
+    constructor(private readonly client: KubeClient, private readonly zones: readonly string[], private readonly provisioner?: Provisioner) {}
 
     async start(intervalMs = 300): Promise<void> {
         for (const zone of this.zones) {
@@ -58,17 +72,8 @@ export class FakeKubelet {
         if (await this.client.find(`/api/v1/nodes/${name}`)) {
             return;
         }
-        await this.client.post("/api/v1/nodes", {
-            apiVersion: "v1", kind: "Node",
+        await registerReadyNode(this.client, {
             metadata: { name, labels: { "topology.kubernetes.io/zone": zone, "kubernetes.io/hostname": name } },
-        });
-        const now = new Date().toISOString();
-        await this.client.patch(`/api/v1/nodes/${name}/status`, {
-            status: {
-                conditions: [{ type: "Ready", status: "True", reason: "KubeletReady", message: "e2e fake node", lastHeartbeatTime: now, lastTransitionTime: now }],
-                capacity: { cpu: "64", memory: "512Gi", pods: "110" },
-                allocatable: { cpu: "64", memory: "512Gi", pods: "110" },
-            },
         });
     }
 
@@ -86,8 +91,15 @@ export class FakeKubelet {
             }
         };
         try {
-            for (const pod of await this.client.list("/api/v1/pods")) {
-                await guard(`pod ${pod.metadata.namespace}/${pod.metadata.name}`, () => this.handlePod(pod));
+            const pods = await this.client.list("/api/v1/pods");
+            // The provisioner first, so a node it launches in this pass takes its pod in this pass.
+            // A pass where it failed binds no pod: a pod it would claim must not land on a zone node.
+            let placement: Placement | undefined = this.provisioner ? undefined : { claimed: new Set(), bindings: new Map() };
+            await guard("provisioner", async () => {
+                placement = await this.provisioner?.reconcile(pods) ?? placement;
+            });
+            for (const pod of pods) {
+                await guard(`pod ${pod.metadata.namespace}/${pod.metadata.name}`, () => this.handlePod(pod, placement));
             }
             for (const claim of await this.client.list("/api/v1/persistentvolumeclaims")) {
                 await guard(`claim ${claim.metadata.namespace}/${claim.metadata.name}`, () => this.handleClaim(claim));
@@ -107,16 +119,24 @@ export class FakeKubelet {
         return `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}`;
     }
 
-    private async handlePod(pod: KubeObject): Promise<void> {
+    private async handlePod(pod: KubeObject, placement: Placement | undefined): Promise<void> {
         if (pod.metadata.deletionTimestamp) {
             await this.client.delete(`${this.podPath(pod)}`, { apiVersion: "v1", kind: "DeleteOptions", gracePeriodSeconds: 0 });
             return;
         }
         if (!pod.spec.nodeName) {
+            if (!placement) {
+                return;
+            }
+            const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
+            const node = placement.claimed.has(key) ? placement.bindings.get(key) : this.nodeFor(pod);
+            if (!node) {
+                return; // claimed by the provisioner, which has no node for it yet
+            }
             await this.client.post(`${this.podPath(pod)}/binding`, {
                 apiVersion: "v1", kind: "Binding",
                 metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace },
-                target: { apiVersion: "v1", kind: "Node", name: this.nodeFor(pod) },
+                target: { apiVersion: "v1", kind: "Node", name: node },
             });
             return;
         }

@@ -10,6 +10,7 @@ import { CONFIG_NAMESPACE } from "../../inventory";
 import { Cluster, startCluster } from "./cluster";
 import { Components, ensureComponents } from "./components";
 import { KubeClient } from "./kube";
+import { KarpenterStandin } from "./karpenterStandin";
 import { FakeKubelet } from "./kubelet";
 import { EngineStack } from "./stack";
 
@@ -19,6 +20,8 @@ export interface Tier {
     readonly components: Components;
     readonly cluster: Cluster;
     readonly kubelet: FakeKubelet;
+    /** Karpenter's provisioning and disruption, judged by its own Go packages (idle without NodePools). */
+    readonly karpenter: KarpenterStandin;
     stop(): Promise<void>;
 }
 
@@ -102,11 +105,12 @@ export async function startTier(zones: readonly string[]): Promise<Tier> {
     try {
         await installCrds(cluster.client, components.crds);
         await clusterPreconditions(cluster.client);
-        const kubelet = new FakeKubelet(cluster.client, zones);
+        const karpenter = new KarpenterStandin(cluster.client, components.karpenterStandin);
+        const kubelet = new FakeKubelet(cluster.client, zones, karpenter);
         await kubelet.start();
         console.log(`[e2e] control plane up in ${((Date.now() - started) / 1000).toFixed(1)} s at ${cluster.server} (${cluster.dir})`);
         return {
-            components, cluster, kubelet,
+            components, cluster, kubelet, karpenter,
             stop: async () => {
                 kubelet.stop();
                 await cluster.stop();

@@ -6,7 +6,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { QUOTA_TYPE, accessEntryEntry, differingPaths, fakeAwsProvider, ssmParameterEntry, writeWorld } from "../../e2e/fakeaws/provider";
-import { engineActions } from "../../e2e/engine/steps";
+import { engineActions, impactActions } from "../../e2e/engine/steps";
+import { ImpactReport } from "../../tools/impact/report";
 import { Step } from "../../e2e/engine/stack";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -95,6 +96,20 @@ describe("engine steps as impact actions", () => {
         assert.deepEqual(engineActions(steps), [
             "replace kubernetes:core/v1:ConfigMap a-config",
             "update kubernetes:apps/v1:StatefulSet a-questdb",
+        ]);
+    });
+
+    it("leaves the same bookkeeping out of impact's prediction of a first deployment", () => {
+        const resource = (action: string, type: string, name: string) => ({ action, type, name });
+        const report = {
+            databases: [
+                { resources: [resource("create", "pulumi:providers:kubernetes", "cluster"), resource("create", "pulumi:pulumi:StackReference", "previous-deployment")] },
+                { resources: [resource("create", "kubernetes:apps/v1:StatefulSet", "a-questdb"), resource("create", "aws:ebs/volume:Volume", "a-volume")] },
+            ],
+        } as unknown as ImpactReport;
+        assert.deepEqual(impactActions(report), [
+            "create aws:ebs/volume:Volume a-volume",
+            "create kubernetes:apps/v1:StatefulSet a-questdb",
         ]);
     });
 });
