@@ -9,21 +9,33 @@ import { shellWords } from "./shellWords";
 import { run } from "../../tools/qdb/main";
 import { EXIT_CODES } from "../../tools/exitCodes";
 import { USAGE_EXIT } from "../../tools/qdb/errors";
-import { readStackFile } from "../../inventory";
+import { offlineInventoryOf, parseStackOutputs, readStackFile } from "../../inventory";
+import { stackStatus } from "../../tools/qdb/status";
 import { renderInChild, requestFromStackFile } from "../../render";
-import { deployedOutputsOf } from "../../tools/impact/report";
+import { computeImpact, deployedOutputsOf } from "../../tools/impact/report";
 import { groupsOf } from "../../tools/impact/group";
 
 const CELLS = path.join(__dirname, "..", "fixtures", "cells");
 const [A, B] = ["eu-cell-a", "eu-cell-b"];
 
+/** The two cells; echo pins the drill schedule it inherits in eu-cell-b, which eu-cell-a defaults differently. */
 function cellsProject(...extra: string[]): string {
+    const dir = rawCellsProject(...extra);
+    const file = path.join(dir, `Pulumi.${B}.yaml`);
+    fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(ECHO, `${ECHO}${ECHO_DRILL}`));
+    return dir;
+}
+
+function rawCellsProject(...extra: string[]): string {
     const dir = tempProject(...extra);
     for (const stack of [A, B]) {
         fs.copyFileSync(path.join(CELLS, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
     }
     return dir;
 }
+
+const ECHO = "    - id: echo\n      availabilityZone: eu-west-1a\n      state: paused\n";
+const ECHO_DRILL = "      backup:\n        drill:\n          schedule: \"cron(0 6 ? * SUN *)\"\n";
 
 const entriesOf = (dir: string, stack: string) => (parse(stackText(dir, stack)).config["questdb-cloud:databases"] as Record<string, unknown>[]);
 const entry = (dir: string, stack: string, id: string) => entriesOf(dir, stack).find((d) => d.id === id);
@@ -100,7 +112,30 @@ describe("qdb move", () => {
             assert.match(result.err, reason);
             assert.match(result.err, /nothing was changed/);
         }
-        assert.equal(stackText(dir, B), fs.readFileSync(path.join(CELLS, `Pulumi.${B}.yaml`), "utf8"));
+        assert.equal(stackText(dir, B), fs.readFileSync(path.join(CELLS, `Pulumi.${B}.yaml`), "utf8").replace(ECHO, `${ECHO}${ECHO_DRILL}`));
+    });
+
+    it("refuses a setting the destination's defaults would change, with the qdb set that pins it; following it, the move goes through", async () => {
+        const dir = rawCellsProject();
+        const refused = await qdb(dir, "move", "echo", "--from", B, "--to", A);
+        assert.equal(refused.code, EXIT_CODES.failed);
+        assert.match(refused.err, /backup\.drill\.schedule is "cron\(0 6 \? \* SUN \*\)" in eu-cell-b but would be "cron\(0 5 \? \* SUN \*\)" in eu-cell-a \(the entry inherits it from its region\)/);
+        const [fix] = [...refused.err.matchAll(/`(npx qdb [^`]+)`/g)].map((m) => m[1]);
+        assert.equal(fix, "npx qdb set --stack eu-cell-b echo 'backup.drill.schedule=cron(0 6 ? * SUN *)'");
+        assert.equal((await qdb(dir, ...shellWords(fix).slice(2))).code, 0);
+        const moved = await qdb(dir, "move", "echo", "--from", B, "--to", A);
+        assert.equal(moved.code, 0, moved.err);
+        assert.deepEqual((entry(dir, A, "echo")?.backup as { drill: unknown }).drill, { schedule: "cron(0 6 ? * SUN *)" });
+    });
+
+    it("impact of the destination alone finds the move in the sibling's marker", async () => {
+        const dir = cellsProject();
+        const before = readStackFile(path.join(dir, `Pulumi.${A}.yaml`));
+        assert.equal((await qdb(dir, "move", "echo", "--from", B, "--to", A)).code, 0);
+        const report = await computeImpact(before, readStackFile(path.join(dir, `Pulumi.${A}.yaml`)));
+        const echo = report.databases.find((d) => d.id === "echo");
+        assert.deepEqual([echo?.kind, echo?.lifecycle, echo?.resources.length], ["moved-in", "moved from eu-cell-b", 0]);
+        assert.equal(report.dataAtRisk, false);
     });
 
     it("refuses a second move of a marker and a decommissioned database", async () => {
@@ -138,5 +173,18 @@ describe("qdb move", () => {
         assert.match(text, /^eu-cell-a: .*\n(.*\n)*? {2}echo +moved-in +downtime: none/m);
         assert.match(text, /Moved in \(echo\): its resources come from eu-cell-b's state by pulumi state move; none of them changes here/);
         assert.doesNotMatch(text, /data-at-risk|New database "echo"/);
+    });
+
+    it("list and status name the marker as a move, not a database or a deletion", async () => {
+        const dir = cellsProject();
+        const deployed = readStackFile(path.join(dir, `Pulumi.${B}.yaml`));
+        assert.equal((await qdb(dir, "move", "echo", "--from", B, "--to", A)).code, 0);
+        const listed = await qdb(dir, "list", "--stack", B);
+        assert.equal(listed.code, 0, listed.err);
+        assert.match(listed.out, /^Moved to other cells: echo \(to eu-cell-a\)$/m);
+        assert.doesNotMatch(listed.out, /^echo\s/m);
+        const status = stackStatus(parseStackOutputs(deployedOutputsOf(deployed)), offlineInventoryOf(readStackFile(path.join(dir, `Pulumi.${B}.yaml`))));
+        assert.deepEqual(status.databases.find((d) => d.id === "echo")?.pending, ["moved to eu-cell-a (its resources leave by `pulumi state move`; nothing is deleted)"]);
+        assert.deepEqual(status.refusals, []);
     });
 });

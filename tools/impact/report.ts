@@ -117,7 +117,7 @@ export function emptyRender(stack: string): Render {
  * after file in the fixes' qdb commands (default `--stack <stack>`).
  */
 export async function computeImpact(
-    before: StackFile | null, after: StackFile, notes: readonly string[] = [], flag?: string, movedIn: ReadonlyMap<string, MovedIn> = movedInFromSiblings(before, after),
+    before: StackFile | null, after: StackFile, notes: readonly string[] = [], flag?: string, movedInGiven?: ReadonlyMap<string, MovedIn>,
 ): Promise<ImpactReport> {
     if (before) {
         validateSide("before", before);
@@ -132,6 +132,8 @@ export async function computeImpact(
     // self-reference reads `before` as its last outputs (adoption's converge step, the storage
     // class and the retired ids depend on them). A new region file has no outputs yet.
     const previousOutputs = before ? deployedOutputsOf(before) : {};
+    // Databases moved in from another cell: given by `qdb move`, else found in the sibling files' markers.
+    const movedIn = movedInGiven ?? movedInFromSiblings(before, after);
     const sources = [...movedIn.entries()];
     const [b, a, ...fromSources] = await Promise.all([
         before ? renderLabelled("before", before, previousOutputs) : emptyRender(after.stack),

@@ -12,7 +12,7 @@ import { Io, refusals } from "./apply";
 import type { Context } from "./commands";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { LoadedFile, loadFile, resolveTarget, writeAtomically } from "./files";
-import { moveRefusals } from "./moveChecks";
+import { moveRefusals, resolvedDifferences } from "./moveChecks";
 import { spliceEdit, unifiedDiff } from "./textDiff";
 
 const USAGE = "usage: qdb move <id> --from <stack> --to <stack> [--dry-run] [--no-impact]";
@@ -45,6 +45,19 @@ function requireValid(file: StackFile): void {
         }
         throw error;
     }
+}
+
+/** What the destination would resolve differently (resolvedDifferences); nothing when the destination does not validate (its own problems say why). */
+function inheritedDifferences(source: StackFile, dest: StackFile, id: string): string[] {
+    const find = (file: StackFile) => {
+        try {
+            return offlineInventoryOf(file).databases.find((d) => d.id === id);
+        } catch {
+            return undefined;
+        }
+    };
+    const [a, b] = [find(source), find(dest)];
+    return a && b ? resolvedDifferences(a, b, source.stack, dest.stack) : [];
 }
 
 /** The URNs of the database's resources in the source, from a render of the source file as deployed. */
@@ -101,6 +114,7 @@ export async function move(ctx: Context): Promise<number> {
     const reasons = [
         ...refusals(source.parsed, after.source, source.target.flag, [after.dest]).reasons,
         ...refusals(dest.parsed, after.dest, dest.target.flag, [after.source]).reasons,
+        ...inheritedDifferences(source.parsed, after.dest, id),
     ];
     if (reasons.length > 0) {
         throw new QdbError(`refused to move "${id}" from ${source.target.stack} to ${dest.target.stack}; nothing was changed:\n${[...new Set(reasons)].map((r) => `  - ${r}`).join("\n")}`);

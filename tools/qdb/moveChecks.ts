@@ -3,9 +3,8 @@
  * cells"): a move is a rewrite of state, so it is allowed only where the database's resources
  * would be the same in the destination. Pure, over the two files as written.
  */
-import { DatabaseSpec, StackFile, offlineInventoryOf } from "../../inventory";
+import { DatabaseSpec, StackFile, formatMaintenanceWindow, offlineInventoryOf, shellAssignment } from "../../inventory";
 import { clusterKeyOf } from "../../inventory/cellChecks";
-import { cellScopedName } from "../../inventory/cells";
 import { isMovedEntry } from "../../inventory/moves";
 
 function regionOf(file: StackFile): Record<string, unknown> {
@@ -47,9 +46,8 @@ export function databaseRefusals(database: DatabaseSpec, source: StackFile, dest
         found.push(`database "${id}" is decommissioned: only its volume and final snapshot are left, and they need no cell. Fix: remove it (\`npx qdb remove --stack ${source.stack} ${id}\`) instead of moving it`);
     }
     if (database.nodeProvisioner === "karpenter") {
-        const name = (stack: string, file: StackFile) => cellScopedName("<node class>", { stack, sharedClusterOwner: regionOf(file).sharedClusterOwner as string | undefined });
-        found.push(`database "${id}" runs on Karpenter: its NodePool names its cell's EC2NodeClass (${name(source.stack, source)} in ${source.stack}, ${name(dest.stack, dest)} in ${dest.stack}), `
-            + "and a NodePool whose class changes is drifted, so Karpenter would replace its node (a pod move). Fix: none by a move; it stays in its cell");
+        found.push(`database "${id}" runs on Karpenter: its NodePool names its cell's EC2NodeClass, whose name carries the cell's stack on a cell (cellScopedName), `
+            + `so in ${dest.stack} it would name another class, and a NodePool whose class changes is drifted: Karpenter would replace its node (a pod move). Fix: none by a move; it stays in ${source.stack}`);
     }
     // As components/restoreDrills.ts `drilledDatabases` (not imported: it loads the Pulumi SDK into qdb).
     if (database.state === "active" && database.backup.drill !== undefined) {
@@ -77,4 +75,43 @@ export function moveRefusals(source: StackFile, dest: StackFile, id: string): st
     }
     const database = offlineInventoryOf(source).databases.find((d) => d.id === id);
     return database ? databaseRefusals(database, source, dest) : [];
+}
+
+/** Derived from other fields, or the move's own record: never written on an entry. */
+const NOT_SETTINGS = new Set(["architecture", "originStack"]);
+
+/** A database's resolved settings as leaves, `volume.sizeGiB` to 50; a list or a window is one leaf. */
+export function settingLeaves(database: DatabaseSpec): Map<string, unknown> {
+    const leaves = new Map<string, unknown>();
+    const walk = (value: unknown, at: string): void => {
+        if (at === "maintenanceWindow" && value !== undefined) {
+            leaves.set(at, formatMaintenanceWindow(value as Parameters<typeof formatMaintenanceWindow>[0]));
+        } else if (typeof value === "object" && value !== null && !Array.isArray(value) && at !== "pending") {
+            Object.entries(value).forEach(([k, v]) => walk(v, at === "" ? k : `${at}.${k}`));
+        } else if (value !== undefined && !NOT_SETTINGS.has(at)) {
+            leaves.set(at, value);
+        }
+    };
+    walk(database, "");
+    return leaves;
+}
+
+/**
+ * An entry inherits the region's defaults, and two cells may default differently: moved as
+ * written, the database would take the destination's (another instance type, a smaller volume,
+ * another allowlist). Each setting the destination would resolve differently is refused, with
+ * the `qdb set` that writes the source's value on the entry first, so that the move carries it.
+ */
+export function resolvedDifferences(inSource: DatabaseSpec, inDest: DatabaseSpec, from: string, to: string): string[] {
+    const [a, b] = [settingLeaves(inSource), settingLeaves(inDest)];
+    return [...new Set([...a.keys(), ...b.keys()])].sort()
+        .filter((key) => JSON.stringify(a.get(key)) !== JSON.stringify(b.get(key)))
+        .map((key) => {
+            const value = a.get(key);
+            const settable = key !== "subnetId" && key !== "pending" && value !== undefined;
+            const written = Array.isArray(value) ? `[${value.join(", ")}]` : typeof value === "string" && /^\d+(\.\d+)*$/.test(value) ? `"${value}"` : String(value);
+            return `database "${inSource.id}": ${key} is ${JSON.stringify(value)} in ${from} but would be ${JSON.stringify(b.get(key))} in ${to} (the entry inherits it from its region). `
+                + (settable ? `Fix: write it on the entry first: \`npx qdb set --stack ${from} ${inSource.id} ${shellAssignment(key, written)}\`, then move`
+                    : `Fix: none by a move (${key === "subnetId" ? "the AZ's subnet differs between the two files, and a node group cannot change subnet in place" : "promote or drop the pending change first"})`);
+        });
 }
