@@ -40,6 +40,10 @@ export function moveEntry(source: Document, dest: Document, id: string, from: st
     }
     source.setIn([...DATABASES, index], source.createNode({ id, movedTo: to }));
     const marker = entryIndex(dest, id);
+    if (marker >= 0 && dest.getIn([...DATABASES, marker, "movedTo"]) === undefined) {
+        // qdb refuses this first (moveRefusals); a full entry is never overwritten.
+        throw new Error(`the destination already has an entry "${id}" that is no move marker`);
+    }
     if (marker >= 0) {
         dest.setIn([...DATABASES, marker], dest.createNode(moved));
     } else if (isSeq(dest.getIn(DATABASES))) {

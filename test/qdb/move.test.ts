@@ -138,8 +138,14 @@ describe("qdb move", () => {
         assert.equal(report.dataAtRisk, false);
     });
 
-    it("refuses a second move of a marker and a decommissioned database", async () => {
+    it("refuses a second move of a marker, a move onto an entry of the same id, and a decommissioned database", async () => {
         const dir = cellsProject();
+        const clash = cellsProject();
+        const clashFile = path.join(clash, `Pulumi.${B}.yaml`);
+        fs.writeFileSync(clashFile, `${fs.readFileSync(clashFile, "utf8").trimEnd()}\n    - id: alpha\n      availabilityZone: eu-west-1b\n`);
+        const onto = await qdb(clash, "move", "alpha", "--from", A, "--to", B);
+        assert.equal(onto.code, EXIT_CODES.failed);
+        assert.match(onto.err, /Pulumi\.eu-cell-b\.yaml already has a database "alpha"/);
         assert.equal((await qdb(dir, "move", "echo", "--from", B, "--to", A)).code, 0);
         const again = await qdb(dir, "move", "echo", "--from", B, "--to", A);
         assert.equal(again.code, EXIT_CODES.failed);

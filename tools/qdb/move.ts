@@ -7,6 +7,7 @@
  */
 import * as path from "path";
 import { InventoryError, StackFile, formatProblems, offlineInventoryOf, parseStackFile } from "../../inventory";
+import { EXIT_CODES } from "../exitCodes";
 import { databaseUrns, inStack, moveEntry, stateMoveCommand } from "../moves";
 import { Io, refusals } from "./apply";
 import type { Context } from "./commands";
@@ -41,7 +42,7 @@ function requireValid(file: StackFile): void {
         offlineInventoryOf(file);
     } catch (error) {
         if (error instanceof InventoryError) {
-            throw new QdbError(`${file.path}: fix its problems before moving a database out of it; nothing was changed. ${formatProblems(error.stack, error.problems)}`, 2);
+            throw new QdbError(`${file.path}: fix its problems before moving a database out of it; nothing was changed. ${formatProblems(error.stack, error.problems)}`, EXIT_CODES.config);
         }
         throw error;
     }

@@ -69,6 +69,10 @@ export function moveRefusals(source: StackFile, dest: StackFile, id: string): st
     if (isMovedEntry(entry)) {
         return [`database "${id}" already moved from ${source.stack} to ${String(entry.movedTo)}: its entry in ${source.path} is the marker`];
     }
+    const there = rawEntry(dest, id);
+    if (there && !isMovedEntry(there)) {
+        return [`${dest.path} already has a database "${id}": an id is unique across the cluster's stacks. Run \`npx qdb validate --all\` to see the clash`];
+    }
     const cluster = clusterRefusal(source, dest);
     if (cluster) {
         return [cluster];
