@@ -119,6 +119,26 @@ describe("a database moves between two cells of one cluster by `qdb move` and `p
         assert.deepEqual(left.deployment.resources.map((r) => r.urn).filter((u) => u.includes(`::${MOVED}`)), [], "none of alpha's resources is left in dev's state");
     });
 
+    it("the printed way back runs as printed and undoes the move; the move then runs again", () => {
+        const lines = printed.split("\n").map((l) => l.trim());
+        const back = lines.find((l) => l.startsWith(`pulumi state move --source ${CELL}`));
+        const qdbBack = lines.find((l) => l.startsWith("npx qdb move"));
+        assert.ok(back && qdbBack, printed);
+        for (const command of [back, qdbBack]) {
+            const result = runPrinted(command);
+            assert.equal(result.code, 0, `${command}\n${result.out}\n${result.err}`);
+        }
+        const ownerState = JSON.parse(runPrinted(`pulumi stack export --stack ${OWNER}`).out) as { deployment: { resources: { urn: string }[] } };
+        assert.ok(ownerState.deployment.resources.some((r) => r.urn.endsWith(`QuestDbDeployment::${MOVED}`)), "alpha is dev's again");
+        assert.deepEqual((owner.stackFile().raw.databases as Record<string, unknown>[]).find((d) => d.id === MOVED), { id: MOVED, availabilityZone: ZONE_A });
+        // Again, as the operator would: qdb move, then its state move.
+        const again = spawnQdb(owner.workDir, ["move", MOVED, "--from", OWNER, "--to", CELL, "--no-impact"], withCli);
+        assert.equal(again.code, 0, again.err);
+        const forward = again.out.split("\n").map((l) => l.trim()).find((l) => l.startsWith(`pulumi state move --source ${OWNER}`)) as string;
+        const moved = runPrinted(forward);
+        assert.equal(moved.code, 0, `${moved.out}\n${moved.err}`);
+    });
+
     it("the source's preview shows no change; the destination's only the in-place updates impact predicted", async () => {
         assertNoChanges(await owner.preview(), "dev after the move");
         const predicted = await computeImpact(files.cell, cell.stackFile());
