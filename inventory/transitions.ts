@@ -1,4 +1,4 @@
-import { STORAGE_CLASSES } from "./binding";
+import { STORAGE_CLASSES, storageClassFor } from "./binding";
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
@@ -171,6 +171,18 @@ export function movedIds(inventory: Pick<Inventory, "movedOut">): Set<string> {
 }
 
 /**
+ * A database moved to another cell is bound there as its destination renders it, with the current
+ * StorageClass: the destination has no facts of it until its own `up`. One still bound with the
+ * legacy class would have its PV and claim replaced there, so the source refuses the move (its
+ * last outputs still hold the facts on its first preview after the move).
+ */
+function checkMovedOut(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
+    return (inventory.movedOut ?? []).filter((m) => previous[m.id] && previous[m.id].state !== "decommissioned" && storageClassFor(previous[m.id]) === STORAGE_CLASSES.legacy)
+        .map((m) => problem(m.id, "movedTo", m.to, `its PV and claim are bound with the legacy StorageClass ${STORAGE_CLASSES.legacy}, and ${m.to} would bind them with ${STORAGE_CLASSES.current}, replacing both`,
+            `move it back: \`npx qdb move ${m.id} --from ${m.to} --to ${inventory.region.stack}\` puts the entry back and prints the \`pulumi state move\` that returns its resources`));
+}
+
+/**
  * Converging imports nothing new: it changes resources a previous deployment imported as they
  * were. Without that deployment, Pulumi (>= 3.174) would import and update, or replace, them in
  * one run, the single unreviewed step adoption is split to avoid.
@@ -195,7 +207,7 @@ export function checkTransitions(
     // A marker is not a removal: after `pulumi state move` the resources are the destination's.
     const moved = movedIds(inventory);
     const found: Problem[] = [
-        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory),
+        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory), ...checkMovedOut(previous, inventory),
         ...checkMaintenanceWindows(previous, inventory, flag),
     ];
     for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b)).filter(([id]) => !moved.has(id))) {

@@ -63,6 +63,14 @@ describe("checks that honour a move", () => {
         assert.deepEqual(retainedVolumeIdsAfter({ echo: "vol-0123456789abcdef0" }, {}, inventory), { echo: "vol-0123456789abcdef0" });
     });
 
+    it("a database still bound with the legacy StorageClass may not move: the destination would replace its PV and claim", () => {
+        const legacy = { ...previous, echo: { ...previous.echo, storageClassName: undefined } };
+        const problems = checkTransitions(legacy, offlineInventoryOf(movedB()));
+        assert.equal(problems.length, 1);
+        assert.match(JSON.stringify(problems[0]), /legacy StorageClass questdb-ebs-static/);
+        assert.match(problems[0].fix, /`npx qdb move echo --from eu-cell-a --to eu-cell-b` puts the entry back/);
+    });
+
     it("the same entry simply deleted is refused as a removal of a paused database", () => {
         const deleted = offlineInventoryOf(movedB(""));
         assert.match(JSON.stringify(checkTransitions(previous, deleted)), /the entry was removed while the database is paused/);
