@@ -10,6 +10,7 @@ import { DRILL_LABEL, DRILL_PV_POLICY, DrillAdmissionScope, createDrillAdmission
 import { DRILLS_NAMESPACE_LABEL, cellScopedName, drillNamespaceOf, onSharedCluster } from "../inventory/cells";
 import { drillQuotaArgs, drillLimitRangeArgs } from "./drillQuota";
 import { questdbImage } from "./deployment/server";
+import { tagStackOf } from "./deployment/context";
 import { PUSHERS, PushTarget, pushgatewayEgressRule } from "./pushgateway";
 
 export const RESTORE_DRILLS_TYPE = "questdb-cloud:index:RestoreDrills";
@@ -52,12 +53,14 @@ export function drilledDatabases(databases: readonly DatabaseSpec[]): DatabaseSp
  * What drills may do in AWS: read snapshot and volume state, create volumes only from this
  * stack's snapshots and only tagged as a drill's, and delete only volumes tagged as a drill's.
  */
-export function drillPolicyDocument(region: Pick<RegionSpec, "awsRegion" | "stack" | "volumeKmsKeyId">): Record<string, unknown> {
+export function drillPolicyDocument(region: Pick<RegionSpec, "awsRegion" | "stack" | "volumeKmsKeyId">, snapshotStacks: readonly string[] = [region.stack]): Record<string, unknown> {
+    // A database moved here from another cell keeps its origin's snapshot tags (originStack).
+    const stacks = [...new Set(snapshotStacks)].sort();
     const arn = (kind: string) => `arn:${partitionOf(region.awsRegion)}:ec2:${region.awsRegion}:*:${kind}`;
     const snapshots = `arn:${partitionOf(region.awsRegion)}:ec2:${region.awsRegion}::snapshot/*`;
     const statements: Record<string, unknown>[] = [
         { Sid: "ReadState", Effect: "Allow", Action: ["ec2:DescribeSnapshots", "ec2:DescribeVolumes"], Resource: "*" },
-        { Sid: "FromStackSnapshots", Effect: "Allow", Action: "ec2:CreateVolume", Resource: snapshots, Condition: { StringEquals: { [`ec2:ResourceTag/${STACK_TAG}`]: region.stack } } },
+        { Sid: "FromStackSnapshots", Effect: "Allow", Action: "ec2:CreateVolume", Resource: snapshots, Condition: { StringEquals: { [`ec2:ResourceTag/${STACK_TAG}`]: stacks.length === 1 ? stacks[0] : stacks } } },
         { Sid: "OnlyDrillVolumes", Effect: "Allow", Action: "ec2:CreateVolume", Resource: arn("volume/*"), Condition: { Null: { [`aws:RequestTag/${DRILL_TAG}`]: "false" } } },
         { Sid: "TagOnCreate", Effect: "Allow", Action: "ec2:CreateTags", Resource: arn("volume/*"), Condition: { StringEquals: { "ec2:CreateAction": "CreateVolume" } } },
         { Sid: "DeleteDrillVolumes", Effect: "Allow", Action: "ec2:DeleteVolume", Resource: arn("volume/*"), Condition: { Null: { [`ec2:ResourceTag/${DRILL_TAG}`]: "false" } } },
@@ -86,7 +89,7 @@ export function drillCronJobArgs(database: DatabaseSpec, region: RegionSpec, pus
     }
     const podLabels = { ...labels, "app.kubernetes.io/component": PUSHERS.drill, [DATABASE_LABEL]: database.id };
     const env = Object.entries({
-        DATABASE: database.id, STACK: region.stack, AVAILABILITY_ZONE: database.availabilityZone, AWS_REGION: region.awsRegion,
+        DATABASE: database.id, STACK: tagStackOf(database, region), AVAILABILITY_ZONE: database.availabilityZone, AWS_REGION: region.awsRegion,
         QUESTDB_IMAGE: questdbImage(database.questdbVersion), DRILL_NAMESPACE: drillNamespaceOf(region), HOME: "/tmp",
         ...(pushgateway ? { PUSHGATEWAY_URL: pushgateway.url } : {}),
     }).map(([name, value]) => ({ name, value }));
@@ -229,7 +232,7 @@ export class RestoreDrills extends pulumi.ComponentResource {
             assumeRolePolicy: podIdentityTrustPolicy(args.cluster, ns, DRILL_RUNNER),
             tags,
         }, parent);
-        new aws.iam.RolePolicy(`${name}-aws-policy`, { role: role.name, policy: JSON.stringify(drillPolicyDocument(region)) }, parent);
+        new aws.iam.RolePolicy(`${name}-aws-policy`, { role: role.name, policy: JSON.stringify(drillPolicyDocument(region, [region.stack, ...drilled.map((d) => tagStackOf(d, region))])) }, parent);
         new aws.eks.PodIdentityAssociation(`${name}-identity`, {
             clusterName: region.clusterName, namespace: ns, serviceAccount: DRILL_RUNNER, roleArn: role.arn, tags,
         }, { parent: this, dependsOn: [account] });

@@ -7,6 +7,7 @@
 import * as path from "path";
 import { isPlainObject } from "./fields";
 import type { StackFile } from "./stackFile";
+import { MOVED_TO, isMovedEntry } from "./moves";
 
 /** A problem between two files of one cluster, naming both. */
 export interface CellProblem {
@@ -25,10 +26,14 @@ function regionField(file: Pick<StackFile, "raw">, field: string): unknown {
     return isPlainObject(file.raw.region) ? file.raw.region[field] : undefined;
 }
 
-/** Every id a file claims on its cluster: each entry's `id` and each `retiredIds` entry. */
+/**
+ * Every id a file claims on its cluster: each entry's `id` and each `retiredIds` entry. A
+ * `{id, movedTo}` marker claims nothing: the database lives in the destination's file, and
+ * `moveProblems` checks that it does.
+ */
 export function claimedIds(file: Pick<StackFile, "raw">): { id: string; as: "database" | "retired id" }[] {
     const databases = Array.isArray(file.raw.databases) ? file.raw.databases : [];
-    const live = databases.map((d) => (isPlainObject(d) ? d.id : undefined)).filter((id): id is string => typeof id === "string")
+    const live = databases.filter((d) => !isMovedEntry(d)).map((d) => (isPlainObject(d) ? d.id : undefined)).filter((id): id is string => typeof id === "string")
         .map((id) => ({ id, as: "database" as const }));
     const retiredRaw = regionField(file, "retiredIds");
     const retired = (Array.isArray(retiredRaw) ? retiredRaw : []).filter((id): id is string => typeof id === "string")
@@ -59,7 +64,36 @@ export function cellProblems(files: readonly StackFile[]): CellProblem[] {
     }
     // Sorted by path, so that a message names the two files in the same order whoever asks.
     byCluster.forEach((group) => group.sort((a, b) => a.path.localeCompare(b.path)));
-    return [...byCluster.entries()].flatMap(([key, group]) => group.length < 2 ? [] : [...idClashes(key, group), ...ownershipProblems(key, group), ...disagreements(key, group)]);
+    return [...byCluster.entries()].flatMap(([key, group]) => group.length < 2 ? [] : [...idClashes(key, group), ...ownershipProblems(key, group), ...disagreements(key, group), ...moveProblems(key, group)]);
+}
+
+/** The `{id, movedTo}` markers of a file, as written. */
+export function movedMarkers(file: Pick<StackFile, "raw">): { id: string; to: string }[] {
+    const databases = Array.isArray(file.raw.databases) ? file.raw.databases : [];
+    return databases.filter(isMovedEntry).filter((d) => typeof d.id === "string" && typeof d[MOVED_TO] === "string")
+        .map((d) => ({ id: d.id as string, to: d[MOVED_TO] as string }));
+}
+
+function liveIds(file: Pick<StackFile, "raw">): Set<string> {
+    return new Set(claimedIds(file).filter((c) => c.as === "database").map((c) => c.id));
+}
+
+/**
+ * A marker says where its database went: that stack's file, on the same cluster, must hold the
+ * database's full entry. Otherwise the id would be claimed by no stack (and could be reused) or
+ * the marker would point at nothing `pulumi state move` could have moved it to.
+ */
+function moveProblems(cluster: string, group: readonly StackFile[]): CellProblem[] {
+    const stacks = new Map(group.map((f) => [f.stack, f]));
+    return group.flatMap((file) => movedMarkers(file).flatMap(({ id, to }) => {
+        const dest = stacks.get(to);
+        if (!dest) {
+            return [{ files: [file.path], message: `database "${id}" in ${file.path} is marked movedTo: ${to}, but no stack file beside it is ${to} on cluster ${cluster}. `
+                + `Fix: name the stack that holds the database's entry now; a move between clusters is a migration, not a move (docs/runbook.md, "Move a database between cells")` }];
+        }
+        return liveIds(dest).has(id) ? [] : [{ files: [file.path, dest.path], message: `database "${id}" in ${file.path} is marked movedTo: ${to}, but ${dest.path} has no entry "${id}". `
+            + `Fix: put the database's full entry into ${dest.path} (\`qdb move\` writes both files), or its full entry back into ${file.path} in place of the marker` }];
+    }));
 }
 
 function idClashes(cluster: string, group: readonly StackFile[]): CellProblem[] {

@@ -65,6 +65,15 @@ export function derivedNames(id: string, dnsSuffix: string): DerivedNames {
     };
 }
 
+/**
+ * Whether an EKS node group of the cluster is database `id`'s: its prefix and AWS's unique suffix,
+ * exactly (`qdb-a-` alone would also match `qdb-a-b-…`). Ids are unique across a cluster's stacks.
+ */
+export function isNodeGroupOf(nodeGroupName: string, id: string): boolean {
+    const prefix = derivedNames(id, "").nodeGroupPrefix;
+    return nodeGroupName.startsWith(prefix) && nodeGroupName.length === prefix.length + PREFIX_SUFFIX_LENGTH;
+}
+
 /** Pulumi logical names of a database's resources, all prefixed by the id. */
 export function logicalName(id: string, part: string): string {
     return part === "" ? id : `${id}-${part}`;

@@ -7,6 +7,7 @@
  */
 import type { DeployedFacts } from "./deployedFacts";
 import { AWS_QUOTAS } from "./limits";
+import { isNodeGroupOf } from "./names";
 import type { Problem } from "./problems";
 import type { DatabaseSpec, RegionSpec } from "./types";
 
@@ -58,14 +59,18 @@ export function nodeGroupPeak(
             return was !== undefined && was !== d.instanceType ? [{ id: d.id, from: was, to: d.instanceType }] : [];
         });
     const leaving = Object.keys(previous).filter((id) => before(id) && !heldIds.has(id)).sort();
-    const added = held.filter((d) => !before(d.id)).map((d) => d.id);
+
     const owned = new Set<string>([
         ...Object.values(previous).map(recordedNodeGroupName).filter((n): n is string => n !== undefined),
         ...databases.map((d) => d.adopt?.nodeGroupName).filter((n): n is string => n !== undefined),
+        // A database moved here from another cell (qdb move) brings its node group, which this
+        // stack's outputs do not record yet: it is this stack's, not a foreign one counted twice.
+        ...clusterNodeGroups.filter((n) => held.some((d) => isNodeGroupOf(n, d.id))),
     ]);
+    const addedIds = new Set(held.filter((d) => !before(d.id) && !clusterNodeGroups.some((n) => isNodeGroupOf(n, d.id))).map((d) => d.id));
     const foreign = clusterNodeGroups.filter((n) => !owned.has(n)).sort();
     return {
-        held: held.map((d) => d.id), replaced, leaving, added, foreign,
+        held: held.map((d) => d.id), replaced, leaving, added: [...addedIds], foreign,
         peak: held.length + replaced.length + leaving.length + foreign.length,
     };
 }

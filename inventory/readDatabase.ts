@@ -11,11 +11,12 @@ import { AdoptSpec, AdoptStep, DatabaseSpec, DatabaseState } from "./types";
 import { DEFAULTS } from "./defaults";
 import { readNodeProvisioner } from "./nodeProvisioner";
 import { readMaintenanceFields } from "./readMaintenance";
+import { readOriginStack } from "./moves";
 
 const DATABASE_FIELDS = [
     "id", "availabilityZone", "instanceType", "volume", "questdbVersion", "channel", "allowMajorDowngrade",
     "nodeImage", "serverConf", "allowDangerousServerConf", "allowUnknownServerConf", "state", "backup", "restoreFromSnapshot", "adopt", "access",
-    "nodeProvisioner", "maintenanceWindow", "pending", "maintenanceOverride", "promotedAt",
+    "nodeProvisioner", "maintenanceWindow", "pending", "maintenanceOverride", "promotedAt", "originStack",
 ];
 const ADOPT_FIELDS = ["step", "volumeId", "nodeGroupName", "launchTemplateId", "dnsRecord", "kubernetes"];
 export const ADOPT_STEPS: readonly AdoptStep[] = ["import", "converge"];
@@ -50,9 +51,10 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
     const adopt = readAdopt(d);
     const access = readAccess(d, region.access);
     const nodeProvisioner = readNodeProvisioner(d);
+    const originStack = readOriginStack(d, region.stack);
     const maintenance = readMaintenanceFields(d, entry, region.defaults?.maintenanceWindow, (e, scratch) => readDatabase(e, index, region, scratch), problems);
     const { spec } = region;
-    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access || !maintenance) {
+    if (problems.items.length > before || !spec || !id || !availabilityZone || !serverConf || !volume || !backup || !version || !access || !maintenance || originStack === null) {
         return undefined;
     }
     const resolvedType = instanceType ?? spec.defaults.instanceType;
@@ -62,6 +64,7 @@ export function readDatabase(entry: unknown, index: number, region: RegionFacts,
         allowMajorDowngrade, nodeImage: nodeImage ?? spec.defaults.nodeImage, nodeProvisioner: nodeProvisioner ?? spec.nodeProvisioner, serverConf,
         state: (state as DatabaseState | undefined) ?? DEFAULTS.state, backup, restoreFromSnapshot, adopt, access,
         ...definedOnly(maintenance),
+        ...(originStack ? { originStack } : {}),
     };
 }
 

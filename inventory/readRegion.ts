@@ -35,6 +35,8 @@ export const ACCESS_MIGRATION_FIX =
  * still checked against them and one run lists every problem.
  */
 export interface RegionFacts {
+    /** The stack's name, always known: what a move's marker and `originStack` are compared with. */
+    readonly stack: string;
     readonly spec?: RegionSpec;
     readonly subnets?: Readonly<Record<string, string>>;
     readonly dnsSuffix?: string;
@@ -55,7 +57,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     if (!isPlainObject(raw.region)) {
         problems.add("region", "questdb-cloud:region", raw.region, "is required and must be an object",
             "add questdb-cloud:region with clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, gateway (or ingress) and defaults");
-        return {};
+        return { stack: raw.stack };
     }
     const awsRegion = readAwsRegion(raw, problems);
     const r = new FieldReader(raw.region, "region", problems);
@@ -80,7 +82,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const sharedClusterOwner = readSharedClusterOwner(r, raw.stack);
     const provisionerOk = nodeProvisioner !== undefined || !r.has("nodeProvisioner");
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
-    const facts = { subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
+    const facts = { stack: raw.stack, subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
     const endpointsOk = (!r.has("ingress") || ingress) && (!r.has("gateway") || gateway) && dnsTarget !== null;
     if (!awsRegion || !clusterName || !hostedZoneId || !dnsSuffix || !nodeRoleArn || !subnets || !endpointsOk || !defaults || !channels || !retiredIds || !provisionerOk || sharedClusterOwner === null) {
         return facts;

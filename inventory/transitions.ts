@@ -1,4 +1,4 @@
-import { STORAGE_CLASSES } from "./binding";
+import { STORAGE_CLASSES, storageClassFor } from "./binding";
 import { isPlainObject } from "./fields";
 import { InventoryError, Problem } from "./problems";
 import { STATES } from "./readDatabase";
@@ -8,7 +8,7 @@ import { validateInventory } from "./validate";
 import { disruptiveFactsOf } from "./disruptive";
 import { fileOfFlag, qdbCommand } from "./hints";
 import { checkMaintenanceWindows } from "./windowCheck";
-import { DatabaseSpec, DatabaseState, Inventory, RegionSpec } from "./types";
+import { DatabaseSpec, DatabaseState, Inventory, MovedOut, RegionSpec } from "./types";
 
 export type { DeployedFacts } from "./deployedFacts";
 
@@ -159,9 +159,27 @@ function checkRetired(previousRetired: readonly string[], inventory: Inventory):
  * those in the file's `retiredIds`, and those whose entry this deployment removes.
  */
 export function retiredIdsAfter(previous: Record<string, DeployedFacts>, previousRetired: readonly string[], inventory: Inventory): string[] {
-    const kept = new Set(inventory.databases.map((d) => d.id));
+    // A database moved to another cell lives on there under its id: not retired (inventory/moves.ts).
+    const kept = new Set([...inventory.databases.map((d) => d.id), ...movedIds(inventory)]);
     const removed = Object.keys(previous).filter((id) => !kept.has(id));
     return [...new Set([...previousRetired, ...inventory.region.retiredIds, ...removed])].sort();
+}
+
+/** The ids this stack's file marks as moved to another cell. */
+export function movedIds(inventory: Pick<Inventory, "movedOut">): Set<string> {
+    return new Set((inventory.movedOut ?? []).map((m) => m.id));
+}
+
+/**
+ * A database moved to another cell is bound there as its destination renders it, with the current
+ * StorageClass: the destination has no facts of it until its own `up`. One still bound with the
+ * legacy class would have its PV and claim replaced there, so the source refuses the move (its
+ * last outputs still hold the facts on its first preview after the move).
+ */
+function checkMovedOut(previous: Record<string, DeployedFacts>, inventory: Inventory): Problem[] {
+    return (inventory.movedOut ?? []).filter((m) => previous[m.id] && previous[m.id].state !== "decommissioned" && storageClassFor(previous[m.id]) === STORAGE_CLASSES.legacy)
+        .map((m) => problem(m.id, "movedTo", m.to, `its PV and claim are bound with the legacy StorageClass ${STORAGE_CLASSES.legacy}, and ${m.to} would bind them with ${STORAGE_CLASSES.current}, replacing both`,
+            `move it back: \`npx qdb move ${m.id} --from ${m.to} --to ${inventory.region.stack}\` puts the entry back and prints the \`pulumi state move\` that returns its resources`));
 }
 
 /**
@@ -186,11 +204,13 @@ export function checkTransitions(
     flag = `--stack ${inventory.region.stack}`,
 ): Problem[] {
     const current = new Map(inventory.databases.map((d) => [d.id, d]));
+    // A marker is not a removal: after `pulumi state move` the resources are the destination's.
+    const moved = movedIds(inventory);
     const found: Problem[] = [
-        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory),
+        ...checkRetired(previousRetired, inventory), ...checkVolumeKey(previous, inventory), ...checkAdoption(previous, inventory), ...checkMovedOut(previous, inventory),
         ...checkMaintenanceWindows(previous, inventory, flag),
     ];
-    for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [id, was] of Object.entries(previous).sort(([a], [b]) => a.localeCompare(b)).filter(([id]) => !moved.has(id))) {
         const database = current.get(id);
         found.push(...(database ? checkChanged(database, was, flag) : checkRemoved(id, was, flag)));
     }
@@ -251,6 +271,7 @@ function validEntries(file: StackFile): { inventory?: Inventory; invalidIds: Set
     const invalidIds = new Set([...counts].filter(([, n]) => n > 1).map(([id]) => id));
     let region: RegionSpec | undefined;
     const databases: DatabaseSpec[] = [];
+    const movedOut: MovedOut[] = [];
     for (const entry of entries) {
         const id = idOf(entry);
         if (id === undefined || invalidIds.has(id)) {
@@ -260,6 +281,7 @@ function validEntries(file: StackFile): { inventory?: Inventory; invalidIds: Set
             const one = validateInventory({ ...raw, databases: [entry] });
             region = one.region;
             databases.push(...one.databases);
+            movedOut.push(...(one.movedOut ?? []));
         } catch (err) {
             if (!(err instanceof InventoryError)) {
                 throw err;
@@ -274,7 +296,7 @@ function validEntries(file: StackFile): { inventory?: Inventory; invalidIds: Set
             return { invalidIds };
         }
     }
-    return { inventory: { region, databases }, invalidIds };
+    return { inventory: { region, databases, movedOut }, invalidIds };
 }
 
 export function offlinePrevious(before: StackFile): OfflinePrevious {

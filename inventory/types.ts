@@ -293,10 +293,29 @@ export interface DatabaseSpec {
      * @default undefined
      */
     readonly promotedAt?: string;
+    /**
+     * The stack the database was created in, when it moved here from another cell (`qdb move`
+     * writes it): its AWS tags, its snapshots' tags and its backup role's conditions keep naming
+     * that stack, so the move changes none of its resources (docs/decisions.md, "Moving a
+     * database between cells"). @default undefined: this stack
+     */
+    readonly originStack?: string;
+}
+
+/** A database this stack handed to another cell (inventory/moves.ts): rendered nowhere here, owned by `to`. */
+export interface MovedOut {
+    readonly id: string;
+    /** The stack whose file now holds the database's entry. */
+    readonly to: string;
 }
 
 /** A whole region stack's inventory. */
 export interface Inventory {
     readonly region: RegionSpec;
     readonly databases: readonly DatabaseSpec[];
+    /**
+     * Databases this stack handed to another cell (`{id, movedTo}` entries): rendered nowhere
+     * here, never refused as removed, never retired (inventory/moves.ts). @default []
+     */
+    readonly movedOut?: readonly MovedOut[];
 }

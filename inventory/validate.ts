@@ -3,7 +3,8 @@ import { FieldReader, isPlainObject } from "./fields";
 import { InventoryError, ProblemList } from "./problems";
 import { databaseWhere, readDatabase } from "./readDatabase";
 import { RegionFacts, readRegion } from "./readRegion";
-import { DatabaseSpec, Inventory } from "./types";
+import { DatabaseSpec, Inventory, MovedOut } from "./types";
+import { isMovedEntry, readMovedOut } from "./moves";
 import type { RawStackConfig } from "./rawConfig";
 
 export type { RawStackConfig } from "./rawConfig";
@@ -17,28 +18,32 @@ export function validateInventory(raw: RawStackConfig): Inventory {
     const problems = new ProblemList();
     const facts = readRegion(raw, problems);
     const region = facts.spec;
-    const databases = readDatabases(raw.databases, facts, problems);
+    const entries = readDatabases(raw.databases, facts, problems);
     // Across entries, on every entry as written: one bad entry must not hide a duplicate id or a
     // capacity overrun elsewhere, so one preview lists everything.
     checkFleet(fleetEntries(raw.databases), facts, problems);
-    if (problems.items.length > 0 || !region || !databases) {
+    if (problems.items.length > 0 || !region || !entries) {
         throw new InventoryError(raw.stack, problems.items);
     }
-    return { region, databases };
+    return { region, ...entries };
 }
 
-function readDatabases(raw: unknown, region: RegionFacts, problems: ProblemList): DatabaseSpec[] | undefined {
+/** The entries: full ones as databases, `{id, movedTo}` markers as moves out (inventory/moves.ts). */
+function readDatabases(raw: unknown, region: RegionFacts, problems: ProblemList): { databases: DatabaseSpec[]; movedOut: MovedOut[] } | undefined {
     if (raw === undefined) {
-        return [];
+        return { databases: [], movedOut: [] };
     }
     if (!Array.isArray(raw)) {
         problems.add("databases", "questdb-cloud:databases", raw, "expected a list", "write questdb-cloud:databases as a YAML list of database entries");
         return undefined;
     }
     // Array.from, not forEach: a hole in the list is an entry too (a missing one), never skipped.
-    const read = Array.from(raw, (entry: unknown, index) => readDatabase(entry, index, region, problems));
-    const databases = read.filter((d): d is DatabaseSpec => d !== undefined);
-    return databases.length === raw.length ? databases : undefined;
+    const read = Array.from(raw, (entry: unknown, index) => isMovedEntry(entry)
+        ? readMovedOut(entry, databaseWhere(entry, index), region, region.stack, problems)
+        : readDatabase(entry, index, region, problems));
+    const databases = read.filter((d): d is DatabaseSpec => d !== undefined && "availabilityZone" in d);
+    const movedOut = read.filter((d): d is MovedOut => d !== undefined && "to" in d);
+    return databases.length + movedOut.length === raw.length ? { databases, movedOut } : undefined;
 }
 
 /** Databases that hold an EKS node group: the ones the node group quota counts. */
@@ -54,6 +59,8 @@ export interface FleetEntry {
     /** The state as written; anything but "decommissioned" holds a node group. */
     readonly state: unknown;
     readonly adoptNodeGroupName: unknown;
+    /** A `{id, movedTo}` marker: its database is another stack's, so it holds nothing here. */
+    readonly moved: boolean;
 }
 
 export function fleetEntries(raw: unknown): FleetEntry[] {
@@ -63,7 +70,10 @@ export function fleetEntries(raw: unknown): FleetEntry[] {
     return Array.from(raw, (entry: unknown, index) => {
         const e = isPlainObject(entry) ? entry : {};
         const adopt = isPlainObject(e.adopt) ? e.adopt : {};
-        return { index, id: typeof e.id === "string" && e.id !== "" ? e.id : undefined, state: e.state ?? DEFAULTS.state, adoptNodeGroupName: adopt.nodeGroupName };
+        return {
+            index, id: typeof e.id === "string" && e.id !== "" ? e.id : undefined, state: e.state ?? DEFAULTS.state, adoptNodeGroupName: adopt.nodeGroupName,
+            moved: isMovedEntry(entry),
+        };
     });
 }
 
@@ -86,7 +96,7 @@ function checkFleet(entries: FleetEntry[], facts: RegionFacts, problems: Problem
         }
     }
     // An entry whose state is unreadable counts: it would hold a node group once fixed to active.
-    const counted = entries.filter((e) => e.state !== "decommissioned").length;
+    const counted = entries.filter((e) => !e.moved && e.state !== "decommissioned").length;
     if (maxDatabases !== undefined && counted > maxDatabases) {
         problems.add("region", "maxDatabases", maxDatabases,
             `the stack lists ${counted} databases that hold a node group, more than maxDatabases allows`,

@@ -1,5 +1,5 @@
-import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
+import { fakeId } from "./mockIds";
 
 // The SDK's wire markers for a secret value inside deserialized inputs.
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
@@ -23,9 +23,6 @@ export function maskSecrets(value: unknown, mask: string | undefined): unknown {
     return value;
 }
 
-function fakeId(prefix: string, name: string, length = 17): string {
-    return prefix + crypto.createHash("sha256").update(name).digest("hex").slice(0, length);
-}
 
 /** The account every mock ARN names (the mocks' cluster, roles and quotas are in it too). */
 export const MOCK_ACCOUNT = "123456789012";

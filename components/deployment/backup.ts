@@ -105,7 +105,8 @@ export function backupCronJobArgs(ctx: DeploymentContext, volumeId: pulumi.Input
         secretEnv("QDB_PASSWORD", "http.password"),
         { name: "VOLUME_ID", value: volumeId },
         { name: "DATABASE", value: id },
-        { name: "STACK", value: ctx.region.stack },
+        // The stack its snapshots are tagged with, and its role's conditions name: kept across a move.
+        { name: "STACK", value: ctx.tagStack },
         { name: "SCHEDULE", value: backup.schedule },
         { name: "RETAIN_DAYS", value: String(backup.retainDays) },
         { name: "AWS_REGION", value: ctx.region.awsRegion },
@@ -245,7 +246,7 @@ export function createBackupJob(ctx: DeploymentContext, namespace: k8s.core.v1.N
     new aws.iam.RolePolicy(partName(ctx, "backup-policy"), {
         role: role.name,
         policy: volume.arn.apply((volumeArn) => JSON.stringify(backupPolicyDocument({
-            id: ctx.database.id, stack: ctx.region.stack, awsRegion: ctx.region.awsRegion, volumeArn,
+            id: ctx.database.id, stack: ctx.tagStack, awsRegion: ctx.region.awsRegion, volumeArn,
         }))),
     }, { parent: ctx.parent });
     const account = new k8s.core.v1.ServiceAccount(partName(ctx, "backup-account"), {

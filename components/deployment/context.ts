@@ -10,6 +10,11 @@ export interface DeploymentContext {
     /** The region's cluster as getCluster reported it (ARN, address family, Service CIDR). */
     readonly cluster: ClusterFacts;
     readonly names: DerivedNames;
+    /**
+     * The stack name its AWS tags, snapshot tags and backup role carry: the stack it was created
+     * in, kept after a move between cells (`originStack`), so that the move changes none of them.
+     */
+    readonly tagStack: string;
     /** AWS tags carried by every cloud resource of the database. */
     readonly tags: Readonly<Record<string, string>>;
     /** Kubernetes labels carried by every object of the database. */
@@ -23,9 +28,15 @@ export function deploymentContext(parent: pulumi.Resource, database: DatabaseSpe
         region,
         cluster,
         names: derivedNames(database.id, region.dnsSuffix),
-        tags: awsTags(database.id, region.stack),
+        tagStack: tagStackOf(database, region),
+        tags: awsTags(database.id, tagStackOf(database, region)),
         labels: { "app.kubernetes.io/name": "questdb", "app.kubernetes.io/managed-by": "pulumi", [DATABASE_LABEL]: database.id },
     };
+}
+
+/** The stack a database's tags name: its origin after a move between cells, else its own stack. */
+export function tagStackOf(database: Pick<DatabaseSpec, "originStack">, region: Pick<RegionSpec, "stack">): string {
+    return database.originStack ?? region.stack;
 }
 
 export function awsTags(id: string, stack: string): Record<string, string> {

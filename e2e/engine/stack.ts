@@ -128,7 +128,15 @@ export class EngineStack {
         this.worldFile = env.QDB_E2E_FAKEAWS_WORLD;
     }
 
-    static async create(components: Components, cluster: Cluster, stackName: string, stackYaml: string): Promise<EngineStack> {
+    /**
+     * `sharing`: another stack of the tier whose backend, PULUMI_HOME, project directory and AWS
+     * world this one uses (cells on one cluster, one account): `pulumi state move` needs both
+     * stacks on one backend, and `qdb move` both files in one folder. @default a backend of its own
+     */
+    static async create(components: Components, cluster: Cluster, stackName: string, stackYaml: string, sharing?: EngineStack): Promise<EngineStack> {
+        if (sharing) {
+            return EngineStack.open(components, sharing.workDir, sharing.env, sharing.cli, stackName, stackYaml);
+        }
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-engine-"));
         const [home, state, bin, work] = ["home", "state", "bin", "work"].map((d) => path.join(root, d));
         [home, state, bin, work].forEach((d) => fs.mkdirSync(d, { recursive: true }));
@@ -156,8 +164,14 @@ export class EngineStack {
             execFileSync(cli, ["plugin", "install", kind, name, version, "--file", file], { env: { ...process.env, ...env }, stdio: "pipe" });
         install("resource", "kubernetes", pluginVersion("@pulumi/kubernetes"), components.kubernetesProvider);
         install("resource", "aws", awsVersion, writeFakeAwsPlugin(root));
-        fs.writeFileSync(path.join(work, `Pulumi.${stackName}.yaml`), stackYaml);
         prepareRegion(env.QDB_E2E_FAKEAWS_WORLD, stackYaml);
+        return EngineStack.open(components, work, env, cli, stackName, stackYaml);
+    }
+
+    /** A stack in an existing backend and project directory, its plugins installed. */
+    private static async open(components: Components, work: string, env: Record<string, string>, cli: string, stackName: string, stackYaml: string): Promise<EngineStack> {
+        const home = env.PULUMI_HOME;
+        fs.writeFileSync(path.join(work, `Pulumi.${stackName}.yaml`), stackYaml);
         const pulumiCommand = await PulumiCommand.get({ root: components.pulumiRoot });
         const program = async () => {
             // The program exactly as `pulumi up` runs it: index.ts's exported async function.

@@ -52,6 +52,17 @@ test("the peak counts this stack's groups, create-first replacements, groups del
     assert.deepEqual([first.held.length, first.added.length, first.replaced.length, first.foreign], [onGroups.length, onGroups.length, 0, ["system-0"]]);
 });
 
+test("a database moved in from another cell brings its node group: counted once, as this stack's, not also as a foreign one", () => {
+    const [moved, ...rest] = onGroups;
+    const itsGroup = `qdb-${moved.id}-${"0".repeat(26)}`;
+    // This stack's outputs do not list it yet; the cluster has its group, and a lookalike of a longer id.
+    const deployedHere = Object.fromEntries(Object.entries(deployed).filter(([id]) => id !== moved.id));
+    const peak = nodeGroupPeak(inventory.databases, deployedHere, [...recordedNames.filter((n) => !n.startsWith(`qdb-${moved.id}-`)), itsGroup, `qdb-${moved.id}-x-${"0".repeat(26)}`]);
+    assert.deepEqual(peak.foreign, [`qdb-${moved.id}-x-${"0".repeat(26)}`]);
+    assert.ok(!peak.added.includes(moved.id));
+    assert.equal(peak.peak, rest.length + 1 + 1);
+});
+
 test("unanswered lookups are problems naming the permission, never a silent pass", () => {
     const problems = nodeGroupQuotaProblems(inventory, {}, { nodeGroups: { error: "AccessDeniedException" }, quota: { error: "AccessDeniedException: servicequotas:GetServiceQuota" } });
     assert.deepEqual(problems.map((p) => p.field), ["clusterName", "managed node groups per cluster (eks L-6D54EA21)"]);

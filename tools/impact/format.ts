@@ -2,7 +2,7 @@
 import { DatabaseImpact, ImpactKind, ImpactReport, ResourceImpact } from "./types";
 
 const ICON: Readonly<Record<ImpactKind, string>> = {
-    "no-op": "⚪", held: "⏸️", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
+    "no-op": "⚪", held: "⏸️", "moved-out": "➡️", "moved-in": "⬅️", released: "⚪", adopted: "⚪", "in-place-update": "🟢", created: "🆕", starts: "🟡", "volume-change": "🟢", converge: "🟡",
     "rolling-restart": "🟡", "rolling-node-update": "🟡", "node-replacement": "🟠", "provisioner-move": "🟠", down: "🔴", decommission: "🔴", "data-at-risk": "⛔", refused: "🚫",
 };
 

@@ -13,13 +13,15 @@ import { DATABASE_COMPONENT, DatabaseImpact, ImpactKind, REGION_GROUP, ResourceI
 
 /** Least to most severe; the headline of a database is its most severe kind. */
 export const SEVERITY: readonly ImpactKind[] = [
-    "no-op", "held", "released", "adopted", "in-place-update", "created", "starts", "volume-change", "converge", "rolling-restart",
+    "no-op", "held", "moved-out", "moved-in", "released", "adopted", "in-place-update", "created", "starts", "volume-change", "converge", "rolling-restart",
     "rolling-node-update", "node-replacement", "provisioner-move", "down", "decommission", "data-at-risk", "refused",
 ];
 
 /** Expected downtime of a database whose most severe kind is this one. */
 export const DOWNTIME: Readonly<Record<ImpactKind, string>> = {
     "no-op": "none",
+    "moved-out": "none: its resources move to another cell's state, unchanged (`pulumi state move`)",
+    "moved-in": "none: its resources come from another cell's state, unchanged (`pulumi state move`)",
     held: "none now: held until `adopt.step: converge`",
     "in-place-update": "none",
     released: "none (already decommissioned; kept in AWS)",

@@ -5,6 +5,7 @@
  */
 import { InventoryError, Problem, StackFile, formatProblem, offlineInventoryOf, offlinePrevious, refusedTransitions } from "../../inventory";
 import { Render, RenderError, diffRenders, renderInChild, requestFromStackFile } from "../../render";
+import { mockVolumeId } from "../../render/mockIds";
 import { DOWNTIME, databaseIds, groupImpacts, groupsOf } from "./group";
 import { statesOf } from "./lifecycle";
 import { STATEFUL_SET, providerFlagsOf } from "./rules";
@@ -12,6 +13,7 @@ import { DatabaseImpact, ImpactReport } from "./types";
 import { maintenanceNotes } from "./maintenance";
 import { newDatabaseNotes, simultaneousRollNotes } from "./changeNotes";
 import { convergeCost, heldChanges, withHeld } from "./held";
+import { MovedIn, movedInFromSiblings, movedOutOf, onlyDatabase, withMoves } from "./moves";
 
 /** What the two steps of an adoption mean, per database; the live values are not known offline. */
 export function adoptionNotes(databases: readonly DatabaseImpact[]): string[] {
@@ -114,7 +116,9 @@ export function emptyRender(stack: string): Render {
  * render's RenderError (configError=true) when either file fails validation. `flag` names the
  * after file in the fixes' qdb commands (default `--stack <stack>`).
  */
-export async function computeImpact(before: StackFile | null, after: StackFile, notes: readonly string[] = [], flag?: string): Promise<ImpactReport> {
+export async function computeImpact(
+    before: StackFile | null, after: StackFile, notes: readonly string[] = [], flag?: string, movedInGiven?: ReadonlyMap<string, MovedIn>,
+): Promise<ImpactReport> {
     if (before) {
         validateSide("before", before);
     }
@@ -128,12 +132,22 @@ export async function computeImpact(before: StackFile | null, after: StackFile, 
     // self-reference reads `before` as its last outputs (adoption's converge step, the storage
     // class and the retired ids depend on them). A new region file has no outputs yet.
     const previousOutputs = before ? deployedOutputsOf(before) : {};
-    const [b, a] = await Promise.all([
+    // Databases moved in from another cell: given by `qdb move`, else found in the sibling files' markers.
+    const movedIn = movedInGiven ?? movedInFromSiblings(before, after);
+    const sources = [...movedIn.entries()];
+    const [b, a, ...fromSources] = await Promise.all([
         before ? renderLabelled("before", before, previousOutputs) : emptyRender(after.stack),
         renderLabelled("after", after, previousOutputs),
+        // A database moved in, as its source cell rendered it before the move (tools/impact/moves.ts).
+        ...sources.map(([, m]) => renderLabelled(`source ${m.from}`, m.source, deployedOutputsOf(m.source))),
     ]);
-    const report = impactOfRenders(b, a);
-    const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, offlineInventoryOf(after), after.raw.databases);
+    const inDest = new Map(sources.map(([id, m], i) => [id, {
+        from: m.from, inDest: impactOfRenders(onlyDatabase(fromSources[i], id), onlyDatabase(a, id)).databases.find((d) => d.id === id),
+    }]));
+    const report = withMoves(impactOfRenders(b, a), movedOutOf(before, after), inDest);
+    // A database moved in is not new: its note is the move's (tools/impact/moves.ts).
+    const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, offlineInventoryOf(after), after.raw.databases)
+        .filter((note) => ![...movedIn.keys()].some((id) => note.startsWith(`New database "${id}"`)));
     return { ...report, notes: [...notes, ...added, ...report.notes] };
 }
 
@@ -155,7 +169,10 @@ function validateSide(side: string, file: StackFile): void {
 /** The stack outputs the program's self-reference would read once `before` is deployed (OfflinePrevious). */
 export function deployedOutputsOf(before: StackFile): Record<string, unknown> {
     const { facts, retiredIds } = offlinePrevious(before);
-    return { databases: facts, retiredIds };
+    // With the volume ids the mocks give: what the program keeps on its drills' deny list when an
+    // entry leaves (retainedVolumeIds), so a removal or a move out renders as it deploys.
+    const databases = Object.fromEntries(Object.entries(facts).map(([id, f]) => [id, { ...f, volumeId: mockVolumeId(id) }]));
+    return { databases, retiredIds };
 }
 
 /** Renders one side, naming the side and file in any error so the reader knows which to fix. */

@@ -23,10 +23,14 @@
  * - decommission: the database's compute is deleted for good; its volume and a final snapshot stay.
  * - data-at-risk: a data volume deleted or replaced, or its PV/PVC replaced.
  * - refused: the program refuses the change (`pulumi preview` fails); the most severe outcome.
+ * - moved-out / moved-in: the database moves to / from another cell of the cluster by
+ *   `pulumi state move` (tools/impact/moves.ts): no resource is created or deleted.
  */
 export type ImpactKind =
     | "no-op"
     | "held"
+    | "moved-out"
+    | "moved-in"
     | "in-place-update"
     | "released"
     | "adopted"

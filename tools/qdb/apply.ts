@@ -52,10 +52,10 @@ const RENDERING = { lineWidth: 0 } as const;
  * the problems the edit introduces (validateInventory), then the program's own transition checks
  * (`refusedTransitions`, with `before` standing in for the last deployment's outputs).
  */
-export function refusals(before: StackFile, after: StackFile, flag?: string): { reasons: string[]; preexisting: readonly string[] } {
+export function refusals(before: StackFile, after: StackFile, flag?: string, pending: readonly StackFile[] = []): { reasons: string[]; preexisting: readonly string[] } {
     const delta = validationDelta(offlineRawOf(before), offlineRawOf(after));
     const refused = refusedTransitions(before, after, flag).map((p) => formatProblem(after.stack, p));
-    const cells = introducedCellProblems(before, after);
+    const cells = introducedCellProblems(before, after, pending);
     return { reasons: [...delta.introduced, ...refused.filter((r) => !delta.introduced.includes(r)), ...cells], preexisting: delta.preexisting };
 }
 

@@ -30,6 +30,9 @@ export interface CliArgs {
     readonly base?: string;
     /** `promote --now`, `set`: the instant (ISO 8601) windows are checked at. @default the clock */
     readonly now?: string;
+    /** `move --from <stack> --to <stack>`: the cells a database moves between. */
+    readonly from?: string;
+    readonly to?: string;
 }
 
 const OPTIONS = {
@@ -48,6 +51,8 @@ const OPTIONS = {
     "az": { type: "string" },
     "base": { type: "string" },
     "now": { type: "string" },
+    "from": { type: "string" },
+    "to": { type: "string" },
 } as const;
 
 /**
@@ -91,6 +96,8 @@ export function parseCli(argv: readonly string[]): CliArgs {
         az: values.az,
         base: values.base,
         now: values.now,
+        from: values.from,
+        to: values.to,
     };
 }
 

@@ -26,9 +26,13 @@ export function cellMessages(file: StackFile): string[] {
     return cellProblemsOf(file, siblingStackFiles(file.path)).map((p) => p.message);
 }
 
-/** The cross-stack problems an edit introduces: those of `after` that `before` did not have. */
-export function introducedCellProblems(before: StackFile, after: StackFile): string[] {
-    const siblings = siblingStackFiles(after.path);
+/**
+ * The cross-stack problems an edit introduces: those of `after` that `before` did not have.
+ * `pending` are sibling files as the same command is about to write them (`qdb move` edits two).
+ */
+export function introducedCellProblems(before: StackFile, after: StackFile, pending: readonly StackFile[] = []): string[] {
+    const written = new Set(pending.map((p) => path.resolve(p.path)));
+    const siblings = [...siblingStackFiles(after.path).filter((s) => !written.has(path.resolve(s.path))), ...pending];
     const had = new Set(cellProblemsOf(before, siblings).map((p) => p.message));
     return cellProblemsOf(after, siblings).map((p) => p.message).filter((m) => !had.has(m));
 }

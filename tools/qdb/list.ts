@@ -3,7 +3,8 @@
  * maxDatabases. Values come from validateInventory, so what is listed is what the program
  * deploys, defaults applied; an invalid file is listed as written, marked, with its problems.
  */
-import { DEFAULTS, DatabaseSpec, InventoryError, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
+import { DEFAULTS, DatabaseSpec, InventoryError, MovedOut, RawStackConfig, holdsNodeGroup, validateInventory } from "../../inventory";
+import { isMovedEntry } from "../../inventory/moves";
 import { databasesPerAz } from "./edits";
 import { maintenanceSection } from "./maintenance";
 
@@ -37,6 +38,11 @@ function perAz(databases: readonly unknown[]): string {
 }
 
 /** The whole `list` output for one stack. `problems` is set when the file does not validate. */
+/** Markers of databases handed to other cells (`qdb move`): not databases of this stack, but named so nobody looks for them here. */
+function movedLine(moved: readonly MovedOut[]): string[] {
+    return moved.length === 0 ? [] : [`Moved to other cells: ${moved.map((m) => `${m.id} (to ${m.to})`).join(", ")}`];
+}
+
 export function formatList(raw: RawStackConfig): { text: string; problems?: InventoryError } {
     try {
         const inventory = validateInventory(raw);
@@ -45,13 +51,14 @@ export function formatList(raw: RawStackConfig): { text: string; problems?: Inve
         const summary = [
             perAz(inventory.databases),
             `Databases: ${rows.length}, ${counted} holding a node group, of maxDatabases ${inventory.region.maxDatabases}`,
+            ...movedLine(inventory.movedOut ?? []),
         ];
         return { text: [formatTable([HEADER, ...rows]), "", ...summary, ...maintenanceSection(inventory)].join("\n") };
     } catch (error) {
         if (!(error instanceof InventoryError)) {
             throw error;
         }
-        const entries: unknown[] = Array.isArray(raw.databases) ? raw.databases : [];
+        const entries: unknown[] = (Array.isArray(raw.databases) ? raw.databases : []).filter((e) => !isMovedEntry(e));
         const rows = entries.map(rawRow);
         const max = (raw.region as { maxDatabases?: unknown } | undefined)?.maxDatabases ?? DEFAULTS.maxDatabases;
         const summary = [

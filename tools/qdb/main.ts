@@ -9,6 +9,7 @@ import * as views from "./views";
 import { QdbError, USAGE_EXIT } from "./errors";
 import { findProjectDir } from "./files";
 import { promote } from "./promote";
+import { move } from "./move";
 
 export const USAGE = `qdb: edit a region's database inventory (Pulumi.<stack>.yaml) safely
 
@@ -30,6 +31,8 @@ Commands:
   pause | resume | decommission --stack <s> <id>
                                            set state to paused, active or decommissioned
   remove --stack <s> <id>                  delete a decommissioned database's entry
+  move <id> --from <s> --to <s>            hand a database to another cell of its cluster: edits
+                                           both files, prints the \`pulumi state move\` to run
   promote --stack <s> [--now <ISO 8601>]   move each pending: block whose maintenance window is
                                            open (at --now, else the clock) into the live fields
   validate (--stack <s> | --all) [--outputs <file> | --base <ref>]
@@ -59,6 +62,7 @@ const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<numbe
     decommission: commands.stateCommand("decommissioned", "decommission"),
     remove: commands.remove,
     promote,
+    move,
 };
 
 /** Runs one command line and returns the exit code; all output goes through `io`. */

@@ -40,9 +40,12 @@ function field(deployed: string | number | undefined, wanted: string | number | 
     return { deployed, wanted, differs: deployed !== wanted };
 }
 
-function pendingOf(was: DeployedDatabase | undefined, db: DatabaseSpec | undefined): string[] {
+function pendingOf(was: DeployedDatabase | undefined, db: DatabaseSpec | undefined, movedTo?: string): string[] {
     if (!was) {
         return db ? [`create (${db.state})`] : [];
+    }
+    if (!db && movedTo !== undefined) {
+        return [`moved to ${movedTo} (its resources leave by \`pulumi state move\`; nothing is deleted)`];
     }
     if (!db) {
         return [was.state === "decommissioned" ? "release (entry removed; the volume and final snapshot stay in AWS)" : `delete (entry removed while ${was.state})`];
@@ -69,6 +72,7 @@ function pendingOf(was: DeployedDatabase | undefined, db: DatabaseSpec | undefin
 /** Pure: the deployed outputs beside the validated file, one row per id in either. */
 export function stackStatus(outputs: StackOutputs, inventory: Inventory): StackStatus {
     const wanted = new Map(inventory.databases.map((d) => [d.id, d]));
+    const moved = new Map((inventory.movedOut ?? []).map((m) => [m.id, m.to]));
     const ids = [...new Set([...inventory.databases.map((d) => d.id), ...Object.keys(outputs.databases).sort()])];
     const databases = ids.map((id): DatabaseStatus => {
         const was = outputs.databases[id];
@@ -79,7 +83,7 @@ export function stackStatus(outputs: StackOutputs, inventory: Inventory): StackS
             questdbVersion: field(was?.questdbVersion, db?.questdbVersion),
             sizeGiB: field(was?.sizeGiB, db?.volume.sizeGiB),
             ...(was?.endpoint ? { endpoint: was.endpoint } : {}),
-            pending: pendingOf(was, db),
+            pending: pendingOf(was, db, moved.get(id)),
         };
     });
     const recorded = new Set(outputs.retiredIds);

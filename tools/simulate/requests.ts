@@ -8,6 +8,7 @@
  */
 import { ScriptName, ScriptFacts, ConcreteAuthorization, scriptAuthorizations } from "../../components/scriptAwsCalls";
 import { drilledDatabases } from "../../components/restoreDrills";
+import { tagStackOf } from "../../components/deployment/context";
 import type { Inventory, Problem, StackOutputs } from "../../inventory";
 
 /** A drill's RUN_ID as drill.sh defaults it (the UTC time); the policy only asks that the tag exists. */
@@ -63,7 +64,8 @@ export function simulationRequests(inventory: Inventory, outputs: StackOutputs):
                 continue;
             }
             const facts: ScriptFacts = {
-                awsRegion: inventory.region.awsRegion, accountId: account, stack, database: database.id,
+                // The stack its snapshots are tagged with: its origin after a move between cells.
+                awsRegion: inventory.region.awsRegion, accountId: account, stack: tagStackOf(database, inventory.region), database: database.id,
                 volumeId: out?.volumeId ?? "", schedule: database.backup.schedule, runId: SAMPLE_RUN_ID,
             };
             for (const authorization of scriptAuthorizations(SCRIPT_OF[role], facts)) {
