@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { pathToFileURL } from "url";
 import { stringify } from "yaml";
 import { Render, RenderedResource, SECRET_MASK } from "./types";
 
@@ -63,8 +64,44 @@ function modelModule(apiVersion: string): string {
     return CRD_SCHEMA_PACKAGES[group] ?? "kubernetes-models";
 }
 
+/**
+ * Custom resources whose only schema package is ESM (the @kubernetes-models 5.x line, with an
+ * import-only exports map): Karpenter's. `require` cannot load them under tsx, so `preloadSchemas`
+ * imports them once, and everything that validates awaits it first. The package's schemas are
+ * its CRDs' (docs/decisions.md, "Karpenter's schemas offline").
+ */
+export const ESM_SCHEMA_MODELS: Readonly<Record<string, string>> = {
+    "karpenter.sh/v1/NodePool": "@kubernetes-models/karpenter/karpenter.sh/v1/NodePool.js",
+    "karpenter.k8s.aws/v1/EC2NodeClass": "@kubernetes-models/karpenter/karpenter.k8s.aws/v1/EC2NodeClass.js",
+};
+const esmModels = new Map<string, ModelClass>();
+
+/** A package file by path, past its exports map: the node_modules folder that holds the package. */
+function packageFile(file: string): string {
+    const name = file.split("/").slice(0, 2).join("/");
+    const root = (require.resolve.paths(name) ?? []).find((dir) => fs.existsSync(path.join(dir, name, "package.json")));
+    if (!root) {
+        throw new Error(`${name} is not installed: run npm ci`);
+    }
+    return path.join(root, file);
+}
+
+async function loadEsmSchemas(): Promise<void> {
+    for (const [apiVersionKind, file] of Object.entries(ESM_SCHEMA_MODELS)) {
+        if (!esmModels.has(apiVersionKind)) {
+            const kind = apiVersionKind.slice(apiVersionKind.lastIndexOf("/") + 1);
+            const module = await import(pathToFileURL(packageFile(file)).href) as Record<string, ModelClass>;
+            esmModels.set(apiVersionKind, module[kind]);
+        }
+    }
+}
+
 /** The model class for an apiVersion/kind, or undefined when no installed package ships one. */
 function modelFor(apiVersion: string, kind: string): ModelClass | undefined {
+    const esm = esmModels.get(`${apiVersion}/${kind}`);
+    if (esm) {
+        return esm;
+    }
     try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         return (require(`${modelModule(apiVersion)}/${apiVersion}/${kind}`) as Record<string, ModelClass>)[kind];
@@ -92,12 +129,16 @@ export const RENDERED_KINDS: readonly string[] = [
     "v1/PersistentVolumeClaim", "v1/ResourceQuota", "v1/Secret", "v1/Service", "v1/ServiceAccount",
 ];
 
-/** Loads the schema models of RENDERED_KINDS (Node's require cache keeps them for validateManifest). */
-export function preloadSchemas(): void {
+/**
+ * Loads the schema models of RENDERED_KINDS (Node's require cache keeps them for validateManifest)
+ * and the ESM ones, without which Karpenter's kinds have no schema: await it before validating.
+ */
+export async function preloadSchemas(): Promise<void> {
     for (const apiVersionKind of RENDERED_KINDS) {
         const slash = apiVersionKind.lastIndexOf("/");
         modelFor(apiVersionKind.slice(0, slash), apiVersionKind.slice(slash + 1));
     }
+    await loadEsmSchemas();
 }
 
 /** Whether kubernetes-models ships a schema for this object's kind (CRDs have none). */

@@ -84,7 +84,7 @@ async function main(): Promise<number> {
     const rendering = renderInChild(requestFromStackFile(file, false));
     // The child renders on one core; this process loads the schema models on the other meanwhile.
     await new Promise((resolve) => setImmediate(resolve));
-    preloadSchemas();
+    await preloadSchemas();
     const render = await rendering;
     const outDir = path.resolve(values.out ?? path.join(PROJECT_DIR, "out", file.stack));
     const manifests = manifestsOf(render);
