@@ -60,7 +60,7 @@ describe("a database moves between two cells of one cluster by `qdb move` and `p
         if (words[0] === "npx" && words[1] === "qdb") {
             return spawnQdb(owner.workDir, words.slice(2), withCli);
         }
-        const r = spawnSync("bash", ["-c", command], { cwd: owner.workDir, env: { ...process.env, ...withCli }, encoding: "utf8", timeout: 120_000 });
+        const r = spawnSync("bash", ["-c", command], { cwd: owner.workDir, env: { ...process.env, ...withCli }, encoding: "utf8", timeout: 120_000, maxBuffer: 256 * 1024 ** 2 });
         return { code: r.status, out: r.stdout, err: r.stderr };
     }
 

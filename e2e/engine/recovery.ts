@@ -32,7 +32,7 @@ interface Deployment {
 /** Runs one printed command in the stack's project directory with the built CLI first on PATH. */
 export function runPrinted(stack: EngineStack, pulumiBin: string, command: string): string {
     const r = spawnSync("bash", ["-c", command], {
-        cwd: stack.workDir, env: { ...process.env, ...stack.env, PATH: `${path.dirname(pulumiBin)}:${stack.env.PATH}` }, encoding: "utf8", timeout: 180_000,
+        cwd: stack.workDir, env: { ...process.env, ...stack.env, PATH: `${path.dirname(pulumiBin)}:${stack.env.PATH}` }, encoding: "utf8", timeout: 180_000, maxBuffer: 256 * 1024 ** 2,
     });
     if (r.status !== 0) {
         throw new Error(`\`${command}\` exited with ${r.status}:\n${r.stdout.slice(-2000)}\n${r.stderr.slice(-2000)}`);
