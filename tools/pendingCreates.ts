@@ -10,7 +10,7 @@
  */
 import * as fs from "fs";
 import { EXIT_CODES } from "./exitCodes";
-import { Findings, StateExport, pendingCreates, resolvePendingCreates, tagsOf } from "./pending/resolve";
+import { Findings, StateExport, StateResource, pendingCreates, resolvePendingCreates, tagsOf } from "./pending/resolve";
 
 const USAGE = "usage: npx tsx tools/pendingCreates.ts --stack <stack> --state <pulumi stack export file> [--check | [--import '<urn>=<id>']... [--absent '<urn>']... [--out <file>]]";
 
@@ -53,17 +53,24 @@ export function parseArgs(argv: readonly string[]): Args | undefined {
     return { stack: single["--stack"], state: single["--state"], out: single["--out"], check, findings: { imports, absent } };
 }
 
-/** One lookup per database: everything AWS holds with the program's tags for it. */
-export function lookupCommands(state: StateExport): string[] {
-    const keys = new Set<string>();
-    for (const op of pendingCreates(state.deployment).filter((p) => p.resource.type.startsWith("aws:"))) {
-        const tags = tagsOf(op.resource);
-        const filters = ["questdb.cloud/stack", "questdb.cloud/database"].filter((k) => tags[k]).map((k) => `Key=${k},Values=${tags[k]}`);
-        if (filters.length > 0) {
-            keys.add(`aws resourcegroupstaggingapi get-resources --tag-filters ${filters.join(" ")} --query 'ResourceTagMappingList[].ResourceARN'`);
-        }
+/** The lookup of one pending AWS create: IAM by name (the tagging API lists no IAM roles), the rest by the database's tags. */
+function lookupOf(resource: StateResource): string | undefined {
+    const inputs = resource.inputs ?? {};
+    if (resource.type === "aws:iam/role:Role" && typeof inputs.name === "string") {
+        return `aws iam get-role --role-name ${inputs.name} --query Role.RoleName --output text`;
     }
-    return [...keys];
+    if (resource.type === "aws:iam/rolePolicy:RolePolicy" && typeof inputs.role === "string" && typeof inputs.name === "string") {
+        return `aws iam get-role-policy --role-name ${inputs.role} --policy-name ${inputs.name} --query PolicyName --output text`;
+    }
+    const tags = tagsOf(resource);
+    const filters = ["questdb.cloud/stack", "questdb.cloud/database"].filter((k) => tags[k]).map((k) => `Key=${k},Values=${tags[k]}`);
+    return filters.length > 0 ? `aws resourcegroupstaggingapi get-resources --tag-filters ${filters.join(" ")} --query 'ResourceTagMappingList[].ResourceARN'` : undefined;
+}
+
+/** One lookup per database's tags and per IAM name, in the order of the pending creates. */
+export function lookupCommands(state: StateExport): string[] {
+    const lookups = pendingCreates(state.deployment).filter((p) => p.resource.type.startsWith("aws:")).map((p) => lookupOf(p.resource));
+    return [...new Set(lookups.filter((l): l is string => l !== undefined))];
 }
 
 /** Where the tool writes: stdout and stderr, or a test's capture. */
@@ -97,7 +104,7 @@ export function main(argv: readonly string[], out: Writer = process.stdout, err:
     if (!result.ok) {
         err.write(`stack "${args.stack}": ${result.problems.length} pending create(s) need a decision; nothing was written:\n`);
         result.problems.forEach((p) => err.write(`  - ${p}\n`));
-        err.write(`Find them by their tags (an id is the last part of its ARN; a node group's is <cluster>:<name>):\n`);
+        err.write(`Find them (an id is the last part of its ARN; a node group's is <cluster>:<name>; a role's is its name; a role policy's <role>:<name>):\n`);
         lookupCommands(state).forEach((c) => err.write(`  ${c}\n`));
         err.write(`Then follow docs/runbook.md, "When a deployment was interrupted": no update may run until they are decided.\n`);
         return EXIT_CODES.failed;

@@ -13,6 +13,7 @@ const urn = (type: string, name: string) => `urn:pulumi:dev::questdb-cloud::ques
 const VOLUME = urn("aws:ebs/volume:Volume", "echo-volume");
 const TEMPLATE = urn("aws:ec2/launchTemplate:LaunchTemplate", "echo-node-template");
 const NAMESPACE = urn("kubernetes:core/v1:Namespace", "echo-namespace");
+const ROLE = urn("aws:iam/role:Role", "echo-backup-role");
 const TAGS = { "questdb.cloud/stack": "dev", "questdb.cloud/database": "echo", Name: "qdb-echo-data" };
 
 function killedState(): StateExport {
@@ -25,6 +26,7 @@ function killedState(): StateExport {
                 { type: "creating", resource: { urn: VOLUME, type: "aws:ebs/volume:Volume", custom: true, inputs: { size: 20, tags: TAGS }, protect: true } },
                 { type: "creating", resource: { urn: TEMPLATE, type: "aws:ec2/launchTemplate:LaunchTemplate", custom: true, inputs: { tags: { ...TAGS, Name: "qdb-echo-node" } } } },
                 { type: "creating", resource: { urn: NAMESPACE, type: "kubernetes:core/v1:Namespace", custom: true, inputs: {} } },
+                { type: "creating", resource: { urn: ROLE, type: "aws:iam/role:Role", custom: true, inputs: { name: "qdb-dev-echo-backup", tags: TAGS } } },
                 { type: "updating", resource: { urn: urn("kubernetes:apps/v1:StatefulSet", "echo-questdb"), type: "kubernetes:apps/v1:StatefulSet", custom: true, id: "qdb-echo/questdb" } },
             ],
         },
@@ -35,7 +37,7 @@ const findings = (imports: Record<string, string>, absent: string[] = []) => ({ 
 
 describe("resolvePendingCreates", () => {
     it("records an imported AWS create with its id after the existing resources, keeps its protection, and drops every pending create", () => {
-        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-0123456789abcdef0" }, [TEMPLATE]));
+        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-0123456789abcdef0" }, [TEMPLATE, ROLE]));
         assert.ok(result.ok);
         const resources = result.state.deployment.resources ?? [];
         assert.deepEqual(resources.map((r) => r.urn), [killedState().deployment.resources![0].urn, VOLUME]);
@@ -43,19 +45,19 @@ describe("resolvePendingCreates", () => {
         assert.equal(resources[1].protect, true, "a volume stays protected");
         assert.deepEqual(result.state.deployment.pending_operations?.map((p) => p.type), ["updating"], "a refresh clears the rest");
         assert.deepEqual(result.imported, [VOLUME]);
-        assert.deepEqual(result.dropped.sort(), [NAMESPACE, TEMPLATE].sort());
+        assert.deepEqual(result.dropped.sort(), [NAMESPACE, ROLE, TEMPLATE].sort());
         assert.deepEqual(result.state.deployment.manifest, { time: "t" }, "the rest of the deployment is kept");
     });
 
     it("refuses while an AWS pending create has no decision, naming each with its tags; a Kubernetes one needs none", () => {
-        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-0123456789abcdef0" }));
+        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-0123456789abcdef0" }, [ROLE]));
         assert.equal(result.ok, false);
         assert.ok(!result.ok && result.problems.length === 1);
         assert.match(!result.ok ? result.problems[0] : "", new RegExp(`^${TEMPLATE.replace(/[$]/g, "\\$")}: AWS may hold it .*"Name":"qdb-echo-node".*--absent '`));
     });
 
     it("refuses a decision for something that is not pending, and one both imported and absent, listing all at once", () => {
-        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-1", "urn:other": "x" }, [VOLUME, TEMPLATE]));
+        const result = resolvePendingCreates(killedState(), findings({ [VOLUME]: "vol-1", "urn:other": "x" }, [VOLUME, TEMPLATE, ROLE]));
         assert.ok(!result.ok);
         assert.deepEqual(result.problems.map((p) => p.split(": ")[1]), ["not a pending create of this state", "both imported and absent"]);
     });
@@ -73,18 +75,20 @@ describe("tools/pendingCreates.ts", () => {
     it("lists the undecided AWS creates with the tag lookup, writes nothing, and exits 1", () => {
         const [out, err] = [capture(), capture()];
         assert.equal(main(["--stack", "dev", "--state", stateFile], out.stream, err.stream), EXIT_CODES.failed);
-        assert.match(err.text(), /2 pending create\(s\) need a decision; nothing was written/);
+        assert.match(err.text(), /3 pending create\(s\) need a decision; nothing was written/);
+        // The tagging API lists no IAM roles: a role is looked up by its name.
         assert.deepEqual(lookupCommands(killedState()), [
             "aws resourcegroupstaggingapi get-resources --tag-filters Key=questdb.cloud/stack,Values=dev Key=questdb.cloud/database,Values=echo --query 'ResourceTagMappingList[].ResourceARN'",
+            "aws iam get-role --role-name qdb-dev-echo-backup --query Role.RoleName --output text",
         ]);
-        assert.ok(err.text().includes(lookupCommands(killedState())[0]));
+        lookupCommands(killedState()).forEach((c) => assert.ok(err.text().includes(c), c));
         assert.equal(fs.existsSync(`${stateFile}.resolved.json`), false);
     });
 
     it("with a decision for each, writes the edited state and prints the two commands that load it", () => {
         const [out, err] = [capture(), capture()];
         const outFile = path.join(dir, "resolved.json");
-        const code = main(["--stack", "dev", "--state", stateFile, "--import", `${VOLUME}=vol-0123456789abcdef0`, "--absent", TEMPLATE, "--out", outFile], out.stream, err.stream);
+        const code = main(["--stack", "dev", "--state", stateFile, "--import", `${VOLUME}=vol-0123456789abcdef0`, "--absent", TEMPLATE, "--absent", ROLE, "--out", outFile], out.stream, err.stream);
         assert.equal(code, EXIT_CODES.ok, err.text());
         assert.equal((JSON.parse(fs.readFileSync(outFile, "utf8")) as StateExport).deployment.resources?.length, 2);
         assert.match(out.text(), new RegExp(`\\n  pulumi stack import --stack dev --file ${outFile}\\n  pulumi refresh --yes --stack dev\\n$`));
