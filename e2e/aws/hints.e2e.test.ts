@@ -151,4 +151,27 @@ describe("AWS commands the tools print run as printed (issue 26.3)", { timeout: 
             }
         }
     });
+
+    it("tools/pendingCreates.ts's lookups, run as printed, find what AWS holds: the tagged volume by the tagging API, the role by its name", () => {
+        const tags = [{ Key: "questdb.cloud/stack", Value: "dev" }, { Key: "questdb.cloud/database", Value: "echo" }, { Key: "Name", Value: "qdb-echo-data" }];
+        const volume = JSON.parse(shell(`aws ec2 create-volume --availability-zone us-east-1a --size 20 --tag-specifications '${JSON.stringify({ ResourceType: "volume", Tags: tags })}'`).out) as { VolumeId: string };
+        assert.equal(shell("aws iam create-role --role-name qdb-dev-echo-backup --assume-role-policy-document '{\"Version\":\"2012-10-17\",\"Statement\":[]}'").code, 0);
+        const urn = (type: string, name: string) => `urn:pulumi:dev::questdb-cloud::questdb-cloud:index:QuestDbDeployment$${type}::${name}`;
+        const state = path.join(moto.logDir, "killed-state.json");
+        fs.writeFileSync(state, JSON.stringify({ version: 3, deployment: { resources: [], pending_operations: [
+            { type: "creating", resource: { urn: urn("aws:ebs/volume:Volume", "echo-volume"), type: "aws:ebs/volume:Volume", custom: true, inputs: { tags: Object.fromEntries(tags.map((t) => [t.Key, t.Value])) } } },
+            { type: "creating", resource: { urn: urn("aws:iam/role:Role", "echo-backup-role"), type: "aws:iam/role:Role", custom: true, inputs: { name: "qdb-dev-echo-backup" } } },
+        ] } }));
+        const tool = spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "..", "tools", "pendingCreates.ts"), "--stack", "dev", "--state", state], { encoding: "utf8" });
+        assert.equal(tool.status, EXIT_CODES.failed, tool.stderr);
+        const lookups = tool.stderr.split("\n").map((l) => l.trim()).filter((l) => l.startsWith("aws "));
+        assert.equal(lookups.length, 2, tool.stderr);
+        const found = lookups.map((command) => {
+            const r = shell(command);
+            assert.equal(r.code, 0, `${command}\n${r.err}`);
+            return r.out;
+        });
+        assert.ok(found[0].includes(`volume/${volume.VolumeId}`), `the tagging API lists the volume: ${found[0]}`);
+        assert.equal(found[1].trim(), "qdb-dev-echo-backup", "the role by its name");
+    });
 });
