@@ -10,6 +10,7 @@
  * every create, as AWS's are.
  */
 import assert from "node:assert/strict";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { FaultMode, faultModeEntry, readWorld, writeWorld } from "../fakeaws/provider";
@@ -54,7 +55,7 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
      * pending create by what AWS holds with its tags (import it, or absent), load the edited state,
      * refresh, then `up` (CI's rerun) and a preview that must show nothing.
      */
-    async function recover(killed: KilledRun, rerun: () => Promise<unknown> = () => stack.up()): Promise<void> {
+    async function recover(killed: KilledRun, rerun: () => Promise<unknown> = () => stack.up(), checkCliImport = false): Promise<void> {
         figures.interrupted += 1;
         const lockRefused = await stack.up().then(() => "", (err: Error) => err.message);
         assert.match(lockRefused, /currently locked by 1 lock/, `after "${killed.point}", the next up is refused by the killed CLI's lock`);
@@ -63,8 +64,12 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
             runPrinted(stack, pulumiBin, command);
             recoverySteps.add(command.replace(stateFile, "state.json"));
         }
+        if (checkCliImport) {
+            assertCliImportRecordsNothing(stateFile);
+        }
         const listed = pendingCreatesTool(["--stack", stack.stackName, "--state", stateFile]);
-        const findings = awsFindings(worldOf(stack), deploymentOf(stack));
+        // Decided from the exported state, as the operator does (the live one may have moved on).
+        const findings = awsFindings(worldOf(stack), (JSON.parse(fs.readFileSync(stateFile, "utf8")) as { deployment: Parameters<typeof awsFindings>[1] }).deployment);
         figures.orphansFound += findings.filter((f) => f === "--import").length;
         const resolved = pendingCreatesTool(["--stack", stack.stackName, "--state", stateFile, ...findings, "--out", `${stateFile}.resolved.json`]);
         assert.equal(listed.code, findings.length > 0 ? 1 : 0, listed.err);
@@ -78,6 +83,21 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
         await rerun();
         await assertConverged(`after "${killed.point}"`);
         figures.converged += 1;
+    }
+
+    /**
+     * Why the runbook edits the state: the CLI's own `--import-pending-creates` drops the pending
+     * create and records no resource (docs/decisions.md). Tried on one volume; the resolution then
+     * starts from the state exported before it. When a CLI upgrade makes this fail, the CLI's flag
+     * works: revisit.
+     */
+    function assertCliImportRecordsNothing(stateFile: string): void {
+        const [volume] = pendingOperations(stack).filter((p) => p.type === "creating" && p.resourceType === "aws:ebs/volume:Volume");
+        const database = IDS.find((id) => volume.urn.endsWith(`::${id}-volume`)) as string;
+        const [id] = volumesTagged(worldOf(stack), stack.stackName, database);
+        runPrinted(stack, pulumiBin, `pulumi refresh --yes --stack ${stack.stackName} --import-pending-creates '${volume.urn}' --import-pending-creates ${id}`);
+        assert.ok(!(deploymentOf(stack).resources ?? []).some((r) => r.urn === volume.urn), "--import-pending-creates recorded no resource");
+        assert.ok(!pendingOperations(stack).some((p) => p.urn === volume.urn), "and dropped the pending create");
     }
 
     async function assertConverged(what: string): Promise<void> {
@@ -142,7 +162,7 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
             }
             await recover(again);
         };
-        await recover(killed, rerunKilled);
+        await recover(killed, rerunKilled, true);
         for (const id of IDS) {
             assert.equal(volumesTagged(worldOf(stack), stack.stackName, id).length, 1, `one volume for ${id}: the imported one`);
         }
