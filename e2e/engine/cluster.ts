@@ -96,6 +96,19 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
     }
 }
 
+/** Whether a list of every installed custom resource answers 200. */
+async function customResourcesServe(client: KubeClient): Promise<boolean> {
+    type Crd = { spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] } };
+    const crds = (await client.list("/apis/apiextensions.k8s.io/v1/customresourcedefinitions")) as Crd[];
+    for (const { spec } of crds) {
+        const version = spec.versions.find((v) => v.served)?.name;
+        if (version && (await client.raw("GET", `/apis/${spec.group}/${version}/${spec.names.plural}?limit=1`)).status !== 200) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /** Starts etcd, the API server and the controller manager; resolves once the API serves and the default namespace has its service account. */
 export async function startCluster(components: Components): Promise<Cluster> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "qdb-e2e-cluster-"));
@@ -131,7 +144,11 @@ export async function startCluster(components: Components): Promise<Cluster> {
         restart = async () => {
             children[0] = start("etcd", components.etcd, etcdArgs, dir);
             children[1] = start("kube-apiserver", components.kubeApiserver, apiserverArgs, dir);
-            await waitFor("kube-apiserver /readyz after the outage", async () => (await client?.raw("GET", "/readyz"))?.status === 200, 120_000);
+            const api = client as KubeClient;
+            await waitFor("kube-apiserver /readyz after the outage", async () => (await api.raw("GET", "/readyz")).status === 200, 120_000);
+            // /readyz is up before every custom resource's storage: until then its lists answer 429
+            // "storage is (re)initializing". The outage is over when all of them answer.
+            await waitFor("every custom resource's storage after the outage", () => customResourcesServe(api), 120_000);
         };
         const caPem = fs.readFileSync(path.join(dir, "ca.crt"), "utf8");
         client = new KubeClient(server, caPem, token);
