@@ -91,6 +91,10 @@ export function main(argv: readonly string[], out: Writer = process.stdout, err:
         err.write(`stack "${args.stack}": cannot read ${args.state} (${(e as Error).message}); write it with: pulumi stack export --stack ${args.stack} --file ${args.state}\n`);
         return EXIT_CODES.config;
     }
+    if (args.check && pendingCreates(state.deployment).length === 0) {
+        out.write(`stack "${args.stack}": no create is pending\n`);
+        return EXIT_CODES.ok;
+    }
     if (pendingCreates(state.deployment).length === 0) {
         // A refresh clears every other kind of pending operation by itself.
         out.write(`stack "${args.stack}": no pending creates. Then run:\n  pulumi refresh --yes --stack ${args.stack}\n`);

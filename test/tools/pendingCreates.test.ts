@@ -114,6 +114,9 @@ describe("tools/pendingCreates.ts", () => {
         const out = capture();
         assert.equal(main(["--stack", "dev", "--state", none], out.stream, capture().stream), EXIT_CODES.ok);
         assert.match(out.text(), /no pending creates\. Then run:\n {2}pulumi refresh --yes --stack dev\n/);
+        const checked = capture();
+        assert.equal(main(["--stack", "dev", "--state", none, "--check"], checked.stream, capture().stream), EXIT_CODES.ok);
+        assert.equal(checked.text(), `stack "dev": no create is pending\n`, "CI's check prints no recovery step when there is nothing to recover");
     });
 
     it("refuses a wrong command line and a missing file with the command that writes it", () => {
