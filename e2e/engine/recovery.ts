@@ -5,6 +5,7 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { Deployment, pendingCreates, tagsOf } from "../../tools/pending/resolve";
 import { World, readWorld } from "../fakeaws/provider";
 import { KubeClient, KubeObject } from "./kube";
 import { EngineStack } from "./stack";
@@ -14,19 +15,6 @@ export interface PendingOperation {
     readonly type: string;
     readonly urn: string;
     readonly resourceType: string;
-}
-
-interface StateResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly id?: string;
-    readonly custom?: boolean;
-    readonly inputs?: Record<string, unknown>;
-}
-
-interface Deployment {
-    readonly resources?: StateResource[];
-    readonly pending_operations?: { type: string; resource: StateResource }[];
 }
 
 /** Runs one printed command in the stack's project directory with the built CLI first on PATH. */
@@ -68,11 +56,10 @@ export function printedPulumiCommands(text: string): string[] {
  */
 export function awsFindings(world: World, deployment: Deployment): string[] {
     const known = new Set((deployment.resources ?? []).map((r) => r.id));
-    const tagsOf = (inputs: Record<string, unknown> | undefined) => (inputs?.tags ?? {}) as Record<string, string>;
-    return (deployment.pending_operations ?? []).filter((p) => p.type === "creating" && p.resource.type.startsWith("aws:")).flatMap(({ resource }) => {
-        const wanted = tagsOf(resource.inputs);
+    return pendingCreates(deployment).filter((p) => p.resource.type.startsWith("aws:")).flatMap(({ resource }) => {
+        const wanted = tagsOf(resource);
         const held = Object.entries(world).filter(([id, e]) => e.type === resource.type && !known.has(id)
-            && ["questdb.cloud/stack", "questdb.cloud/database", "Name"].every((k) => tagsOf(e.inputs)[k] === wanted[k])
+            && ["questdb.cloud/stack", "questdb.cloud/database", "Name"].every((k) => tagsOf(e)[k] === wanted[k])
             // Untagged kinds (a DNS record) are found by their name.
             && e.inputs.name === resource.inputs?.name);
         if (held.length > 1) {

@@ -57,7 +57,7 @@ export function pendingCreates(deployment: Deployment): PendingOperation[] {
 }
 
 /** The tags the program gave a resource: what to look it up by in AWS. */
-export function tagsOf(resource: StateResource): Record<string, string> {
+export function tagsOf(resource: { readonly inputs?: Record<string, unknown> }): Record<string, string> {
     const tags = resource.inputs?.tags;
     return tags && typeof tags === "object" ? tags as Record<string, string> : {};
 }
