@@ -82,16 +82,23 @@ export function persistentVolumeArgs(
 }
 
 /**
- * What the provider waits for after creating or updating the claim: `Bound`, whatever the class.
- * Its built-in PVC await waits for `Pending` in a `WaitForFirstConsumer` class, which a pre-bound
- * claim never shows again, so without this every later update (a volume grow) of a database bound
- * in the legacy class would time out after 5 minutes (docs/decisions.md, "Binding the data volume").
+ * What the provider waits for after creating or updating the claim, and so the object it records
+ * in the state: `Bound`, whatever the class, and the size just applied. Its built-in PVC await waits
+ * for `Pending` in a `WaitForFirstConsumer` class, which a pre-bound claim never shows again, so
+ * without `Bound` every later update (a volume grow) of a database bound in the legacy class would
+ * time out after 5 minutes (docs/decisions.md, "Binding the data volume"). The size condition keeps
+ * a stale copy out of the state: a claim has no `metadata.generation`, so the await's observer
+ * takes the informer's first (cached, possibly pre-update) copy as current, and the next preview
+ * would show the grow again as an update.
  */
-export const CLAIM_WAIT_FOR = { "pulumi.com/waitFor": "jsonpath={.status.phase}=Bound" } as const;
+export function claimWaitFor(sizeGiB: number): Record<string, string> {
+    const conditions = ["jsonpath={.status.phase}=Bound", `jsonpath={.spec.resources.requests.storage}=${storageQuantity(sizeGiB)}`];
+    return { "pulumi.com/waitFor": JSON.stringify(conditions) };
+}
 
 export function claimArgs(ctx: DeploymentContext, storageClassName: pulumi.Input<string>): k8s.core.v1.PersistentVolumeClaimArgs {
     return {
-        metadata: { name: IN_NAMESPACE.dataClaim, namespace: ctx.names.namespace, labels: ctx.labels, annotations: { ...CLAIM_WAIT_FOR } },
+        metadata: { name: IN_NAMESPACE.dataClaim, namespace: ctx.names.namespace, labels: ctx.labels, annotations: claimWaitFor(ctx.database.volume.sizeGiB) },
         spec: {
             accessModes: ["ReadWriteOnce"],
             storageClassName,

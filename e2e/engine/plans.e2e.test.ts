@@ -10,6 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { computeImpact } from "../../tools/impact/report";
+import { recordedClaimSize } from "./recovery";
 import { absorbMonitorTermination } from "./rejections";
 import { EngineStack } from "./stack";
 import { assertNoChanges, assertStepsMatchImpact } from "./steps";
@@ -46,6 +47,8 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
         assert.equal((await stack.outputs() as { databases: Record<string, { sizeGiB: number }> }).databases.plans.sizeGiB, 40, "the changed output was applied");
         const config = await tier.cluster.client.get("/api/v1/namespaces/qdb-plans/configmaps/questdb-config");
         assert.match(config.data["server.conf"], /query\.timeout\.sec=90/);
+        // The claim's await must record the grown claim, not the informer's cached copy from before it.
+        assert.equal(recordedClaimSize(stack, "plans"), "40Gi", "the state records the claim as applied");
         assertNoChanges(await stack.preview(), "preview after the planned up");
     });
 

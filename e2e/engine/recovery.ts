@@ -32,6 +32,12 @@ export function deploymentOf(stack: EngineStack): Deployment {
     return (JSON.parse(stack.cliRun(["stack", "export", "--stack", stack.stackName])) as { deployment: Deployment }).deployment;
 }
 
+/** The claim size the state recorded for a database's PVC (`<id>-pvc`): what the next preview diffs against. */
+export function recordedClaimSize(stack: EngineStack, id: string): unknown {
+    const claim = (deploymentOf(stack).resources ?? []).find((r) => r.type === "kubernetes:core/v1:PersistentVolumeClaim" && r.urn.endsWith(`::${id}-pvc`));
+    return (claim?.outputs as { spec?: { resources?: { requests?: { storage?: string } } } } | undefined)?.spec?.resources?.requests?.storage;
+}
+
 export function pendingOperations(stack: EngineStack): PendingOperation[] {
     return (deploymentOf(stack).pending_operations ?? []).map((p) => ({ type: p.type, urn: p.resource.urn, resourceType: p.resource.type }));
 }

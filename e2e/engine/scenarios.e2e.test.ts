@@ -10,6 +10,7 @@ import { FIELD_MANAGER } from "../../stacks/fieldManager";
 import { computeImpact } from "../../tools/impact/report";
 import { ADDON_TYPE, CLUSTER_TYPE, readWorld, writeWorld } from "../fakeaws/provider";
 import { KubeObject } from "./kube";
+import { recordedClaimSize } from "./recovery";
 import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
@@ -88,6 +89,7 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
         assert.equal((await volume("alpha")).status.phase, "Bound");
         assert.equal((await claim("alpha")).status.phase, "Bound");
         assert.equal(awsVolume("alpha")?.inputs.size, 40);
+        assert.equal(recordedClaimSize(stack, "alpha"), "40Gi", "the state records the grown claim, not a copy from before the patch");
         // The resizer (here the fake kubelet) grows the PV under its own field manager; the program
         // ignores the PV's capacity, so the next runs neither conflict nor show a diff.
         await waitFor(async () => (await volume("alpha")).spec.capacity.storage === "40Gi", "the PV's capacity grown by the resizer");

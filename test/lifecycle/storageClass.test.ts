@@ -48,10 +48,13 @@ test("a region deployed before keeps its legacy class untouched for existing vol
     assert.equal(outputs["oldcorp-archive"].storageClassName, undefined);
 });
 
-test("every claim, in either class, is awaited until Bound, so a grow of a legacy-class claim cannot wait for Pending forever", () => {
+test("every claim, in either class, is awaited until Bound with its own size, so a grow of a legacy-class claim cannot wait for Pending forever", () => {
     for (const id of ["acme-analytics", "newco-metrics"]) {
         const claim = resource(upgraded, TYPES.claim, `${id}-pvc`);
-        assert.equal((claim.inputs.metadata as any).annotations["pulumi.com/waitFor"], "jsonpath={.status.phase}=Bound", id);
+        const size = (claim.inputs.spec as any).resources.requests.storage;
+        assert.match(size, /^\d+Gi$/);
+        assert.deepEqual(JSON.parse((claim.inputs.metadata as any).annotations["pulumi.com/waitFor"]),
+            ["jsonpath={.status.phase}=Bound", `jsonpath={.spec.resources.requests.storage}=${size}`], id);
         assert.notEqual((claim.inputs.metadata as any).annotations["pulumi.com/skipAwait"], "true", `${id}: the binding is still checked`);
     }
 });
