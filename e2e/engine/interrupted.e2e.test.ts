@@ -24,7 +24,8 @@ import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
 
 const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
 const IDS = ["echo", "foxtrot"] as const;
-const BASE = [{ id: "echo", availabilityZone: ZONE_A }, { id: "foxtrot", availabilityZone: ZONE_B }];
+// echo starts on an older release than the one its upgrades go to (a downgrade across a major is refused).
+const BASE = [{ id: "echo", availabilityZone: ZONE_A, questdbVersion: "9.0.3" }, { id: "foxtrot", availabilityZone: ZONE_B }];
 
 describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3)", { timeout: 30 * 60_000 }, () => {
     let tier: Tier;
@@ -177,20 +178,20 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
     });
 
     it("a version upgrade killed in the StatefulSet's rollout await converges to the new version", async () => {
-        const upgraded = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "8.2.0" }, BASE[1]];
-        const image = async () => (await sts("echo")).spec.template.spec.containers[0].image === "questdb/questdb:8.2.0";
+        const upgraded = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "9.3.4" }, BASE[1]];
+        const image = async () => (await sts("echo")).spec.template.spec.containers[0].image === "questdb/questdb:9.3.4";
         await killedEdit(upgraded, "version: rollout await", "echo-questdb", image);
-        assert.equal((await sts("echo")).spec.template.spec.containers[0].image, "questdb/questdb:8.2.0");
+        assert.equal((await sts("echo")).spec.template.spec.containers[0].image, "questdb/questdb:9.3.4");
     });
 
     it("a pause killed while its pod terminates converges to a paused database", async () => {
-        const paused = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "8.2.0" }, { ...BASE[1], state: "paused" }];
+        const paused = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "9.3.4" }, { ...BASE[1], state: "paused" }];
         await killedEdit(paused, "pause: scale-down await", "foxtrot-questdb", async () => (await sts("foxtrot")).spec.replicas === 0);
         assert.equal((await sts("foxtrot")).spec.replicas, 0);
     });
 
     it("an up --plan killed in its rollout await: after the recovery the same plan applies", async () => {
-        const edited = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "8.2.0", serverConf: { "query.timeout.sec": "90" } }, { ...BASE[1], state: "paused" }];
+        const edited = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "9.3.4", serverConf: { "query.timeout.sec": "90" } }, { ...BASE[1], state: "paused" }];
         stack.setDatabases(edited);
         const plan = path.join(stack.workDir, "reviewed.plan.json");
         await stack.stack.preview({ plan, color: "never" });
@@ -201,7 +202,7 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
     });
 
     it("a second up while one runs is refused by the lock and changes nothing; the first completes", async () => {
-        const resumed = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "8.2.0", serverConf: { "query.timeout.sec": "90" } }, BASE[1]];
+        const resumed = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "9.3.4", serverConf: { "query.timeout.sec": "90" } }, BASE[1]];
         stack.setDatabases(resumed);
         tier.kubelet.stop();
         const first = stack.up();
@@ -220,7 +221,7 @@ describe("an interrupted up, a lost API server and two ups at once (issue 25.1-3
 
     it("the API server and etcd stop in the middle of an up: the up fails or recovers; the next up converges", async () => {
         const data = await dataIdentity();
-        const edited = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "8.2.0", serverConf: { "query.timeout.sec": "120" } }, BASE[1]];
+        const edited = [{ ...BASE[0], volume: { sizeGiB: 40 }, questdbVersion: "9.3.4", serverConf: { "query.timeout.sec": "120" } }, BASE[1]];
         stack.setDatabases(edited);
         let outage: Promise<void> | undefined;
         const onEvent = (e: Parameters<ReturnType<typeof stepStarted>>[0]) => {

@@ -17,6 +17,8 @@ import { assertNoChanges, assertStepsMatchImpact } from "./steps";
 import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
 
 const [ZONE_A] = zonesOf(devStackYaml());
+/** The release the database starts on: both later versions are upgrades (a downgrade across a major is refused). */
+const OLDER = "9.0.3";
 
 describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_000 }, () => {
     let tier: Tier;
@@ -29,7 +31,7 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
         absorbMonitorTermination();
         tier = await startTier([ZONE_A]);
         stack = await newStack(tier, "dev", devStackYaml());
-        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A }]);
+        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, questdbVersion: OLDER }]);
         await stack.up();
     });
 
@@ -38,7 +40,7 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
     });
 
     it("a plan of a server.conf edit and a volume growth (ConfigMap metadata, changed outputs) applies as planned", async () => {
-        const beforeFile = stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 } }]);
+        const beforeFile = stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, questdbVersion: OLDER, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 } }]);
         const predicted = await computeImpact(beforeFile, stack.stackFile());
         await stack.stack.preview({ plan: planFile("matching"), color: "never" });
         assert.ok(fs.statSync(planFile("matching")).size > 0, "the preview wrote a plan");
@@ -53,11 +55,11 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
     });
 
     it("a program that changed after the preview is refused by up --plan and changes nothing", async () => {
-        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 }, questdbVersion: "8.2.4" }]);
+        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 }, questdbVersion: "9.3.4" }]);
         await stack.stack.preview({ plan: planFile("reviewed"), color: "never" });
         const imageBefore = (await sts()).spec.template.spec.containers[0].image;
         // After review, someone changes the version again: the plan does not allow that image.
-        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 }, questdbVersion: "8.2.0" }]);
+        stack.setDatabases([{ id: "plans", availabilityZone: ZONE_A, serverConf: { "query.timeout.sec": "90" }, volume: { sizeGiB: 40 }, questdbVersion: "9.1.0" }]);
         const refusal = await stack.upWithPlan(planFile("reviewed")).then(() => undefined, (error: Error) => error.message);
         assert.ok(refusal, "up --plan refuses the unreviewed change");
         // The engine's own words for a step outside the plan, naming the StatefulSet.
@@ -66,7 +68,7 @@ describe("update plans under the real engine (issue 23.5)", { timeout: 30 * 60_0
         // The fix the runbook gives: a new plan from the current program, reviewed, then applied.
         await stack.stack.preview({ plan: planFile("new"), color: "never" });
         await stack.upWithPlan(planFile("new"));
-        assert.equal((await sts()).spec.template.spec.containers[0].image, "questdb/questdb:8.2.0");
+        assert.equal((await sts()).spec.template.spec.containers[0].image, "questdb/questdb:9.1.0");
         assertNoChanges(await stack.preview(), "preview after the new plan's up");
     });
 });

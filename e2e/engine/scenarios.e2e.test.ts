@@ -13,7 +13,7 @@ import { KubeObject } from "./kube";
 import { recordedClaimSize } from "./recovery";
 import { RESIZER_MANAGER } from "./kubelet";
 import { EngineStack, RunResult } from "./stack";
-import { Tier, devStackYaml, newStack, startTier, zonesOf } from "./tier";
+import { Tier, defaultVersionOf, devStackYaml, newStack, startTier, zonesOf } from "./tier";
 import { assertNoChanges, assertRunsBefore, assertStepsMatchImpact, changedSteps, engineActions } from "./steps";
 
 const STACK = "dev";
@@ -22,7 +22,9 @@ const [ZONE_A, ZONE_B] = zonesOf(devStackYaml());
 type Entry = Record<string, unknown>;
 
 const entry = (id: string, zone: string, extra: Entry = {}): Entry => ({ id, availabilityZone: zone, ...extra });
-const BASE: Entry[] = [entry("alpha", ZONE_A), entry("bravo", ZONE_B), entry("charlie", ZONE_A)];
+// charlie starts on an older release of the dev default's line, so that 2d is an upgrade (a
+// downgrade across a major is refused).
+const BASE: Entry[] = [entry("alpha", ZONE_A), entry("bravo", ZONE_B), entry("charlie", ZONE_A, { questdbVersion: "9.0.3" })];
 
 function withEntry(list: Entry[], id: string, change: Entry | undefined): Entry[] {
     return list.flatMap((e) => (e.id !== id ? [e] : change === undefined ? [] : [{ ...e, ...change }]));
@@ -128,9 +130,9 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
     });
 
     it("2d. a version change rolls the pod onto the new image", async () => {
-        await edit(withEntry(inventory, "charlie", { questdbVersion: "8.2.4" }));
+        await edit(withEntry(inventory, "charlie", { questdbVersion: "9.3.4" }));
         const sts = await ready("charlie");
-        assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.4");
+        assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:9.3.4");
     });
 
     it("2e. pause stops QuestDB before its node goes; resume brings the node back before the pod", async () => {
@@ -198,7 +200,7 @@ describe("real engine tier (issue 16)", { timeout: 60 * 60_000 }, () => {
 
         await edit(withEntry(inventory, "delta", { adopt: { ...adopt, step: "converge" } }));
         const sts = await ready("delta");
-        assert.equal(sts.spec.template.spec.containers[0].image, "questdb/questdb:8.2.3", "converged onto the program's template");
+        assert.equal(sts.spec.template.spec.containers[0].image, `questdb/questdb:${defaultVersionOf(devStackYaml())}`, "converged onto the program's template");
         const managers = (sts.metadata.managedFields ?? []).map((f: { manager: string }) => f.manager);
         assert.ok(managers.includes(FIELD_MANAGER), `the program's field manager manages the legacy StatefulSet (managers: ${managers.join(", ")})`);
         assert.ok(!managers.includes("kubectl-create"), `kubectl's manager was taken over (managers: ${managers.join(", ")})`);

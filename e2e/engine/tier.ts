@@ -82,6 +82,15 @@ export function devStackYaml(): string {
     return fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.dev.yaml"), "utf8");
 }
 
+/** The QuestDB version a database of the stack runs when it pins none and follows no channel. */
+export function defaultVersionOf(stackYaml: string): string {
+    const version = (regionOf(stackYaml) as { defaults?: { questdbVersion?: string } }).defaults?.questdbVersion;
+    if (!version) {
+        throw new Error("the stack file's region has no defaults.questdbVersion");
+    }
+    return version;
+}
+
 /** The namespace of the region's Gateway, where its controller runs (none on the Ingress path). */
 export function gatewayNamespaceOf(stackYaml: string): string | undefined {
     return regionOf(stackYaml).gateway?.namespace;

@@ -206,6 +206,7 @@ test("validation is pure: the same input gives the same output", () => {
 test("lifecycle fields: unknown state, channel conflicts, backup schedule and adopt ids are checked", () => {
     const err = problemsOf(prodWith((region, dbs) => {
         dbs[0].state = "sleeping";
+        delete dbs[1].questdbVersion;
         dbs[1].channel = "beta";
         dbs[2].channel = "stable";
         dbs[4].backup = { schedule: "daily", retainDays: 0 };
@@ -228,7 +229,7 @@ test("a database follows its channel unless it pins a version, and decommissione
         dbs.find((d) => d.id === "acme-analytics")!.channel = "canary";
     }));
     const byId = new Map(inventory.databases.map((d) => [d.id, d]));
-    assert.equal(byId.get("acme-analytics")?.questdbVersion, "8.2.4");
+    assert.equal(byId.get("acme-analytics")?.questdbVersion, "9.3.4");
     assert.equal(byId.get("initech-metrics")?.questdbVersion, "8.1.4");
     assert.equal(byId.get("globex-ticks")?.questdbVersion, "8.2.3");
     assert.equal(inventory.databases.length, 12);

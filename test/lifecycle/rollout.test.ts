@@ -33,7 +33,7 @@ test("the wait grows with what it is sized from", () => {
 });
 
 test("a version change and its revert each tell the reviewer the forced-rollback step; a DNS-only change does not", async () => {
-    const rolled = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "8.2.5")));
+    const rolled = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "9.4.1")));
     const reverted = await renderAfter(rolled, editedProd(() => undefined));
     for (const report of [impactOfRenders(base, rolled), impactOfRenders(rolled, reverted)]) {
         assert.equal(report.notes.length, 1);

@@ -16,9 +16,9 @@ function imageOf(render: Render, id: string): string {
 }
 
 test("a new canary version rolls only the canary channel's databases", async () => {
-    const after = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "8.2.5")));
+    const after = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "9.4.1")));
     assert.deepEqual(changesBetween(base, after), [`update kubernetes:apps/v1:StatefulSet umbrella-iot-questdb: ${IMAGE}`]);
-    assert.equal(imageOf(after, "umbrella-iot"), "questdb/questdb:8.2.5");
+    assert.equal(imageOf(after, "umbrella-iot"), "questdb/questdb:9.4.1");
 });
 
 test("promoting to stable rolls stable's followers; pinned and default databases stay", async () => {
@@ -28,7 +28,7 @@ test("promoting to stable rolls stable's followers; pinned and default databases
 });
 
 test("reverting a channel is a one-line edit back to exactly the original render", async () => {
-    const rolled = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "8.2.5")));
+    const rolled = await renderAfter(base, editedProd((_, region) => (region.channels.canary = "9.4.1")));
     const reverted = await renderAfter(rolled, editedProd(() => undefined));
     assert.deepEqual(changesBetween(base, reverted), []);
 });

@@ -80,9 +80,9 @@ describe("docs/qdb.md's examples", () => {
         const ids = (prod["questdb-cloud:databases"] as { id: string }[]).map((d) => d.id);
         assert.ok(!ids.includes("acme-reporting"));
         assert.ok((prod["questdb-cloud:region"].retiredIds as string[]).includes("acme-reporting"));
-        assert.equal(prod["questdb-cloud:region"].channels.canary, "8.2.5");
+        assert.equal(prod["questdb-cloud:region"].channels.canary, "9.4.1");
         const stark = (prod["questdb-cloud:databases"] as Record<string, unknown>[]).find((d) => d.id === "stark-telemetry");
-        assert.equal(stark?.questdbVersion, "8.2.4", "promoted in its window");
+        assert.equal(stark?.questdbVersion, "9.3.4", "promoted in its window");
         assert.equal(stark?.promotedAt, "2026-12-06T02:15:00Z");
     });
 

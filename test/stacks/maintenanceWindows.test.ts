@@ -34,33 +34,33 @@ const imageOf = (r: Render, id: string): string => (resource(r, TYPES.statefulSe
 
 describe("maintenance windows in the program", () => {
     test("a live disruptive edit of a database with a window is refused before any resource, naming the window and the fix", async () => {
-        await assert.rejects(render(devWith((a) => { a.questdbVersion = "8.2.4"; })), (error: unknown) => {
+        await assert.rejects(render(devWith((a) => { a.questdbVersion = "9.4.1"; })), (error: unknown) => {
             assert.ok(error instanceof RenderError && error.configError, String(error));
-            assert.match(error.message, /database "sandbox-a": questdbVersion = "8\.2\.4": questdbVersion 8\.2\.3 -> 8\.2\.4 would restart or move the database now, but it has maintenance window "sun 02:00-04:00"/);
-            assert.match(error.message, /`npx qdb set --stack dev sandbox-a questdbVersion=8\.2\.4` writes the change under `pending:`.*`npx qdb set --stack dev sandbox-a maintenanceOverride="<reason>"`/);
+            assert.match(error.message, /database "sandbox-a": questdbVersion = "9\.4\.1": questdbVersion 9\.3\.4 -> 9\.4\.1 would restart or move the database now, but it has maintenance window "sun 02:00-04:00"/);
+            assert.match(error.message, /`npx qdb set --stack dev sandbox-a questdbVersion=9\.4\.1` writes the change under `pending:`.*`npx qdb set --stack dev sandbox-a maintenanceOverride="<reason>"`/);
             return true;
         });
     });
 
     test("the same change under pending: renders the deployed version and reports itself in the pending output", async () => {
-        const r = await render(devWith((a) => { a.pending = { questdbVersion: "8.2.4" }; }));
-        assert.equal(imageOf(r, "sandbox-a"), "questdb/questdb:8.2.3");
+        const r = await render(devWith((a) => { a.pending = { questdbVersion: "9.4.1" }; }));
+        assert.equal(imageOf(r, "sandbox-a"), "questdb/questdb:9.3.4");
         assert.deepEqual(r.outputs.pending, {
-            "sandbox-a": { maintenanceWindow: WINDOW, changes: { questdbVersion: { live: "8.2.3", pending: "8.2.4" } } },
+            "sandbox-a": { maintenanceWindow: WINDOW, changes: { questdbVersion: { live: "9.3.4", pending: "9.4.1" } } },
         });
-        assert.equal((r.outputs.databases as Record<string, DeployedFacts>)["sandbox-a"].questdbVersion, "8.2.3");
+        assert.equal((r.outputs.databases as Record<string, DeployedFacts>)["sandbox-a"].questdbVersion, "9.3.4");
     });
 
     test("maintenanceOverride applies it now; a database without a window changes at once", async () => {
         const r = await render(devWith((a, b) => {
-            Object.assign(a, { questdbVersion: "8.2.4", maintenanceOverride: "CVE fix, OPS-1" });
-            b.questdbVersion = "8.2.4";
+            Object.assign(a, { questdbVersion: "9.4.1", maintenanceOverride: "CVE fix, OPS-1" });
+            b.questdbVersion = "9.4.1";
         }));
-        assert.equal(imageOf(r, "sandbox-a"), "questdb/questdb:8.2.4");
-        assert.equal(imageOf(r, "sandbox-b"), "questdb/questdb:8.2.4");
+        assert.equal(imageOf(r, "sandbox-a"), "questdb/questdb:9.4.1");
+        assert.equal(imageOf(r, "sandbox-b"), "questdb/questdb:9.4.1");
         const facts = r.outputs.databases as Record<string, DeployedFacts>;
         assert.equal(facts["sandbox-a"].maintenanceOverride, "CVE fix, OPS-1");
-        assert.equal(facts["sandbox-b"].questdbVersion, "8.2.4");
+        assert.equal(facts["sandbox-b"].questdbVersion, "9.4.1");
         assert.deepEqual(r.outputs.pending, {});
     });
 });
