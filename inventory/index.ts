@@ -27,3 +27,5 @@ export { PendingReport, describeChanges, pendingChanges, pendingReport } from ".
 export { FIELD_OF_FACT, appliesNow, disruptiveChanges } from "./windowCheck";
 export { MIN_WINDOW_MINUTES } from "./readMaintenance";
 export { credentialsSeedCommand, fileOfFlag, qdbCommand, shellAssignment, shellWord } from "./hints";
+export { PROMETHEUS_URL } from "./readRollout";
+export { ROLLOUT_FIELDS, RolloutField, RolloutProgress, WAVE_SIZES, Wave, isWritten, liveValueOf, pendingValueOf, planWaves, restartsPerAz, rolloutProgress } from "./waves";
