@@ -11,7 +11,7 @@ export { cidrProblem } from "./cidr";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
-export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, OfflinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, refusedTransitionsFrom, retiredIdsAfter } from "./transitions";
+export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, majorOf, offlinePrevious, OfflinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, refusedTransitionsFrom, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { parseRetainedVolumeIds, retainedVolumeIdsAfter, volumeIdsOf } from "./retainedVolumes";
 export { DeployedDatabase, StackOutputs, parseStackOutputs } from "./stackOutputs";

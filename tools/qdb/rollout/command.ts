@@ -81,7 +81,7 @@ async function checkGates(ctx: Context, t: Target, inventory: Inventory, request
         return writeRevert(ctx, t, inventory, request, history, failed[0], now);
     }
     throw new QdbError(`stack "${t.stack}": wave ${progress.next?.index} of ${field}=${target} is not written, a gate holds it:\n${failed.map((v) => `  - ${v.gate}: ${v.reason}`).join("\n")}\n` +
-        `Run \`npx qdb rollout ${t.flag} ${shellWord(`${field}=${target}`)}\` again once it passes; \`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\` shows each gate`);
+        `Run the same qdb rollout again once it passes (the CI workflow does, docs/ci.md); \`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\` shows each gate`);
 }
 
 function restartLine(inventory: Inventory, ids: readonly string[]): string {
@@ -99,7 +99,7 @@ async function writeWave(ctx: Context, t: Target, inventory: Inventory, request:
     });
     const code = await applyEdit(t, waveEdit(wave, ids, field, target), ctx.args, ctx.io);
     ctx.io.out(`${restartLine(inventory, ids)}. Wave ${wave.index} of ${progress.waves.length}: review, merge and deploy it; ` +
-        `the next wave is written by \`npx qdb rollout ${t.flag} ${shellWord(`${field}=${target}`)}\` once this one has baked and no alert fires`);
+        `the same qdb rollout writes the next wave once this one is deployed, has baked and no alert fires (\`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\` shows each gate)`);
     return code;
 }
 

@@ -5,7 +5,7 @@
  * the change under `pending:` (tools/qdb/maintenance.ts), every other one live.
  */
 import { Document, Scalar } from "yaml";
-import { RolloutField, StackFile, Wave } from "../../../inventory";
+import { RolloutField, StackFile, Wave, majorOf } from "../../../inventory";
 import type { Edit } from "../apply";
 import type { Assignment } from "../args";
 import { DATABASES_PATH, indexOfDatabase } from "../edits";
@@ -68,6 +68,12 @@ export function revertEdit(wave: Wave, field: RolloutField, target: string, befo
             const old = before.get(id);
             if (old !== undefined) {
                 how.push(`${id} (${field} ${old}, ${setOne(doc, loaded.parsed, loaded.target, id, field, old)})`);
+                // The program refuses a major downgrade without it (inventory/transitions.ts); the
+                // reviewer sees it in the diff, and the runbook says when the snapshot is the way back.
+                if (field === "questdbVersion" && majorOf(old) < majorOf(target)) {
+                    doc.setIn([...entry, "allowMajorDowngrade"], true);
+                    how.push(`${id} (allowMajorDowngrade: a major downgrade, check docs/runbook.md before merging)`);
+                }
             }
         }
         doc.setIn([...REGION_PATH, "rollout", "halted"], halted);
