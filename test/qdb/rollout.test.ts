@@ -9,7 +9,7 @@ import * as path from "path";
 import { after, before, describe, it } from "node:test";
 import { parseStackFile, planWaves, refusedTransitions, validateInventory } from "../../inventory";
 import { renderInChild, requestFromStackFile } from "../../render";
-import { deployedOutputsOf } from "../../tools/impact/report";
+import { computeImpact, deployedOutputsOf } from "../../tools/impact/report";
 import { resource, TYPES } from "../support/stacks";
 import { qdb, tempProject } from "./helpers";
 import { shellWords } from "./shellWords";
@@ -234,6 +234,17 @@ describe("the alert gate", () => {
         const [fix] = backticked(none.err);
         assert.equal((await runPrinted(dir, fix)).code, 0, fix);
         assert.equal(regionOf(current(dir)).rollout.prometheusUrl, "http://prometheus-operated.monitoring.svc:9090");
+    });
+});
+
+describe("impact counts the restarts of a change, in total and per AZ", () => {
+    it("the canary wave restarts one database; a hand edit of the last three names the AZ it restarts whole", async () => {
+        const { base, canary } = await canaryDeployed();
+        const report = await computeImpact(file(base), file(canary));
+        assert.ok(report.notes.includes("Restarts at once: 1 database(s) restart or move in this `pulumi up`; per AZ: eu-central-1a 1."), report.notes.join("\n"));
+        const pinned = base.replace(/(- id: (bravo|cedar|coral)\n {6}availabilityZone: \S+\n)/g, '$1      questdbVersion: "9.3.4"\n');
+        const three = await computeImpact(file(base), file(pinned));
+        assert.ok(three.notes.includes("Restarts at once: 3 database(s) restart or move in this `pulumi up`; per AZ: eu-central-1b 1, eu-central-1c 2 (every database of eu-central-1c)."), three.notes.join("\n"));
     });
 });
 
