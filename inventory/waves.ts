@@ -96,20 +96,23 @@ export interface RolloutProgress {
     readonly waves: readonly Wave[];
     /** The first wave with a database not written yet; undefined when every wave is written. */
     readonly next?: Wave;
-    /** The wave before `next` (or the last one when all are written): the one the gates judge. */
+    /** The highest wave with a database written: the one the bake is timed for and a revert undoes. */
     readonly last?: Wave;
-    /** Every database of the waves before `next`. */
+    /**
+     * Every database written, in any wave: the ones the alert gate watches. Usually the waves
+     * before `next`; when the plan shifted under the rollout (a database added whose id sorts
+     * first), a written database may sit in a later wave, and it is still watched.
+     */
     readonly previousIds: readonly string[];
 }
 
 export function rolloutProgress(inventory: Inventory, field: RolloutField, target: string): RolloutProgress {
     const waves = planWaves(inventory.databases);
     const byId = new Map(inventory.databases.map((d) => [d.id, d]));
-    const nextIndex = waves.findIndex((w) => w.ids.some((id) => !isWritten(byId.get(id) as DatabaseSpec, field, target)));
-    const next = nextIndex >= 0 ? waves[nextIndex] : undefined;
-    const lastIndex = (nextIndex >= 0 ? nextIndex : waves.length) - 1;
-    const last = lastIndex >= 0 ? waves[lastIndex] : undefined;
-    return { waves, next, last, previousIds: waves.slice(0, lastIndex + 1).flatMap((w) => w.ids) };
+    const written = (id: string) => isWritten(byId.get(id) as DatabaseSpec, field, target);
+    const next = waves.find((w) => w.ids.some((id) => !written(id)));
+    const last = [...waves].reverse().find((w) => w.ids.some(written));
+    return { waves, next, last, previousIds: waves.flatMap((w) => w.ids).filter(written).sort() };
 }
 
 /** How many databases of a wave restart at once, in total and per AZ: what impact and the tool print. */

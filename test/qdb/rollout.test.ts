@@ -154,7 +154,35 @@ describe("qdb rollout writes each wave as a reviewed edit", () => {
     });
 });
 
+describe("a node image rolls the same way", () => {
+    it("the canary gets nodeImage, quoted and live; the program renders its node group on the new release, the others unchanged", async () => {
+        const dir = await project();
+        const base = current(dir);
+        const result = await qdb(dir, "rollout", "--stack", STACK, "nodeImage=1.32.0-20250601");
+        assert.equal(result.code, 0, result.err);
+        const after = current(dir);
+        assert.deepEqual(entryOf(after, "alpha"), { id: "alpha", availabilityZone: "eu-central-1a", nodeImage: "1.32.0-20250601" });
+        assert.match(after, /\n {6}nodeImage: "1\.32\.0-20250601"\n/);
+        const render = await renderInChild({ ...requestFromStackFile(file(after), false), previousOutputs: deployedOutputsOf(file(base)) });
+        const release = (id: string) => resource(render, TYPES.nodeGroup, `${id}-node`).inputs.releaseVersion;
+        assert.equal(release("alpha"), "1.32.0-20250601");
+        assert.equal(release("bravo"), "1.31.3-20250103");
+    });
+});
+
 describe("the alert gate", () => {
+    it("a database added under the rollout takes the canary's place in the plan: the written canary is still watched and reverted", async () => {
+        const { dir, history } = await canaryDeployed();
+        const added = await qdb(dir, "add", "--stack", STACK, "aardvark", "--az", "eu-central-1a");
+        assert.equal(added.code, 0, added.err);
+        alerts = [{ alertname: "QuestDbDown", database: "alpha", state: "firing" }];
+        const result = await qdb(dir, "rollout", "--stack", STACK, ROLL, "--history", history, "--now", "2026-12-05T00:00:00Z");
+        assert.equal(result.code, 1);
+        assert.match(result.err, /is halted: QuestDbDown firing for alpha/);
+        assert.equal(entryOf(current(dir), "alpha").questdbVersion, "8.2.3");
+        assert.equal(entryOf(current(dir), "aardvark").questdbVersion, undefined, "no wave is written past an alert");
+    });
+
     it("an alert pending for a canary database: the revert of the canary wave is written, the halt recorded, exit 1", async () => {
         const { dir, base, history } = await canaryDeployed();
         alerts = [{ alertname: "QuestDbDown", database: "alpha", state: "pending" }, { alertname: "QuestDbDown", database: "bravo", state: "firing" }];

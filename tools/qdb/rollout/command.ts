@@ -52,7 +52,8 @@ export async function rollout(ctx: Context): Promise<number> {
         ctx.io.out(`stack "${t.stack}": every wave of ${field}=${target} is written (${progress.waves.length} wave(s)); nothing to write. See \`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\``);
         return 0;
     }
-    if (progress.last) {
+    // Gates apply once anything is written: the canary alone goes without them.
+    if (progress.previousIds.length > 0) {
         const halt = await checkGates(ctx, t, inventory, request, now);
         if (halt !== undefined) {
             return halt;

@@ -66,12 +66,13 @@ export function bakeHours(rollout: RolloutSpec, waveIndex: number): number {
     return waveIndex === 0 ? rollout.canaryBakeHours : rollout.waveBakeHours;
 }
 
+/** Timed from the newest deployment of any database written, so a wave bakes from its last database's. */
 export function bakeGate(input: GateInput): GateVerdict {
     const last = input.progress.last;
     if (!last) {
         return { gate: "bake", ok: true, reason: "no wave written yet" };
     }
-    const times = last.ids.map((id) => deployedSince(input.history, id, input.field, input.target));
+    const times = input.progress.previousIds.map((id) => deployedSince(input.history, id, input.field, input.target));
     if (times.some((t) => t === undefined)) {
         return { gate: "bake", ok: false, reason: `wave ${last.index} is not deployed everywhere, so it has not started baking` };
     }

@@ -61,7 +61,7 @@ function gateLines(t: Target, inventory: Inventory, request: RolloutRequest, pro
     if (!progress.next) {
         return ["  none: every wave is written"];
     }
-    if (!progress.last) {
+    if (progress.previousIds.length === 0) {
         return ["  none: the canary wave is written without gates"];
     }
     const input = {
