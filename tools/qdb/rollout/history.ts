@@ -23,9 +23,14 @@ export interface Update {
     readonly deployed?: ReadonlyMap<string, Readonly<Record<RolloutField, string>>>;
 }
 
-/** The command the gates read the history with: no `--show-secrets`, so no secret is ever printed or held. */
+/**
+ * The command the gates read the history with: no `--show-secrets`, so no secret is ever printed
+ * or held; 100 updates, not the CLI's default page of 10, so that a revert finds what ran before a
+ * wave even after many deployments (a shorter history only shortens what qdb can prove: the bake
+ * then starts later, and a revert it cannot compute is refused).
+ */
 export function historyCommand(stack: string): string[] {
-    return ["pulumi", "stack", "history", "--json", "--stack", stack];
+    return ["pulumi", "stack", "history", "--json", "--page-size", "100", "--page", "1", "--stack", stack];
 }
 
 /** A config value of the history: a plain string, or the JSON text of an object value. */
