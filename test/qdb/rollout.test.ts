@@ -170,6 +170,29 @@ describe("a node image rolls the same way", () => {
     });
 });
 
+describe("the history as the CLI prints it", () => {
+    it("a self-managed backend's history (every version 0, newest first, objectValue beside value) times the bake the same way", async () => {
+        const { dir, base, canary } = await canaryDeployed();
+        const real = (text: string, endTime: string) => {
+            const f = file(text);
+            const config = Object.fromEntries(Object.entries(f.config).map(([k, v]) => [k, {
+                value: f.secretKeys.includes(k) ? "[secret]" : v, secret: f.secretKeys.includes(k),
+                ...(v.startsWith("[") || v.startsWith("{") ? { objectValue: JSON.parse(v) } : {}),
+            }]));
+            return { version: 0, kind: "update", startTime: endTime, message: "", environment: {}, config, result: "succeeded", endTime, resourceChanges: { same: 1 } };
+        };
+        // Shaped as `pulumi stack history --json` (CLI 3.274.1, file backend) printed it here.
+        const history = path.join(dir, "real-history.json");
+        fs.writeFileSync(history, JSON.stringify([real(canary, "2026-12-02T00:00:00.000Z"), real(base, "2026-12-01T00:00:00.000Z")]));
+        const early = await qdb(dir, "rollout", "--stack", STACK, ROLL, "--history", history, "--now", "2026-12-02T10:00:00Z");
+        assert.equal(early.code, 1);
+        assert.match(early.err, /- bake: wave 0 deployed at 2026-12-02T00:00:00Z bakes 24 h, until 2026-12-03T00:00:00Z/);
+        const late = await qdb(dir, "rollout", "--stack", STACK, ROLL, "--history", history, "--now", "2026-12-03T01:00:00Z");
+        assert.equal(late.code, 0, late.err);
+        assert.match(late.out, /update: the newest update \(ended 2026-12-02T00:00:00Z\) succeeded/);
+    });
+});
+
 describe("the alert gate", () => {
     it("a database added under the rollout takes the canary's place in the plan: the written canary is still watched and reverted", async () => {
         const { dir, history } = await canaryDeployed();

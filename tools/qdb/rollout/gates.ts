@@ -49,9 +49,11 @@ export function updateGate(input: GateInput): GateVerdict {
     if (!newest) {
         return { gate: "update", ok: false, reason: `stack "${input.stack}" has no update in its history: the waves written were never deployed` };
     }
+    // A self-managed backend numbers every update 0: name it by its end instead.
+    const which = newest.version > 0 ? `version ${newest.version}` : newest.endTime ? `ended ${stamp(newest.endTime)}` : "still running";
     return newest.result === "succeeded"
-        ? { gate: "update", ok: true, reason: `the newest update (version ${newest.version}) succeeded` }
-        : { gate: "update", ok: false, reason: `the newest update of stack "${input.stack}" (version ${newest.version}) is ${newest.result}: fix or finish it (docs/runbook.md) before the next wave` };
+        ? { gate: "update", ok: true, reason: `the newest update (${which}) succeeded` }
+        : { gate: "update", ok: false, reason: `the newest update of stack "${input.stack}" (${which}) is ${newest.result}: fix or finish it (docs/runbook.md) before the next wave` };
 }
 
 export function deployedGate(input: GateInput): GateVerdict {

@@ -33,9 +33,12 @@ export function historyCommand(stack: string): string[] {
     return ["pulumi", "stack", "history", "--json", "--page-size", "100", "--page", "1", "--stack", stack];
 }
 
-/** A config value of the history: a plain string, or the JSON text of an object value. */
+/** A config value of the history: `objectValue` for an object (CLI 3.274 prints both), else the plain string or the JSON text in `value`. */
 function configValue(config: Record<string, unknown>, key: string): unknown {
     const entry = config[key];
+    if (isPlainObject(entry) && entry.objectValue !== undefined) {
+        return entry.objectValue;
+    }
     const value = isPlainObject(entry) ? entry.value : undefined;
     if (typeof value !== "string") {
         return value;
@@ -66,7 +69,11 @@ function deployedOf(config: unknown, stack: string): Update["deployed"] {
     }
 }
 
-/** Parses the history JSON, newest update first (by version, whatever order it came in). */
+/**
+ * Parses the history JSON, newest update first. The CLI lists newest first; Pulumi Cloud numbers
+ * updates, but a self-managed (file, S3) backend reports `version: 0` for every one (seen with
+ * CLI 3.274.1), so the order is by version, then by end time, then as listed.
+ */
 export function parseHistory(json: unknown, stack: string, source: string): Update[] {
     if (!Array.isArray(json)) {
         throw new QdbError(`${source}: not a stack history (expected the JSON list \`${historyCommand(stack).map(shellWord).join(" ")}\` prints)`);
@@ -80,7 +87,9 @@ export function parseHistory(json: unknown, stack: string, source: string): Upda
             ...(end && !Number.isNaN(end.getTime()) ? { endTime: end } : {}),
             deployed: u.kind === "update" && u.result === "succeeded" ? deployedOf(u.config, stack) : undefined,
         };
-    }).sort((a, b) => b.version - a.version);
+    }).map((u, listed) => ({ u, listed }))
+        .sort((a, b) => (b.u.version - a.u.version) || ((b.u.endTime?.getTime() ?? 0) - (a.u.endTime?.getTime() ?? 0)) || (a.listed - b.listed))
+        .map(({ u }) => u);
 }
 
 /** The updates that deployed something: succeeded `update`s (a refresh or a failed update establishes no version). */
