@@ -1,7 +1,7 @@
 /**
  * `qdb rollout --stack <s> questdbVersion=<v> | nodeImage=<v>`: writes the next wave of a rollout
  * as an edit for review, after its gates pass; `qdb rollout status ...` shows where it stands.
- * docs/decisions.md, "Rollout waves and gates"; docs/runbook.md, "Roll out a version".
+ * docs/decisions.md, "Rollout waves and gates"; docs/runbook.md, "Roll out a version or node image in waves".
  */
 import {
     Inventory, InventoryError, formatProblems, liveValueOf, offlineInventoryOf, restartsPerAz, rolloutProgress,
