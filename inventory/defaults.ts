@@ -31,6 +31,13 @@ export const DEFAULTS = {
         resources: { requests: { cpu: "10m", memory: "32Mi" }, limits: { memory: "128Mi" } },
     },
     state: "active",
+    /**
+     * `qdb rollout` (docs/decisions.md, "Rollout waves and gates"): how long a wave must have run
+     * before the next is written. The canary wave bakes a day (issue 24: a day's traffic, backups
+     * and drills included, reaches the new version); later waves half a day, since the canary has
+     * already seen the version and each later wave is larger, so a fault shows sooner.
+     */
+    rollout: { canaryBakeHours: 24, waveBakeHours: 12 },
     /** A nightly snapshot kept a week: enough to undo a bad day, cheap because EBS snapshots are incremental. */
     backup: { schedule: "cron(0 3 * * ? *)", retainDays: 7 } satisfies BackupSpec,
 } as const;

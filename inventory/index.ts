@@ -11,7 +11,7 @@ export { cidrProblem } from "./cidr";
 export { architectureOf, isKnownInstanceType } from "./instanceTypes";
 export { closest } from "./closest";
 export * from "./stackFile";
-export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, offlinePrevious, OfflinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, refusedTransitionsFrom, retiredIdsAfter } from "./transitions";
+export { AWS_MANAGED_EBS_KEY, DeployedFacts, assertSafeTransitions, checkTransitions, deployedFactsOf, majorOf, offlinePrevious, OfflinePrevious, parseDeployedFacts, parseRetiredIds, refusedStateChange, refusedTransitions, refusedTransitionsFrom, retiredIdsAfter } from "./transitions";
 export { holdsNodeGroup } from "./validate";
 export { parseRetainedVolumeIds, retainedVolumeIdsAfter, volumeIdsOf } from "./retainedVolumes";
 export { DeployedDatabase, StackOutputs, parseStackOutputs } from "./stackOutputs";
@@ -27,3 +27,5 @@ export { PendingReport, describeChanges, pendingChanges, pendingReport } from ".
 export { FIELD_OF_FACT, appliesNow, disruptiveChanges } from "./windowCheck";
 export { MIN_WINDOW_MINUTES } from "./readMaintenance";
 export { credentialsSeedCommand, fileOfFlag, qdbCommand, shellAssignment, shellWord } from "./hints";
+export { PROMETHEUS_URL } from "./readRollout";
+export { ROLLOUT_FIELDS, RolloutField, RolloutProgress, WAVE_SIZES, Wave, isWritten, liveValueOf, pendingValueOf, planWaves, restartsPerAz, rolloutProgress } from "./waves";

@@ -13,11 +13,12 @@ import { AccessSpec, DnsTarget, GatewaySpec, RegionDefaults, RegionSpec } from "
 import type { RawStackConfig } from "./rawConfig";
 import { MAX_CELL_STACK_LENGTH } from "./cells";
 import { readWindowField } from "./readMaintenance";
+import { readRollout } from "./readRollout";
 
 const REGION_FIELDS = [
     "clusterName", "hostedZoneId", "dnsSuffix", "nodeRoleArn", "subnets", "ingress", "gateway", "dnsTarget",
     "monitoringNamespace", "monitoring", "maxDatabases", "volumeKmsKeyId", "defaults", "channels", "retiredIds",
-    "nodeProvisioner", "sharedClusterOwner",
+    "nodeProvisioner", "sharedClusterOwner", "rollout",
 ];
 const INGRESS_FIELDS = ["className", "clusterIssuer", "loadBalancerHostname", "namespace"];
 const GATEWAY_FIELDS = [
@@ -80,6 +81,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const retiredIds = readRetiredIds(r);
     const nodeProvisioner = readNodeProvisioner(r);
     const sharedClusterOwner = readSharedClusterOwner(r, raw.stack);
+    const rollout = readRollout(r);
     const provisionerOk = nodeProvisioner !== undefined || !r.has("nodeProvisioner");
     const maxValid = maxRead !== undefined || !r.has("maxDatabases");
     const facts = { stack: raw.stack, subnets, dnsSuffix, defaults, channels, access: defaults?.access, maxDatabases: maxValid ? maxDatabases : undefined, retiredIds };
@@ -90,7 +92,7 @@ export function readRegion(raw: RawStackConfig, problems: ProblemList): RegionFa
     const spec: RegionSpec = {
         stack: raw.stack, awsRegion, clusterName, hostedZoneId, dnsSuffix, nodeRoleArn, subnets, ingress, gateway,
         dnsTarget: dnsTarget ?? (gateway ? "gateway" : "ingress"), monitoringNamespace, monitoring, maxDatabases, volumeKmsKeyId, defaults, channels, retiredIds,
-        nodeProvisioner: nodeProvisioner ?? DEFAULT_NODE_PROVISIONER,
+        nodeProvisioner: nodeProvisioner ?? DEFAULT_NODE_PROVISIONER, rollout,
         ...(sharedClusterOwner ? { sharedClusterOwner } : {}),
     };
     return { ...facts, spec };

@@ -57,7 +57,7 @@ export function parseDeployedFacts(output: unknown, stack = "(this stack)"): Rec
     return facts;
 }
 
-function majorOf(version: string): number {
+export function majorOf(version: string): number {
     return Number(version.split(".")[0]);
 }
 

@@ -179,6 +179,22 @@ export interface MonitoringSpec {
 }
 
 /** One region: one AWS region, one EKS cluster. */
+/** The region's `rollout` block: what `qdb rollout` needs (docs/decisions.md, "Rollout waves and gates"); the program renders nothing from it. */
+export interface RolloutSpec {
+    /**
+     * Prometheus's base URL, whose `/api/v1/alerts` the alert gate asks. No credentials here: they
+     * come from QDB_PROMETHEUS_TOKEN or QDB_PROMETHEUS_TOKEN_FILE. @default undefined: the gate
+     * cannot be checked, and `qdb rollout` refuses to write a wave after the canary
+     */
+    readonly prometheusUrl?: string;
+    /** Hours the canary wave runs before the next is written. @default DEFAULTS.rollout.canaryBakeHours (24) */
+    readonly canaryBakeHours: number;
+    /** Hours each later wave runs before the next. @default DEFAULTS.rollout.waveBakeHours (12) */
+    readonly waveBakeHours: number;
+    /** Written with a revert by `qdb rollout` when an alert halted it: no wave is written until `qdb rollout resume` removes it. @default undefined */
+    readonly halted?: string;
+}
+
 export interface RegionSpec {
     /** The Pulumi stack name, used in error messages and tags. */
     readonly stack: string;
@@ -226,6 +242,8 @@ export interface RegionSpec {
      * @default undefined: the stack has the cluster to itself and owns them
      */
     readonly sharedClusterOwner?: string;
+    /** `qdb rollout`'s settings and halt record. @default bake hours from DEFAULTS.rollout, no Prometheus, not halted */
+    readonly rollout: RolloutSpec;
 }
 
 /** A database's `pending:` block, validated: what waits for its maintenance window. */

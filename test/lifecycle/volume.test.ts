@@ -16,6 +16,7 @@ test("growing size, IOPS and throughput modifies the volume in place and grows t
     assert.deepEqual(changesBetween(base, after), [
         "update aws:ebs/volume:Volume stark-telemetry-volume: iops, size, throughput",
         // No PV line: its capacity is ignoreChanges, so Pulumi sends nothing (the CSI resizer grows it).
+        // The claim's await waits for the applied size as well as Bound (components/deployment/dataVolume.ts), so its waitFor names the new size.
         "update kubernetes:core/v1:PersistentVolumeClaim stark-telemetry-pvc: metadata.annotations.pulumi.com/waitFor, spec.resources.requests.storage",
         // The volume-full alert names the next size to grow to.
         "update kubernetes:monitoring.coreos.com/v1:PrometheusRule stark-telemetry-alerts: spec.groups.0.rules.1.annotations.description",

@@ -4,7 +4,8 @@
  * (Pulumi.yaml and the shipped stack files, committed in a git repository of their own), each
  * with the exit code its comment states (`exit N`), else 0. Writes get `--no-impact`; the impact
  * report has its own tests. outputs.json is the shipped prod stack's outputs as the program
- * renders them under mocks, standing in for `pulumi stack output --json`.
+ * renders them under mocks, standing in for `pulumi stack output --json`; history.json is one
+ * succeeded update of the shipped prod file, standing in for `pulumi stack history --json`.
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
@@ -12,6 +13,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { before, describe, it } from "node:test";
 import { parse } from "yaml";
+import { parseStackFile } from "../../inventory";
 import { PROJECT_DIR, renderShippedStack, shippedStacks } from "../support/stacks";
 import { tempProject } from "./helpers";
 import { shellWords } from "./shellWords";
@@ -45,7 +47,7 @@ export function examplesOf(markdown: string): Example[] {
     return examples;
 }
 
-const WRITES = ["add", "set", "unset", "pause", "resume", "decommission", "remove", "promote"];
+const WRITES = ["add", "set", "unset", "pause", "resume", "decommission", "remove", "promote", "rollout"];
 
 describe("docs/qdb.md's examples", () => {
     let dir: string;
@@ -55,6 +57,9 @@ describe("docs/qdb.md's examples", () => {
             fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
         }
         fs.writeFileSync(path.join(dir, "outputs.json"), JSON.stringify((await renderShippedStack("prod")).outputs));
+        const prod = parseStackFile(fs.readFileSync(path.join(dir, "Pulumi.prod.yaml"), "utf8"), "Pulumi.prod.yaml", "prod");
+        const config = Object.fromEntries(Object.entries(prod.config).map(([k, v]) => [k, { value: prod.secretKeys.includes(k) ? "[secret]" : v, secret: prod.secretKeys.includes(k) }]));
+        fs.writeFileSync(path.join(dir, "history.json"), JSON.stringify([{ version: 1, kind: "update", result: "succeeded", startTime: "2026-12-01T00:00:00Z", endTime: "2026-12-01T00:10:00Z", config }]));
         for (const args of [["init", "-q"], ["add", "."], ["commit", "-qm", "shipped stacks"]]) {
             const r = spawnSync("git", ["-c", "user.email=t@example.com", "-c", "user.name=t", ...args], { cwd: dir, encoding: "utf8" });
             assert.equal(r.status, 0, r.stderr);

@@ -66,7 +66,7 @@ describe("qdb region-level edits", () => {
         const before = stackText(dir, "fleet");
         const result = qdb(dir, "set", "--stack", "fleet", "clusterName=other");
         assert.equal(result.code, 2);
-        assert.match(result.err, /^qdb: clusterName: qdb edits the region's channels\.\* and defaults\.\* only/);
+        assert.match(result.err, /^qdb: clusterName: qdb edits the region's channels\.\*, defaults\.\* and rollout\.\* only/);
         assert.equal(stackText(dir, "fleet"), before);
     });
 });

@@ -12,6 +12,7 @@ import { STATEFUL_SET, providerFlagsOf } from "./rules";
 import { DatabaseImpact, ImpactReport } from "./types";
 import { maintenanceNotes } from "./maintenance";
 import { newDatabaseNotes, simultaneousRollNotes } from "./changeNotes";
+import { restartNote } from "./restarts";
 import { convergeCost, heldChanges, withHeld } from "./held";
 import { MovedIn, movedInFromSiblings, movedOutOf, onlyDatabase, withMoves } from "./moves";
 
@@ -148,7 +149,7 @@ export async function computeImpact(
     // A database moved in is not new: its note is the move's (tools/impact/moves.ts).
     const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, offlineInventoryOf(after), after.raw.databases)
         .filter((note) => ![...movedIn.keys()].some((id) => note.startsWith(`New database "${id}"`)));
-    return { ...report, notes: [...notes, ...added, ...report.notes] };
+    return { ...report, notes: [...notes, ...added, ...restartNote(report.databases, offlineInventoryOf(after)), ...report.notes] };
 }
 
 /** Said in a refused report: no resource table, because the program never gets that far. */

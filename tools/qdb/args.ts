@@ -33,6 +33,8 @@ export interface CliArgs {
     /** `move --from <stack> --to <stack>`: the cells a database moves between. */
     readonly from?: string;
     readonly to?: string;
+    /** `rollout --history <file>`: the stack's `pulumi stack history --json`, else the CLI is run. */
+    readonly history?: string;
 }
 
 const OPTIONS = {
@@ -53,6 +55,7 @@ const OPTIONS = {
     "now": { type: "string" },
     "from": { type: "string" },
     "to": { type: "string" },
+    "history": { type: "string" },
 } as const;
 
 /**
@@ -98,6 +101,7 @@ export function parseCli(argv: readonly string[]): CliArgs {
         now: values.now,
         from: values.from,
         to: values.to,
+        history: values.history,
     };
 }
 

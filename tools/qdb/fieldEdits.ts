@@ -14,8 +14,8 @@ import { Target, shellWord } from "./files";
 
 export const REGION_PATH = ["config", `${CONFIG_NAMESPACE}:region`] as const;
 
-/** The region fields qdb edits: release channels and the defaults every database inherits. */
-export const REGION_EDITABLE = ["channels", "defaults"] as const;
+/** The region fields qdb edits: release channels, the defaults every database inherits, and `qdb rollout`'s settings (`rollout.prometheusUrl`, `unset rollout.halted` to resume). */
+export const REGION_EDITABLE = ["channels", "defaults", "rollout"] as const;
 
 /** A region key (`channels.canary`, `defaults.volume.sizeGiB`) rather than a database id, which has no dot. */
 export function isRegionKey(key: string): boolean {
@@ -41,7 +41,7 @@ export function refuseNull(assignments: readonly Assignment[], flag: string, id:
 function refuseOtherRegionKeys(keys: readonly string[]): void {
     const other = keys.filter((k) => !isRegionKey(k));
     if (other.length > 0) {
-        throw new QdbError(`${other.join(", ")}: qdb edits the region's ${REGION_EDITABLE.map((f) => `${f}.*`).join(" and ")} only ` +
+        throw new QdbError(`${other.join(", ")}: qdb edits the region's ${REGION_EDITABLE.map((f) => `${f}.*`).join(", ").replace(/, ([^,]*)$/, " and $1")} only ` +
             "(a database field goes after its id: qdb set --stack <stack> <id> key=value); edit other region fields in the file and run `qdb validate`", USAGE_EXIT);
     }
 }

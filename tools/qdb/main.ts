@@ -10,6 +10,7 @@ import { QdbError, USAGE_EXIT } from "./errors";
 import { findProjectDir } from "./files";
 import { promote } from "./promote";
 import { move } from "./move";
+import { rollout } from "./rollout/command";
 
 export const USAGE = `qdb: edit a region's database inventory (Pulumi.<stack>.yaml) safely
 
@@ -35,6 +36,13 @@ Commands:
                                            both files, prints the \`pulumi state move\` to run
   promote --stack <s> [--now <ISO 8601>]   move each pending: block whose maintenance window is
                                            open (at --now, else the clock) into the live fields
+  rollout --stack <s> (questdbVersion=<v> | nodeImage=<v>) [--history <file>] [--now <ISO 8601>]
+                                           write the next wave (canary first, then doubling)
+                                           once its gates pass: no alert of ours on the waves
+                                           written (rollout.prometheusUrl), deployed, baked;
+                                           an alert writes the last wave's revert instead
+  rollout status --stack <s> <field>=<v>   each database's wave, window, pending, deployed
+                                           value and alerts, and each gate's state
   validate (--stack <s> | --all) [--outputs <file> | --base <ref>]
                                            the program's own validation, every problem listed;
                                            transitions judged against the outputs, the file at
@@ -45,6 +53,7 @@ Options:
   --no-impact          skip the impact report after a write (it renders the stack twice)
   --config-file, -f    edit this file instead of Pulumi.<stack>.yaml
   --project-dir        where Pulumi.<stack>.yaml files live (default: nearest dir with Pulumi.yaml)
+  --history            rollout: \`pulumi stack history --json\` saved to a file (default: run it)
 
 Edits keep comments and formatting, are atomic, and are refused when unsafe (volume shrink, AZ
 change, removing a database that is not decommissioned) or invalid (validateInventory).`;
@@ -63,6 +72,7 @@ const COMMANDS: Readonly<Record<string, (ctx: commands.Context) => Promise<numbe
     remove: commands.remove,
     promote,
     move,
+    rollout,
 };
 
 /** Runs one command line and returns the exit code; all output goes through `io`. */
