@@ -28,7 +28,9 @@ type Placed = Pick<DatabaseSpec, "id" | "availabilityZone" | "state">;
  * The plan over every database that has a node to restart (decommissioned ones have none).
  * A wave before the last never holds every database of an AZ (it takes at most all but one of
  * them), so an AZ-wide fault during a wave never meets an AZ that is wholly new; a wave is filled
- * round-robin over the AZs (sorted by name), each AZ's databases by id.
+ * round-robin over the AZs (sorted by name), each AZ's databases by id. The one exception is the
+ * canary of a fleet with one database in every AZ (dev's two sandboxes): without it the whole
+ * fleet would be one wave, and one database restarting first is worth more than the AZ rule.
  */
 export function planWaves(databases: readonly Placed[]): Wave[] {
     const candidates = databases.filter((d) => d.state !== "decommissioned").sort((a, b) => a.id.localeCompare(b.id));
@@ -37,8 +39,10 @@ export function planWaves(databases: readonly Placed[]): Wave[] {
     const waves: Wave[] = [];
     for (let size: number = WAVE_SIZES.first; remaining.length > 0; size *= WAVE_SIZES.growth) {
         const ids = remaining.length <= size ? remaining.map((d) => d.id) : fillWave(remaining, size, azTotal);
-        // No database can join without emptying an AZ (every AZ has one left): the rest is the last wave.
-        const wave = ids.length > 0 ? ids : remaining.map((d) => d.id);
+        // No database can join without emptying an AZ (every AZ has one left): the rest is the last
+        // wave. Except the canary: a fleet of one database per AZ still restarts one database first.
+        const canaryOnly = waves.length === 0 && ids.length === 0;
+        const wave = ids.length > 0 ? ids : canaryOnly ? [remaining[0].id] : remaining.map((d) => d.id);
         waves.push({ index: waves.length, ids: wave });
         remaining = remaining.filter((d) => !wave.includes(d.id));
     }

@@ -82,6 +82,12 @@ describe("the wave plan", () => {
         assert.deepEqual(planWaves([...fleet].reverse()), waves);
         assert.deepEqual(waves.map((w) => w.ids), [["k"], ["m", "x"], ["solo"]]);
     });
+
+    it("a fleet of one database per AZ still has a canary: the first id alone, then the rest", () => {
+        assert.deepEqual(planWaves([db("sandbox-b", "z2"), db("sandbox-a", "z1")]).map((w) => w.ids), [["sandbox-a"], ["sandbox-b"]]);
+        assert.deepEqual(planWaves([db("c", "z3"), db("a", "z1"), db("b", "z2")]).map((w) => w.ids), [["a"], ["b", "c"]]);
+        assert.deepEqual(planWaves([db("only", "z1")]).map((w) => w.ids), [["only"]]);
+    });
 });
 
 describe("qdb rollout writes each wave as a reviewed edit", () => {
