@@ -147,7 +147,8 @@ export function readHistory(target: Target, file: string | undefined, projectDir
         source = file;
     } else {
         try {
-            text = execFileSync(command[0], command.slice(1), { cwd: projectDir, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"] });
+            // 100 updates, each with the stack's whole config, pass execFileSync's 1 MiB default for a region of a few dozen databases.
+            text = execFileSync(command[0], command.slice(1), { cwd: projectDir, encoding: "utf8", timeout: 120_000, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 * 1024 ** 2 });
         } catch (error) {
             const err = error as NodeJS.ErrnoException & { stderr?: string };
             const why = err.code === "ENOENT" ? "the pulumi CLI is not installed" : (err.stderr || err.message).trim().split("\n").filter(Boolean).pop() ?? "it failed";
