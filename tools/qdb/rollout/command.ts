@@ -82,7 +82,7 @@ async function checkGates(ctx: Context, t: Target, inventory: Inventory, request
         return writeRevert(ctx, t, inventory, request, history, failed[0], now);
     }
     throw new QdbError(`stack "${t.stack}": wave ${progress.next?.index} of ${field}=${target} is not written, a gate holds it:\n${failed.map((v) => `  - ${v.gate}: ${v.reason}`).join("\n")}\n` +
-        `Run the same qdb rollout again once it passes (the CI workflow does, docs/ci.md); \`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\` shows each gate`);
+        `Run the same qdb rollout again once it passes; \`npx qdb rollout status ${t.flag} ${shellWord(`${field}=${target}`)}\` shows each gate`);
 }
 
 function restartLine(inventory: Inventory, ids: readonly string[]): string {
