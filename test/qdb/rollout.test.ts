@@ -254,6 +254,23 @@ describe("the alert gate", () => {
         assert.deepEqual(refusedTransitions(file(wave1), file(reverted)), []);
     });
 
+    it("an alert on a database created on the target: the halt is recorded, and it is left as it is (it never ran anything else)", async () => {
+        const { dir, base, canary } = await canaryDeployed();
+        const added = await qdb(dir, "add", "--stack", STACK, "zulu", "--az", "eu-central-1c");
+        assert.equal(added.code, 0, added.err);
+        assert.equal((await qdb(dir, "set", "--stack", STACK, "zulu", "questdbVersion=9.3.4")).code, 0);
+        const withZulu = current(dir);
+        const history = writeHistory(dir, [{ text: base, endTime: T0 }, { text: canary, endTime: T1 }, { text: withZulu, endTime: T2 }]);
+        alerts = [{ alertname: "QuestDbDown", database: "zulu", state: "firing" }];
+        const result = await qdb(dir, "rollout", "--stack", STACK, ROLL, "--history", history, "--now", "2026-12-05T00:00:00Z");
+        assert.equal(result.code, 1, result.err);
+        assert.match(result.err, /is halted: QuestDbDown firing for zulu since \S+Z\. zulu ran questdbVersion 9\.3\.4 from its creation: nothing to set back\./);
+        const after = current(dir);
+        assert.deepEqual(entryOf(after, "zulu"), entryOf(withZulu, "zulu"));
+        assert.match(String(regionOf(after).rollout.halted), /^questdbVersion=9\.3\.4: QuestDbDown firing for zulu/);
+        assert.deepEqual(refusedTransitions(file(withZulu), file(after)), []);
+    });
+
     it("another stack's alert on a database of the same id does not stop this one", async () => {
         const { dir, history } = await canaryDeployed();
         alerts = [{ alertname: "QuestDbDown", database: "alpha", stack: "other-cell", state: "firing" }];

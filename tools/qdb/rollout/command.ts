@@ -12,7 +12,7 @@ import { QdbError } from "../errors";
 import { Target, loadFile, resolveTarget, shellWord } from "../files";
 import { instantOf, stamp } from "../maintenance";
 import { GateVerdict, judgeGates } from "./gates";
-import { Update, readHistory, valueBefore } from "./history";
+import { Update, createdAtTarget, readHistory, valueBefore } from "./history";
 import { activeAlerts } from "./prometheus";
 import { RolloutRequest, parseRolloutRequest } from "./request";
 import { rolloutStatus } from "./status";
@@ -110,11 +110,16 @@ async function writeRevert(ctx: Context, t: Target, inventory: Inventory, reques
     const wave = rolloutProgress(inventory, field, target).last as NonNullable<ReturnType<typeof rolloutProgress>["last"]>;
     const before = new Map<string, string>();
     const unknown: string[] = [];
+    const bornAtTarget: string[] = [];
     for (const id of wave.ids) {
         const db = inventory.databases.find((d) => d.id === id);
         if (db && liveValueOf(db, field) === target) {
             const old = valueBefore(history, id, field, target);
-            old === undefined ? unknown.push(id) : before.set(id, old);
+            if (old !== undefined) {
+                before.set(id, old);
+            } else {
+                (createdAtTarget(history, id, field, target) ? bornAtTarget : unknown).push(id);
+            }
         }
     }
     if (unknown.length > 0) {
@@ -123,7 +128,8 @@ async function writeRevert(ctx: Context, t: Target, inventory: Inventory, reques
     }
     const halted = `${field}=${target}: ${verdict.reason} (halted at ${stamp(now)})`;
     await applyEdit(t, revertEdit(wave, field, target, before, halted), ctx.args, ctx.io);
-    ctx.io.err(`qdb: stack "${t.stack}": the rollout of ${field}=${target} is halted: ${verdict.reason}. ` +
+    const nothingToRevert = bornAtTarget.length > 0 ? `${bornAtTarget.join(", ")} ran ${field} ${target} from its creation: nothing to set back. ` : "";
+    ctx.io.err(`qdb: stack "${t.stack}": the rollout of ${field}=${target} is halted: ${verdict.reason}. ${nothingToRevert}` +
         `${ctx.args.dryRun ? "The revert above was not written (--dry-run)" : `Wrote the revert of wave ${wave.index}`}: review, merge and deploy it. ` +
         `Once the cause is fixed, resume with \`${resumeCommand(t)}\``);
     return 1;

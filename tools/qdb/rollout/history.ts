@@ -132,6 +132,27 @@ export function valueBefore(history: readonly Update[], id: string, field: Rollo
     return undefined;
 }
 
+/**
+ * The database has run `target` since it was created, as far as the history shows: every
+ * successful update back to one that did not have it at all ran it at `target`. A revert has
+ * nothing to set it back to; false when the history stops first or an update's config is unreadable.
+ */
+export function createdAtTarget(history: readonly Update[], id: string, field: RolloutField, target: string): boolean {
+    for (const update of deployments(history)) {
+        if (!update.deployed) {
+            return false;
+        }
+        const value = update.deployed.get(id)?.[field];
+        if (value === undefined) {
+            return true;
+        }
+        if (value !== target) {
+            return false;
+        }
+    }
+    return false;
+}
+
 /** The `--history` file, else `pulumi stack history --json` run in the project directory; a failure names both ways. */
 export function readHistory(target: Target, file: string | undefined, projectDir: string): { history: Update[]; source: string } {
     const command = historyCommand(target.stack);
