@@ -33,11 +33,18 @@ export interface Credentials {
 export interface HttpsAnswer {
     readonly status: number;
     readonly body: string;
+    /** The `Location` header of a redirect. */
+    readonly location?: string;
 }
 
-/** An HTTPS request that verifies the certificate for `hostname`; `localAddress` picks the client's source. */
+/**
+ * An HTTPS request that verifies the certificate for `hostname`; `localAddress` picks the client's
+ * source. `headersOnly` answers as soon as the status line and headers arrive, as a browser does
+ * with a redirect: QuestDB 9.3.4 sends its `/` redirect with no length and keeps the connection,
+ * so a client that waits for the body waits forever.
+ */
 export function httpsRequest(endpoint: Endpoint, port: number, pathAndQuery: string,
-    options: { credentials?: Credentials; method?: string; body?: Buffer; localAddress?: string } = {}): Promise<HttpsAnswer> {
+    options: { credentials?: Credentials; method?: string; body?: Buffer; localAddress?: string; headersOnly?: boolean } = {}): Promise<HttpsAnswer> {
     const headers: Record<string, string> = { host: endpoint.hostname };
     if (options.credentials) {
         headers.authorization = basicAuth(options.credentials);
@@ -51,6 +58,11 @@ export function httpsRequest(endpoint: Endpoint, port: number, pathAndQuery: str
             host: endpoint.address, port, path: pathAndQuery, method: options.method ?? "GET", headers,
             servername: endpoint.hostname, ca: fs.readFileSync(endpoint.caFile), localAddress: options.localAddress, agent: false,
         }, (res) => {
+            if (options.headersOnly) {
+                resolve({ status: res.statusCode ?? 0, body: "", location: res.headers.location });
+                res.destroy();
+                return;
+            }
             let body = "";
             res.on("data", (c: Buffer) => (body += c.toString()));
             res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));

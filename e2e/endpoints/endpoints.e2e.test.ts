@@ -133,7 +133,11 @@ describe("customer endpoints through a real Traefik (issue 14)", { timeout: 30 *
     });
 
     it("HTTPS: the console and REST answer for <id>.<dnsSuffix>, with a certificate for that name", async () => {
-        assert.equal((await httpsRequest(endpoint, ports.websecure, "/")).status, 200, "the web console's page");
+        // QuestDB 9.3.4 redirects / to its console page, with no length on the answer (a client that
+        // waits for the body of / hangs; a browser follows at the headers): docs/decisions.md, "QuestDB 9.3.4".
+        const root = await httpsRequest(endpoint, ports.websecure, "/", { headersOnly: true });
+        assert.deepEqual([root.status, root.location], [301, "/index.html"], "/ redirects to the web console's page");
+        assert.equal((await httpsRequest(endpoint, ports.websecure, "/index.html")).status, 200, "the web console's page");
         assert.equal((await httpsRequest(endpoint, ports.websecure, "/exec?query=select%201")).status, 401, "QuestDB itself asks for its credentials");
         const rest = await httpsRequest(endpoint, ports.websecure, "/exec?query=select%2042%20answer", { credentials: http });
         assert.equal(rest.status, 200, rest.body);
