@@ -11,7 +11,7 @@ const ROLLOUT_FIELDS = ["prometheusUrl", "canaryBakeHours", "waveBakeHours", "ha
 
 /**
  * An http(s) base URL without user info, query or fragment: credentials never sit in plain
- * config (they come from the environment, tools/qdb/prometheus.ts), and the tool appends the path.
+ * config (they come from the environment, tools/qdb/rollout/prometheus.ts), and the tool appends the path.
  */
 export const PROMETHEUS_URL = /^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?(\/[A-Za-z0-9._~\/-]*)?$/;
 
@@ -32,7 +32,7 @@ export function readRollout(r: FieldReader): RolloutSpec {
             "remove the user:password@ part and put the token in QDB_PROMETHEUS_TOKEN or a file named by QDB_PROMETHEUS_TOKEN_FILE", "(redacted)");
     }
     const prometheusUrl = withCredentials ? undefined : o.optionalString("prometheusUrl", { pattern: PROMETHEUS_URL, expected: "an http(s) base URL such as https://prometheus.monitoring.example:9090, without credentials or query" });
-    const halted = o.optionalString("halted", { expected: "the reason `qdb rollout` wrote, or nothing: `npx qdb rollout resume` removes it" });
+    const halted = o.optionalString("halted", { expected: "the reason `qdb rollout` wrote, or nothing: `npx qdb unset --stack <stack> rollout.halted` removes it" });
     return {
         ...(prometheusUrl ? { prometheusUrl } : {}),
         canaryBakeHours: o.optionalInteger("canaryBakeHours", BAKE_RULE) ?? base.canaryBakeHours,

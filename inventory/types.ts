@@ -191,7 +191,7 @@ export interface RolloutSpec {
     readonly canaryBakeHours: number;
     /** Hours each later wave runs before the next. @default DEFAULTS.rollout.waveBakeHours (12) */
     readonly waveBakeHours: number;
-    /** Written with a revert by `qdb rollout` when an alert halted it: no wave is written until `qdb rollout resume` removes it. @default undefined */
+    /** Written with a revert by `qdb rollout` when an alert halted it: no wave is written until `qdb unset --stack <s> rollout.halted` removes it. @default undefined */
     readonly halted?: string;
 }
 

@@ -147,9 +147,10 @@ export async function computeImpact(
     }]));
     const report = withMoves(impactOfRenders(b, a), movedOutOf(before, after), inDest);
     // A database moved in is not new: its note is the move's (tools/impact/moves.ts).
-    const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, offlineInventoryOf(after), after.raw.databases)
+    const afterInventory = offlineInventoryOf(after);
+    const added = newDatabaseNotes(before ? offlineInventoryOf(before) : null, afterInventory, after.raw.databases)
         .filter((note) => ![...movedIn.keys()].some((id) => note.startsWith(`New database "${id}"`)));
-    return { ...report, notes: [...notes, ...added, ...restartNote(report.databases, offlineInventoryOf(after)), ...report.notes] };
+    return { ...report, notes: [...notes, ...added, ...restartNote(report.databases, afterInventory), ...report.notes] };
 }
 
 /** Said in a refused report: no resource table, because the program never gets that far. */
